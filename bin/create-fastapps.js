@@ -1,0 +1,11 @@
+#!/usr/bin/env node
+// Thin shim: refuse old Node with a clear message before any modern syntax is parsed,
+// then hand over to the bundled CLI.
+const [major] = process.versions.node.split('.').map(Number);
+if (major < 20) {
+  console.error(
+    `create-fastapps needs Node.js 20 or newer; this is ${process.version}. Install Node 22 LTS from https://nodejs.org and run the command again.`,
+  );
+  process.exit(1);
+}
+import('../dist/cli.js').then((cli) => cli.main(process.argv));

@@ -1,0 +1,128 @@
+/**
+ * Builds the HTTP server: protected resource metadata, the auth gate and the MCP endpoint.
+ * `createServer()` does not listen, so tests and your own hosting code can mount it anywhere;
+ * `startServer()` listens on `HOST:PORT`.
+ */
+import { createMcpExpressApp, getOAuthProtectedResourceMetadataUrl } from '@modelcontextprotocol/express';
+import { toNodeHandler } from '@modelcontextprotocol/node';
+import { createMcpHandler } from '@modelcontextprotocol/server';
+import cors from 'cors';
+import express, { type Express } from 'express';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { TokenVerifier } from './auth/access-token.js';
+import { authGate } from './auth/gate.js';
+import { setUpIssuer } from './auth/issuer.js';
+import { RemoteKeySet } from './auth/jwks.js';
+import { JwtVerifier } from './auth/jwt.js';
+import { metadataRoutes } from './auth/metadata.js';
+import type { ToolAuth } from './auth/tool-auth.js';
+import { rules } from './auth/verifier.js';
+import { ConfigError, type Config } from './config.js';
+import { createLogger, type Logger } from './log.js';
+import { project } from './project.js';
+import { mcpServerFactory } from './server.js';
+
+export interface CreateServerOptions {
+  config: Config;
+  log?: Logger;
+  /** Replaces the built-in JWT verifier (opaque tokens, introspection, ...). */
+  verifier?: TokenVerifier;
+}
+
+export interface FastAppsServer {
+  app: Express;
+  /** The issuer tokens must come from. */
+  issuer: string;
+  /** The provider's signing keys (undefined with a custom verifier). */
+  keys: RemoteKeySet | undefined;
+  close(): Promise<void>;
+}
+
+export async function createServer({ config, log = createLogger(config.logLevel), verifier }: CreateServerOptions): Promise<FastAppsServer> {
+  const issuer = await setUpIssuer(config, log);
+  const expect = {
+    issuer: issuer.issuer,
+    audiences: config.audiences.length > 0 ? config.audiences : [config.resource.href],
+    clientIds: config.clientIds,
+  };
+  if (rules.requires?.includes('clientIds') && config.clientIds.length === 0) {
+    throw new ConfigError(`OAUTH_CLIENT_IDS is not set: ${rules.provider} access tokens have no audience, so set it to the app client id(s) allowed to call this server.`);
+  }
+  if (rules.requires?.includes('audiences') && config.audiences.length === 0) {
+    throw new ConfigError(`OAUTH_AUDIENCE is not set: set it to the audience ${rules.provider} puts in access tokens for this API (see AUTH_SETUP.md).`);
+  }
+
+  let keys: RemoteKeySet | undefined;
+  if (!verifier) {
+    keys = new RemoteKeySet(String(issuer.metadata.jwks_uri), { timeoutMs: config.httpTimeoutMs, log }, issuer.loadKeys);
+    await keys.load();
+    verifier = new JwtVerifier({ keys, expect, rules, algorithms: config.algorithms, clockToleranceSeconds: config.clockToleranceSeconds, log });
+  }
+
+  const resourceMetadataUrl = getOAuthProtectedResourceMetadataUrl(config.resource);
+  const toolAuth: ToolAuth = { mode: config.authMode, scopes: config.scopes, resourceMetadataUrl, provider: rules.provider, issuer: issuer.issuer };
+  const mcp = createMcpHandler(mcpServerFactory(project, toolAuth), {
+    onerror: (error) => log.debug(`mcp: ${error.message}`),
+  });
+  const serveMcp = toNodeHandler(mcp);
+
+  const root = express();
+  root.disable('x-powered-by');
+  // An embedded development issuer parses its own request bodies, so it is mounted before the
+  // MCP app's JSON body parser.
+  if (issuer.mount) root.use(issuer.mount.path, issuer.mount.handler);
+
+  // Host header checks (DNS rebinding protection) admit the public host and loopback names.
+  const allowedHosts = [...new Set([config.resource.hostname, 'localhost', '127.0.0.1', '[::1]', ...config.allowedHosts])];
+  const app = createMcpExpressApp({ host: config.host, allowedHosts });
+  app.use(metadataRoutes({ oauthMetadata: issuer.metadata, resource: config.resource, scopes: config.scopes, resourceName: project.name }));
+  const mcpPath = config.resource.pathname;
+  app.use(
+    mcpPath,
+    cors({
+      exposedHeaders: ['WWW-Authenticate', 'Mcp-Session-Id'],
+      allowedHeaders: ['Authorization', 'Content-Type', 'Accept', 'Mcp-Protocol-Version', 'Mcp-Session-Id', 'Last-Event-ID'],
+    }),
+  );
+  app.all(mcpPath, authGate({ verifier, mode: config.authMode, scopes: config.scopes, resource: config.resource, resourceMetadataUrl, log }), (req, res) => {
+    void serveMcp(req, res, req.body);
+  });
+  root.use(app);
+
+  return {
+    app: root,
+    issuer: issuer.issuer,
+    keys,
+    async close() {
+      keys?.close();
+      await mcp.close();
+      await issuer.close?.();
+    },
+  };
+}
+
+export interface RunningServer extends FastAppsServer {
+  server: Server;
+  /** The address actually bound, e.g. http://127.0.0.1:3000. */
+  address: string;
+}
+
+export async function startServer(options: CreateServerOptions): Promise<RunningServer> {
+  const created = await createServer(options);
+  const { config } = options;
+  const server = await new Promise<Server>((resolve, reject) => {
+    const listening = created.app.listen(config.port, config.host, (error?: Error) => (error ? reject(error) : resolve(listening)));
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    ...created,
+    server,
+    address: `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`,
+    async close() {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+      await created.close();
+    },
+  };
+}

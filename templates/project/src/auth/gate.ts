@@ -1,0 +1,78 @@
+/**
+ * The gate in front of `/mcp`.
+ *
+ * - No `Authorization` header: in `required` mode, 401 with
+ *   `WWW-Authenticate: Bearer resource_metadata="…", scope="…"` (no `error`, as RFC 6750 §3.1
+ *   asks for a request without credentials); in `mixed` mode the request goes on anonymously and
+ *   protected tools answer with the in-band challenge.
+ * - A header: always verified by the SDK's `requireBearerAuth`, in both modes. A bad token is 401
+ *   `invalid_token`, never downgraded to anonymous; in `required` mode a token without the
+ *   required scopes is 403 `insufficient_scope`.
+ * - Tokens in the query string or the body are never read.
+ */
+import { requireBearerAuth, type OAuthTokenVerifier } from '@modelcontextprotocol/express';
+import { OAuthError, OAuthErrorCode } from '@modelcontextprotocol/server';
+import type { RequestHandler } from 'express';
+import { TokenRejectedError, VerifierUnavailableError, type TokenVerifier } from './access-token.js';
+import { bearerChallenge } from './challenge.js';
+import type { AuthMode } from '../config.js';
+import type { Logger } from '../log.js';
+
+/** Adapts a `TokenVerifier` to the SDK's `OAuthTokenVerifier`; the `AccessToken` rides in `extra`. */
+export function toSdkVerifier(verifier: TokenVerifier, resource: URL): OAuthTokenVerifier {
+  return {
+    async verifyAccessToken(token) {
+      try {
+        const accessToken = await verifier.verify(token);
+        return {
+          token,
+          clientId: accessToken.clientId,
+          scopes: accessToken.scopes,
+          expiresAt: accessToken.expiresAt,
+          resource,
+          extra: { accessToken },
+        };
+      } catch (error) {
+        if (error instanceof TokenRejectedError) throw new OAuthError(OAuthErrorCode.InvalidToken, error.message);
+        if (error instanceof VerifierUnavailableError) throw new OAuthError(OAuthErrorCode.ServerError, error.message);
+        throw error;
+      }
+    },
+  };
+}
+
+export interface GateOptions {
+  verifier: TokenVerifier;
+  mode: AuthMode;
+  /** Scopes every request needs in `required` mode. */
+  scopes: string[];
+  resource: URL;
+  resourceMetadataUrl: string;
+  log: Logger;
+}
+
+export function authGate({ verifier, mode, scopes, resource, resourceMetadataUrl, log }: GateOptions): RequestHandler {
+  const requiredScopes = mode === 'required' ? scopes : [];
+  const bearer = requireBearerAuth({ verifier: toSdkVerifier(verifier, resource), requiredScopes, resourceMetadataUrl });
+  const challenge = bearerChallenge({ resourceMetadataUrl, scopes: requiredScopes });
+
+  return (req, res, next) => {
+    if (req.method === 'OPTIONS') return next();
+    const header = req.headers.authorization;
+    if (header === undefined || header.trim() === '') {
+      if (mode === 'mixed') {
+        log.debug(`auth: ${req.method} ${req.path} without Authorization header; continuing anonymously (mixed mode)`);
+        return next();
+      }
+      log.debug(`auth: ${req.method} ${req.path} without Authorization header; answering 401 with resource_metadata ${resourceMetadataUrl}`);
+      res.set('WWW-Authenticate', challenge);
+      res.status(401).json({ error: 'unauthorized', error_description: 'This MCP server requires an OAuth bearer token.' });
+      return;
+    }
+    log.debug(`auth: ${req.method} ${req.path} with Authorization header; verifying`);
+    bearer(req, res, (error?: unknown) => {
+      if (error === undefined && req.auth && requiredScopes.length > 0) log.debug(`auth: required scopes present: ${requiredScopes.join(' ')}`);
+      next(error);
+    });
+  };
+}

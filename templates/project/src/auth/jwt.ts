@@ -1,0 +1,172 @@
+/**
+ * Verification of JWT access tokens with jose, shared by every provider. What differs between
+ * providers (where scopes live, how a token is bound to this server, how to explain a mismatch)
+ * is a `TokenRules` object in `src/auth/verifier.ts`.
+ *
+ * Checks: signature against the provider's JWKS (only the configured asymmetric algorithms; `none`
+ * and HS* are never accepted; `jku`/`x5u`/`jwk` headers are ignored), `iss` byte for byte, `aud`
+ * (or the provider's client binding), `exp` required, `nbf` and `iat` not in the future beyond the
+ * clock tolerance, then the provider's own rules.
+ */
+import { decodeJwt, decodeProtectedHeader, errors, jwtVerify, type JWTPayload, type ProtectedHeaderParameters } from 'jose';
+import { TokenRejectedError, VerifierUnavailableError, type AccessToken, type TokenVerifier } from './access-token.js';
+import type { RemoteKeySet } from './jwks.js';
+import { fingerprint, type Logger } from '../log.js';
+
+/** What this server accepts, from the configuration. */
+export interface Expectation {
+  issuer: string;
+  audiences: string[];
+  clientIds: string[];
+}
+
+export interface TokenRules {
+  /** Provider name used in messages, e.g. "Auth0". */
+  provider: string;
+  /** Algorithms accepted when `OAUTH_ALGORITHMS` is not set. */
+  algorithms: string[];
+  /** true: `aud` must contain one of the configured audiences. false: the provider has no `aud` in access tokens. */
+  checkAudience: boolean;
+  /** Granted scopes, from the claim(s) this provider uses. */
+  scopes(claims: JWTPayload): string[];
+  /** The OAuth client the token was issued to. */
+  clientId(claims: JWTPayload): string | undefined;
+  /** Provider rules beyond the standard claims; returns the reason to reject, or undefined. */
+  check?(claims: JWTPayload, expect: Expectation): string | undefined;
+  /** A provider-specific reason for a failed `iss` or `aud` check, or undefined for the generic one. */
+  explain?(claim: 'iss' | 'aud', claims: JWTPayload, expect: Expectation): string | undefined;
+  /**
+   * Names a known kind of wrong token (a Microsoft Graph token, an ID token) from its unverified
+   * header and claims. Only consulted after verification has already failed, to say why: it can
+   * never make a token acceptable or reject one that verified.
+   */
+  diagnose?(header: ProtectedHeaderParameters, claims: JWTPayload | undefined): string | undefined;
+  /** Configuration without which this provider cannot bind tokens to this server. */
+  requires?: Array<'audiences' | 'clientIds'>;
+}
+
+/** Splits a space-separated scope string or an array into scope tokens. */
+export function scopeList(value: unknown): string[] {
+  if (typeof value === 'string') return value.split(' ').filter(Boolean);
+  if (Array.isArray(value)) return value.filter((item): item is string => typeof item === 'string');
+  return [];
+}
+
+export interface JwtVerifierOptions {
+  keys: RemoteKeySet;
+  expect: Expectation;
+  rules: TokenRules;
+  algorithms?: string[];
+  clockToleranceSeconds: number;
+  log: Logger;
+  /** Verified tokens kept in memory until they expire (default 1000; 0 disables). */
+  cacheSize?: number;
+}
+
+const MAX_TOKEN_LENGTH = 16 * 1024;
+
+export class JwtVerifier implements TokenVerifier {
+  private readonly cache = new Map<string, AccessToken>();
+  private readonly cacheSize: number;
+  private readonly algorithms: string[];
+
+  constructor(private readonly options: JwtVerifierOptions) {
+    this.cacheSize = options.cacheSize ?? 1000;
+    this.algorithms = options.algorithms ?? options.rules.algorithms;
+  }
+
+  async verify(token: string): Promise<AccessToken> {
+    const cached = this.cache.get(token);
+    if (cached) {
+      // Never extends a token's life: an entry is used only while `exp` is in the future.
+      if (cached.expiresAt * 1000 > Date.now()) return cached;
+      this.cache.delete(token);
+    }
+    const verified = await this.verifyUncached(token);
+    if (this.cacheSize > 0) {
+      if (this.cache.size >= this.cacheSize) this.cache.delete(this.cache.keys().next().value as string);
+      this.cache.set(token, verified);
+    }
+    return verified;
+  }
+
+  private reject(token: string, reason: string): never {
+    this.options.log.warn(`auth: rejected token ${fingerprint(token)}: ${reason}`);
+    throw new TokenRejectedError(reason);
+  }
+
+  private async verifyUncached(token: string): Promise<AccessToken> {
+    const { expect, rules, log } = this.options;
+    if (token.length > MAX_TOKEN_LENGTH) this.reject(token, 'Token is too large');
+    if (token.split('.').length === 5) this.reject(token, this.diagnose(token) ?? 'Token is encrypted (JWE), not a signed JWT; ask the provider for a JWT access token for this API');
+    let claims: JWTPayload;
+    try {
+      ({ payload: claims } = await jwtVerify(token, this.options.keys.getKey, {
+        issuer: expect.issuer,
+        audience: rules.checkAudience ? expect.audiences : undefined,
+        algorithms: this.algorithms,
+        clockTolerance: this.options.clockToleranceSeconds,
+        requiredClaims: ['exp'],
+      }));
+    } catch (error) {
+      if (error instanceof VerifierUnavailableError) throw error;
+      if (!(error instanceof errors.JOSEError)) {
+        log.error(`auth: token verification failed unexpectedly: ${(error as Error).message}`);
+        throw new VerifierUnavailableError('Token verification failed unexpectedly.');
+      }
+      this.reject(token, this.diagnose(token) ?? this.describe(error));
+    }
+    const now = Math.floor(Date.now() / 1000);
+    if (typeof claims.iat === 'number' && claims.iat > now + this.options.clockToleranceSeconds) {
+      this.reject(token, 'Token was issued in the future; check the clocks');
+    }
+    const ruleFailure = rules.check?.(claims, expect);
+    if (ruleFailure) this.reject(token, ruleFailure);
+    const clientId = rules.clientId(claims);
+    log.debug(`auth: accepted token ${fingerprint(token)} for sub ${JSON.stringify(claims.sub ?? null)} client ${JSON.stringify(clientId ?? null)}`);
+    return {
+      token,
+      subject: claims.sub,
+      clientId: clientId ?? '',
+      scopes: rules.scopes(claims),
+      expiresAt: claims.exp as number,
+      claims,
+    };
+  }
+
+  private diagnose(token: string): string | undefined {
+    let header: ProtectedHeaderParameters;
+    try {
+      header = decodeProtectedHeader(token);
+    } catch {
+      return undefined;
+    }
+    let claims: JWTPayload | undefined;
+    try {
+      claims = decodeJwt(token);
+    } catch {
+      claims = undefined;
+    }
+    return this.options.rules.diagnose?.(header, claims);
+  }
+
+  /** A short, quote-free reason for the `error_description` of the challenge and for the log. */
+  private describe(error: InstanceType<typeof errors.JOSEError>): string {
+    const { expect, rules } = this.options;
+    if (error instanceof errors.JWTExpired) return 'Token has expired';
+    if (error instanceof errors.JWTClaimValidationFailed) {
+      const claims = error.payload;
+      if (error.claim === 'iss') return rules.explain?.('iss', claims, expect) ?? `Token was issued by ${String(claims.iss)}, not by ${expect.issuer}`;
+      if (error.claim === 'aud') return rules.explain?.('aud', claims, expect) ?? `Token audience ${JSON.stringify(claims.aud ?? null).replaceAll('"', '')} does not include ${expect.audiences.join(' or ')}`;
+      if (error.claim === 'nbf') return 'Token is not valid yet; check the clocks';
+      if (error.claim === 'exp') return 'Token has no expiration time';
+      return `Token claim ${error.claim} is invalid`;
+    }
+    if (error instanceof errors.JOSEAlgNotAllowed) return `Token algorithm is not allowed; accepted: ${this.algorithms.join(', ')}`;
+    if (error instanceof errors.JWSSignatureVerificationFailed) return 'Token signature is invalid';
+    if (error instanceof errors.JWKSNoMatchingKey) return 'Token was signed with a key this issuer does not publish';
+    if (error instanceof errors.JWKSMultipleMatchingKeys) return 'Token key id matches several keys';
+    if (error instanceof errors.JOSENotSupported) return 'Token uses an unsupported algorithm or key type';
+    return 'Token is not a valid signed JWT';
+  }
+}

@@ -1,0 +1,112 @@
+/**
+ * The authorization contract of this server, offline: a local issuer with real keys signs tokens
+ * shaped like your provider's, and the server must accept exactly the right ones.
+ */
+import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { hs256Token, startTestIssuer, unsignedToken, type TestIssuer } from './support/issuer.js';
+import { testProvider as provider } from './support/provider.js';
+import { initialize, parseChallenge, startTestServer, type TestServer } from './support/server.js';
+
+let issuer: TestIssuer;
+let server: TestServer;
+let prmUrl: string;
+
+const claims = (scopes = provider.scopes) => provider.claims({ issuer: issuer.issuer, resource: server.mcpUrl, scopes });
+const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+
+before(async () => {
+  issuer = await startTestIssuer(provider.issuerPath);
+  server = await startTestServer((resource) => ({
+    OAUTH_ISSUER: issuer.issuer,
+    OAUTH_SCOPES: provider.scopes.join(' '),
+    AUTH_MODE: 'required',
+    ...provider.env({ issuer: issuer.issuer, resource }),
+  }));
+  prmUrl = server.mcpUrl.replace('/mcp', '/.well-known/oauth-protected-resource/mcp');
+});
+
+after(async () => {
+  await server?.close();
+  await issuer?.close();
+});
+
+describe(`${provider.name}: required mode`, () => {
+  test('protected resource metadata is served at both well-known URLs and names the issuer exactly', async () => {
+    const pathForm = await fetch(prmUrl);
+    const rootForm = await fetch(server.mcpUrl.replace('/mcp', '/.well-known/oauth-protected-resource'));
+    assert.equal(pathForm.status, 200);
+    assert.equal(rootForm.status, 200);
+    const document = await pathForm.json();
+    assert.deepEqual(await rootForm.json(), document);
+    assert.equal(document.resource, server.mcpUrl);
+    assert.equal(document.authorization_servers[0], issuer.issuer);
+    assert.deepEqual(document.scopes_supported, provider.scopes);
+  });
+
+  test('no token: 401 with resource_metadata and scope, and no error code', async () => {
+    const response = await initialize(server.mcpUrl);
+    assert.equal(response.status, 401);
+    const challenge = parseChallenge(response.headers.get('www-authenticate'));
+    assert.equal(challenge.resource_metadata, prmUrl);
+    assert.equal(challenge.scope, provider.scopes.join(' '));
+    assert.equal(challenge.error, undefined);
+  });
+
+  test('a valid token reaches the protected tool, which sees who signed in', async () => {
+    const token = await issuer.mint(claims());
+    const client = new Client({ name: 'test', version: '1.0.0' });
+    await client.connect(new StreamableHTTPClientTransport(new URL(server.mcpUrl), { requestInit: { headers: bearer(token) } }));
+    const { tools } = await client.listTools();
+    assert.deepEqual(tools.map((tool) => tool.name).sort(), ['hello', 'whoami']);
+    const result = await client.callTool({ name: 'whoami', arguments: {} });
+    assert.equal(result.isError, undefined);
+    const user = result.structuredContent as { subject: string; scopes: string[] };
+    assert.equal(user.subject, claims().sub);
+    for (const scope of provider.scopes) assert.ok(user.scopes.includes(scope), `scopes ${user.scopes} lack ${scope}`);
+    await client.close();
+  });
+
+  const rejected: Array<[string, () => Promise<string>]> = [
+    ['expired', () => issuer.mint(claims(), { expiresIn: -300 })],
+    ['wrong issuer', () => issuer.mint({ ...claims(), iss: 'https://evil.example.com/' })],
+    ['bound to another API or client', () => issuer.mint(provider.wrongBinding(claims()))],
+    ['signed by a key the issuer does not publish', () => issuer.mint(claims(), { foreign: true })],
+    ['alg none', async () => unsignedToken(claims())],
+    ['HS256', () => hs256Token(claims(), 'a-shared-secret-the-attacker-knows')],
+    ['garbage', async () => 'not-a-jwt'],
+  ];
+  for (const [name, makeToken] of rejected) {
+    test(`rejects a token that is ${name}: 401 invalid_token`, async () => {
+      const response = await initialize(server.mcpUrl, bearer(await makeToken()));
+      assert.equal(response.status, 401);
+      const challenge = parseChallenge(response.headers.get('www-authenticate'));
+      assert.equal(challenge.error, 'invalid_token');
+      assert.equal(challenge.resource_metadata, prmUrl);
+    });
+  }
+
+  test('a valid token without the required scope: 403 insufficient_scope naming the scope', async () => {
+    const token = await issuer.mint(claims([]));
+    const response = await initialize(server.mcpUrl, bearer(token));
+    assert.equal(response.status, 403);
+    const challenge = parseChallenge(response.headers.get('www-authenticate'));
+    assert.equal(challenge.error, 'insufficient_scope');
+    assert.equal(challenge.scope, provider.scopes.join(' '));
+  });
+
+  test('a token in the query string is ignored', async () => {
+    const token = await issuer.mint(claims());
+    const response = await initialize(`${server.mcpUrl}?access_token=${token}`);
+    assert.equal(response.status, 401);
+  });
+
+  test('failed attempts are logged with a fingerprint, never the token', async () => {
+    const token = await issuer.mint(claims(), { expiresIn: -300 });
+    await initialize(server.mcpUrl, bearer(token));
+    const joined = server.logs.join('\n');
+    assert.match(joined, /rejected token sha256:[0-9a-f]{12}: Token has expired/);
+    for (const part of token.split('.')) assert.ok(!joined.includes(part), 'a token segment leaked into the log');
+  });
+});

@@ -1,0 +1,16 @@
+import type { JWTPayload } from 'jose';
+
+/** What the offline tests need to know about the provider's tokens (`test/support/provider.ts`). */
+export interface TestProvider {
+  name: string;
+  /** Path of the issuer identifier on the test issuer, e.g. "/" for Auth0, "/oauth2/default" for Okta. */
+  issuerPath: string;
+  /** Scopes the server requires in the tests. */
+  scopes: string[];
+  /** Environment beyond OAUTH_ISSUER and MCP_RESOURCE_URL. */
+  env(input: { issuer: string; resource: string }): Record<string, string>;
+  /** Claims of a valid access token for this server, granting `scopes`. */
+  claims(input: { issuer: string; resource: string; scopes: string[] }): JWTPayload;
+  /** The same token bound to another API or app client. */
+  wrongBinding(claims: JWTPayload): JWTPayload;
+}

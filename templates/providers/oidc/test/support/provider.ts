@@ -1,0 +1,20 @@
+/** How a standard OIDC server such as Keycloak shapes access tokens, for the offline tests. */
+import type { JWTPayload } from 'jose';
+import type { TestProvider } from './types.js';
+
+export const testProvider: TestProvider = {
+  name: 'OpenID Connect',
+  issuerPath: '/realms/demo',
+  scopes: ['mcp:tools'],
+  env: ({ resource }) => ({ OAUTH_AUDIENCE: resource }),
+  claims: ({ issuer, resource, scopes }): JWTPayload => ({
+    iss: issuer,
+    sub: 'f81d4fae-7dec-11d0-a765-00a0c91e6bf6',
+    aud: [resource, 'account'],
+    azp: 'chatgpt',
+    typ: 'Bearer',
+    scope: ['openid', 'profile', ...scopes].join(' '),
+    preferred_username: 'jane',
+  }),
+  wrongBinding: (claims) => ({ ...claims, aud: 'account' }),
+};
