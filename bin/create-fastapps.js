@@ -8,4 +8,9 @@ if (major < 20) {
   );
   process.exit(1);
 }
-import('../dist/cli.js').then((cli) => cli.main(process.argv));
+import('../dist/cli.js').then(async (cli) => {
+  const code = await cli.main(process.argv);
+  // Let pending output drain, then leave with the command's code (open handles must not keep us alive).
+  process.exitCode = code;
+  setImmediate(() => process.exit(code));
+});

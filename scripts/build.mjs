@@ -2,7 +2,7 @@
 // runtime dependencies. Commands are split into chunks loaded on demand (see src/cli.ts),
 // so `--version` and `create` never parse the MCP SDK or the prompt library.
 import { build } from 'esbuild';
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -23,4 +23,5 @@ await build({
   // Some CommonJS dependencies call require(); give the ESM bundle a real one.
   banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
   logLevel: 'warning',
+  define: { __VERSION__: JSON.stringify(JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version) },
 });

@@ -12,7 +12,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { TokenVerifier } from './auth/access-token.js';
 import { authGate } from './auth/gate.js';
-import { setUpIssuer } from './auth/issuer.js';
+import { setUpIssuer, type IssuerSetup } from './auth/issuer.js';
 import { RemoteKeySet } from './auth/jwks.js';
 import { JwtVerifier } from './auth/jwt.js';
 import { metadataRoutes } from './auth/metadata.js';
@@ -36,6 +36,8 @@ export interface FastAppsServer {
   issuer: string;
   /** The provider's signing keys (undefined with a custom verifier). */
   keys: RemoteKeySet | undefined;
+  /** Mints a token with the embedded development server's keys (local provider only). */
+  mintToken: IssuerSetup['mintToken'];
   close(): Promise<void>;
 }
 
@@ -71,7 +73,7 @@ export async function createServer({ config, log = createLogger(config.logLevel)
   root.disable('x-powered-by');
   // An embedded development issuer parses its own request bodies, so it is mounted before the
   // MCP app's JSON body parser.
-  if (issuer.mount) root.use(issuer.mount.path, issuer.mount.handler);
+  issuer.mount?.(root);
 
   // Host header checks (DNS rebinding protection) admit the public host and loopback names.
   const allowedHosts = [...new Set([config.resource.hostname, 'localhost', '127.0.0.1', '[::1]', ...config.allowedHosts])];
@@ -94,6 +96,7 @@ export async function createServer({ config, log = createLogger(config.logLevel)
     app: root,
     issuer: issuer.issuer,
     keys,
+    mintToken: issuer.mintToken,
     async close() {
       keys?.close();
       await mcp.close();

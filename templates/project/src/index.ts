@@ -33,6 +33,7 @@ log.info(
     (config.clientIds.length > 0 ? `; client ids ${config.clientIds.join(', ')}` : '') +
     `; scopes ${config.scopes.length > 0 ? config.scopes.join(' ') : '(none required)'}`,
 );
+log.info(`connect MCP Inspector: npx @modelcontextprotocol/inspector, transport Streamable HTTP, URL ${config.resource.href}`);
 const loopback = ['localhost', '127.0.0.1', '[::1]'].includes(config.resource.hostname);
 if (config.resource.protocol === 'http:' && !loopback) {
   log.warn(`MCP_RESOURCE_URL ${config.resource.href} uses http on a public host: tokens would cross the network in clear text. Serve it over https.`);

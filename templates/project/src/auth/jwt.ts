@@ -27,8 +27,8 @@ export interface TokenRules {
   algorithms: string[];
   /** true: `aud` must contain one of the configured audiences. false: the provider has no `aud` in access tokens. */
   checkAudience: boolean;
-  /** Granted scopes, from the claim(s) this provider uses. */
-  scopes(claims: JWTPayload): string[];
+  /** Granted scopes, from the claim(s) this provider uses, in the form `OAUTH_SCOPES` lists them. */
+  scopes(claims: JWTPayload, expect: Expectation): string[];
   /** The OAuth client the token was issued to. */
   clientId(claims: JWTPayload): string | undefined;
   /** Provider rules beyond the standard claims; returns the reason to reject, or undefined. */
@@ -128,7 +128,7 @@ export class JwtVerifier implements TokenVerifier {
       token,
       subject: claims.sub,
       clientId: clientId ?? '',
-      scopes: rules.scopes(claims),
+      scopes: rules.scopes(claims, expect),
       expiresAt: claims.exp as number,
       claims,
     };

@@ -5,8 +5,11 @@
  *   (`https://sts.windows.net/{tenant}/`) means the API app's manifest still has
  *   `requestedAccessTokenVersion` null or 1.
  * - `aud` is the API app's client id (GUID) in v2 tokens; the Application ID URI is accepted too.
- * - Delegated scopes are in `scp` (space separated, without the `api://…/` prefix); application
- *   permissions are in `roles`. The client is `azp` (or `appid`).
+ * - Delegated scopes are in `scp` (space separated) without the Application ID URI prefix that
+ *   clients must use to request them; they are reported here qualified with the Application ID URI
+ *   from `OAUTH_AUDIENCE` (`api://…/mcp.tools`), the form `OAUTH_SCOPES`, the protected resource
+ *   metadata and the challenges use. Application permissions are in `roles`. The client is `azp`
+ *   (or `appid`).
  * - Tokens for Microsoft Graph (`aud` 00000003-…, a `nonce` in the header) are not yours and never
  *   verify; request a scope of your own API instead.
  */
@@ -22,7 +25,11 @@ export const rules: TokenRules = {
   algorithms: ['RS256'],
   checkAudience: true,
   requires: ['audiences'],
-  scopes: (claims) => [...new Set([...scopeList(claims.scp), ...scopeList(claims.roles)])],
+  scopes(claims, expect) {
+    const appIdUri = expect.audiences.find((audience) => audience.includes('://'));
+    const delegated = scopeList(claims.scp).map((scope) => (appIdUri ? `${appIdUri.replace(/\/$/, '')}/${scope}` : scope));
+    return [...new Set([...delegated, ...scopeList(claims.roles)])];
+  },
   clientId: (claims) => text(claims.azp) ?? text(claims.appid),
   check(claims) {
     if (claims.ver === '1.0') return `Token is an Entra v1 token; ${V1_FIX}`;

@@ -1,0 +1,164 @@
+/**
+ * Command-line wiring: `create` (the default), `doctor` and `auth`; exit codes (SPEC §7):
+ * 0 success, 1 failure, 2 usage error, 130 cancelled. Each command's module is loaded only when
+ * that command runs, so `--help` and `--version` stay fast.
+ */
+import { Command, CommanderError, Option } from 'commander';
+import { runAbortTasks } from './cleanup.js';
+import { CliError } from './errors.js';
+import type { CreateFlags } from './options/answers.js';
+import { createOutput, type Output } from './ui/output.js';
+
+declare const __VERSION__: string | undefined;
+export const VERSION = typeof __VERSION__ === 'string' ? __VERSION__ : '0.0.0-dev';
+
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+function providerOptions(command: Command): Command {
+  return command
+    .option('--provider <id>', 'identity provider: local, auth0, okta, azure, cognito, oidc')
+    .option('--domain <domain>', 'Auth0 or Okta domain, e.g. acme.us.auth0.com')
+    .option('--auth-server <id>', 'Okta custom authorization server id (default: default)')
+    .option('--tenant <tenant>', 'Entra tenant id or verified domain')
+    .option('--client-id <id>', 'Entra: the API app\'s client id; Cognito: an allowed app client id (repeatable)', collect)
+    .option('--region <region>', 'Cognito region (default: from the user pool id)')
+    .option('--user-pool <id>', 'Cognito user pool id, e.g. eu-west-1_AbC123')
+    .option('--issuer <url>', 'issuer URL (required for oidc; overrides the built issuer for others)')
+    .option('--resource <url>', 'public URL of the MCP endpoint (default: http://localhost:3000/mcp)')
+    .option('--audience <aud>', 'aud value tokens carry (default per provider; Entra: the Application ID URI)')
+    .option('--scopes <scopes>', 'scopes a token needs, comma or space separated (default per provider)')
+    .option('--auth-mode <mode>', 'required (every request needs a token) or mixed (public tools work anonymously)')
+    .option('--timeout <ms>', 'timeout for each network request, in milliseconds (default: 5000)');
+}
+
+/** `create`'s options: the provider's, then what only `create` has. */
+function createOptions(command: Command): Command {
+  return providerOptions(command)
+    .addOption(new Option('--skip-issuer-check', 'write the project even if the issuer cannot be checked now (recorded as owed)'))
+    .option('--no-install', 'do not install dependencies')
+    .option('--no-git', 'do not run git init')
+    .option('--pm <name>', 'package manager: npm, pnpm, yarn, bun (default: the one running this command)')
+    .option('--force', 'write into an existing, non-empty folder (nothing is deleted)')
+    .option('-y, --yes', 'accept defaults; never ask');
+}
+
+const EXAMPLES = `
+Non-interactive usage (no terminal, --yes, or CI set: nothing is asked; missing values are errors):
+  $ npx create-fastapps demo --yes
+  $ npx create-fastapps my-app --provider auth0 --domain acme.us.auth0.com --resource https://my-app.example.com/mcp
+  $ npx create-fastapps my-app --provider okta --domain acme.okta.com --auth-server default
+  $ npx create-fastapps my-app --provider azure --tenant <tenant-id> --client-id <api-app-client-id>
+  $ npx create-fastapps my-app --provider cognito --user-pool eu-west-1_AbC123 --client-id <app-client-id>
+  $ npx create-fastapps my-app --provider oidc --issuer https://sso.example.com/realms/main
+
+Exit codes: 0 success, 1 failure (issuer check, write refused, install), 2 usage error, 130 cancelled.`;
+
+export interface Io {
+  stdout?: NodeJS.WriteStream;
+  stderr?: NodeJS.WriteStream;
+  stdin?: NodeJS.ReadStream;
+  env?: NodeJS.ProcessEnv;
+  cwd?: string;
+}
+
+/** Interactive only when stdin and stdout are terminals and neither --yes nor CI is set. */
+export function isInteractive(io: Required<Pick<Io, 'stdin' | 'stdout' | 'env'>>, yes: boolean | undefined): boolean {
+  const ci = io.env.CI !== undefined && io.env.CI !== '' && io.env.CI !== '0' && io.env.CI.toLowerCase() !== 'false';
+  return Boolean(io.stdin.isTTY && io.stdout.isTTY) && !yes && !ci;
+}
+
+/** Names of options the user typed (not defaults), for "was it given?" questions. */
+function givenOptions(command: Command): Set<string> {
+  const given = new Set<string>();
+  for (const option of command.options) {
+    const key = option.attributeName();
+    if (command.getOptionValueSource(key) === 'cli') given.add(key);
+  }
+  return given;
+}
+
+export async function main(argv: string[], io: Io = {}): Promise<number> {
+  const stdout = io.stdout ?? process.stdout;
+  const stderr = io.stderr ?? process.stderr;
+  const stdin = io.stdin ?? process.stdin;
+  const env = io.env ?? process.env;
+  const cwd = io.cwd ?? process.cwd();
+  const out = createOutput({ stdout, stderr, env });
+  const debug = argv.includes('--debug');
+  const aborter = new AbortController();
+
+  const onSigint = () => {
+    aborter.abort();
+    runAbortTasks();
+    out.errorLine('Cancelled');
+    process.exit(130);
+  };
+  process.on('SIGINT', onSigint);
+
+  const program = new Command('create-fastapps')
+    .description('Create an OAuth 2.1-protected MCP widget server for ChatGPT and MCP Apps hosts, and diagnose issuers, servers and tokens.')
+    .version(VERSION, '-v, --version')
+    .option('--debug', 'print stack traces for unexpected errors')
+    .exitOverride()
+    .configureOutput({ writeOut: (text) => stdout.write(text), writeErr: (text) => stderr.write(text) })
+    .showHelpAfterError('(run with --help for usage)')
+    // Options after a subcommand name belong to the subcommand (doctor and auth share flag names).
+    .enablePositionalOptions();
+
+  const createAction = async (dir: string | undefined, flags: CreateFlags & { yes?: boolean }, command: Command) => {
+    const { runCreate } = await import('./create.js');
+    const { terminalPrompter } = await import('./options/prompter.js');
+    const interactive = isInteractive({ stdin, stdout, env }, flags.yes);
+    await runCreate(dir, flags, {
+      out,
+      cwd,
+      env,
+      prompter: interactive ? terminalPrompter() : undefined,
+      given: givenOptions(command),
+      version: VERSION,
+      signal: aborter.signal,
+    });
+  };
+
+  // `create-fastapps [dir]` and `create-fastapps create [dir]` are the same command.
+  createOptions(program).argument('[dir]', 'project folder').addHelpText('after', EXAMPLES).action(createAction);
+  createOptions(program.command('create').description('create a project (what create-fastapps [dir] does)').argument('[dir]', 'project folder'))
+    .addHelpText('after', EXAMPLES)
+    .action(createAction);
+
+  try {
+    await program.parseAsync(argv);
+    return finish(0);
+  } catch (error) {
+    return finish(report(error, out, debug));
+  } finally {
+    process.off('SIGINT', onSigint);
+  }
+}
+
+function finish(code: number): number {
+  process.exitCode = code;
+  return code;
+}
+
+function report(error: unknown, out: Output, debug: boolean): number {
+  if (error instanceof CommanderError) {
+    if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return 0;
+    return 2; // commander already printed the message
+  }
+  if (error instanceof CliError) {
+    if (error.exitCode === 130) {
+      out.errorLine('Cancelled');
+      return 130;
+    }
+    out.errorLine(`${out.c.red('✖')} ${error.message}`);
+    if (error.hint) out.errorLine(`  ${error.hint}`);
+    if (debug && error.stack) out.errorLine(error.stack);
+    return error.exitCode;
+  }
+  const message = (error as Error)?.message ?? String(error);
+  out.errorLine(`${out.c.red('✖')} Unexpected error: ${message}`);
+  if (debug) out.errorLine((error as Error)?.stack ?? '');
+  else out.errorLine('  Run again with --debug for details, and report it at https://github.com/fastapps/create-fastapps/issues');
+  return 1;
+}

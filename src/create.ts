@@ -1,0 +1,132 @@
+/**
+ * `create-fastapps [dir]`: from answers to a running, protected widget server.
+ *
+ *   1. resolve and validate the answers (flags → defaults → prompts); no network, no writes
+ *   2. check the target folder
+ *   3. check the issuer (discovery, issuer echo, JWKS, signing keys) before writing anything
+ *   4. plan the project (pure) and write it, staged and moved into place
+ *   5. install dependencies and `git init`
+ *   6. print next steps (and, after prompts, the equivalent one-line command)
+ */
+import path from 'node:path';
+import { CancelledError, FailureError } from './errors.js';
+import { blockingFailures, checkIssuer, renderIssuerFailure } from './issuer/checks.js';
+import type { Finding, IssuerReport } from './issuer/types.js';
+import { initGit, installDependencies } from './install/install.js';
+import { runCommand, installCommand } from './install/package-manager.js';
+import type { Answers, CreateFlags } from './options/answers.js';
+import { equivalentCommand, shellQuote } from './options/command-line.js';
+import type { Prompter } from './options/prompter.js';
+import { resolveCreateAnswers } from './options/resolve.js';
+import { getProvider } from './providers/index.js';
+import { planProject, type GeneratorInfo } from './generate/plan.js';
+import { loadTemplates } from './generate/templates.js';
+import { checkTarget, writeProject } from './generate/write.js';
+import type { Output } from './ui/output.js';
+
+export interface CreateContext {
+  out: Output;
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  /** Present when questions may be asked. */
+  prompter?: Prompter;
+  given: ReadonlySet<string>;
+  version: string;
+  signal: AbortSignal;
+}
+
+export async function runCreate(dirArg: string | undefined, flags: CreateFlags, ctx: CreateContext): Promise<Answers> {
+  const { out } = ctx;
+  const c = out.c;
+
+  // 1. Answers.
+  const answers = await resolveCreateAnswers(dirArg, flags, { cwd: ctx.cwd, prompter: ctx.prompter, userAgent: ctx.env.npm_config_user_agent, given: ctx.given });
+  const provider = getProvider(answers.provider);
+  const shownDir = path.relative(ctx.cwd, answers.targetDir) || '.';
+
+  // 2. Target folder.
+  checkTarget(answers.targetDir, answers.force, shownDir);
+
+  // 3. Issuer.
+  let issuerCheck: GeneratorInfo['issuerCheck'] = 'not-applicable';
+  if (answers.provider === 'local') {
+    out.line(`${c.green('✔')} Provider: local development server (the project runs its own OAuth issuer at ${answers.issuer})`);
+  } else if (answers.skipIssuerCheck) {
+    issuerCheck = 'skipped';
+    out.line(`${c.yellow('⚠')} Issuer check skipped (--skip-issuer-check); it is recorded as still owed. Run ${c.bold('npx create-fastapps doctor')} in the project once ${answers.issuer} is reachable.`);
+  } else {
+    const report = await out.task(
+      `Checking ${provider.name} issuer ${answers.issuer}`,
+      async () => {
+        const result = await checkIssuer({ issuer: answers.issuer, provider: answers.provider, preRegisteredClient: provider.preRegisteredClient, timeoutMs: answers.timeoutMs, signal: ctx.signal });
+        if (ctx.signal.aborted) throw new CancelledError();
+        if (blockingFailures(result).length > 0) {
+          const { message, hint } = renderIssuerFailure(result);
+          throw new FailureError(`${message} Nothing was written.`, hint);
+        }
+        return result;
+      },
+      (result) => `Issuer ${answers.issuer} checked: ${summary(result)}`,
+    );
+    printAdvice(out, report.findings);
+    issuerCheck = 'passed';
+  }
+
+  // 4. Plan and write.
+  const files = planProject(answers, loadTemplates(answers.provider), { version: ctx.version, issuerCheck });
+  if (ctx.signal.aborted) throw new CancelledError();
+  writeProject(files, answers.targetDir, { force: answers.force });
+  out.line(`${c.green('✔')} Wrote ${files.length} files to ${shownDir}`);
+
+  // 5. Install and git.
+  if (answers.install) {
+    await out.task(`Installing dependencies with ${answers.pm}`, () => installDependencies(answers.targetDir, answers.pm, { showOutput: false, shownDir }), () => `Installed dependencies with ${answers.pm}`);
+  }
+  if (answers.git) {
+    const git = await initGit(answers.targetDir);
+    if (git === 'initialized') out.line(`${c.green('✔')} Initialized a git repository`);
+    else if (git === 'inside-repository') out.line(`${c.dim('•')} Already inside a git repository; git init skipped`);
+    else if (git === 'git-missing') out.line(`${c.dim('•')} git is not installed; git init skipped`);
+    else out.line(`${c.yellow('⚠')} git init failed; the project is complete without it`);
+  }
+
+  // 6. Next steps.
+  printNextSteps(out, answers, shownDir);
+  if (ctx.prompter) {
+    out.line();
+    out.line(c.dim('To create this project again without questions:'));
+    out.line(`  ${equivalentCommand(answers)}`);
+  }
+  return answers;
+}
+
+function summary(report: IssuerReport): string {
+  const warnings = report.findings.filter((finding) => finding.status === 'warn').length;
+  const keys = report.jwks?.usable ?? 0;
+  return `discovery ok, issuer matches, ${keys} signing key${keys === 1 ? '' : 's'}${warnings > 0 ? `, ${warnings} warning${warnings === 1 ? '' : 's'}` : ''}`;
+}
+
+/** Warnings do not stop `create`; one line each here, the fixes are in AUTH_SETUP.md and `doctor`. */
+function printAdvice(out: Output, findings: Finding[]): void {
+  const warnings = findings.filter((f) => f.status === 'warn' || f.status === 'fail');
+  for (const finding of warnings) out.line(`  ${out.c.yellow('⚠')} ${finding.summary ?? finding.title}`);
+  if (warnings.length > 0) out.line(`  ${out.c.dim('AUTH_SETUP.md covers these; npx create-fastapps doctor explains each with its fix.')}`);
+}
+
+function printNextSteps(out: Output, answers: Answers, shownDir: string): void {
+  const c = out.c;
+  const steps = [];
+  if (shownDir !== '.') steps.push(`cd ${shellQuote(shownDir)}`);
+  if (!answers.install) steps.push(installCommand(answers.pm));
+  steps.push(`${runCommand(answers.pm, 'dev')}     ${c.dim('# starts the server on ' + answers.resource)}`);
+  out.line();
+  out.line(c.bold('Next steps:'));
+  for (const step of steps) out.line(`  ${step}`);
+  out.line();
+  out.line(`Connect MCP Inspector: ${c.cyan('npx @modelcontextprotocol/inspector')}, transport Streamable HTTP, URL ${answers.resource}`);
+  if (answers.provider === 'local') {
+    out.line('Sign in on the local login page with any name; the whoami widget shows who you are.');
+  } else {
+    out.line(`Finish the ${getProvider(answers.provider).name} setup with your project's values: ${c.cyan(path.join(shownDir, 'AUTH_SETUP.md'))}`);
+  }
+}

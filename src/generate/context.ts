@@ -1,0 +1,64 @@
+/** The values templates see, derived once from the answers. */
+import { getProvider } from '../providers/index.js';
+import { runCommand, installCommand } from '../install/package-manager.js';
+import type { Answers } from '../options/answers.js';
+
+export interface TemplateContext {
+  projectName: string;
+  provider: string;
+  providerName: string;
+  issuer: string;
+  resource: string;
+  resourceOrigin: string;
+  resourcePath: string;
+  /** Protected resource metadata, path-aware URL. */
+  prmUrl: string;
+  prmRootUrl: string;
+  audiences: string[];
+  audience: string;
+  clientIds: string[];
+  scopes: string[];
+  scopesText: string;
+  authMode: string;
+  https: boolean;
+  input: Record<string, string>;
+  appIdUri: string;
+  run: { dev: string; build: string; start: string; test: string; typecheck: string; token: string; install: string };
+}
+
+export function templateContext(answers: Answers): TemplateContext {
+  const provider = getProvider(answers.provider);
+  const url = new URL(answers.resource);
+  const pm = answers.pm;
+  const input: Record<string, string> = {};
+  for (const [key, value] of Object.entries(answers.providerInput)) input[key] = Array.isArray(value) ? value.join(', ') : String(value);
+  return {
+    projectName: answers.projectName,
+    provider: answers.provider,
+    providerName: provider.name,
+    issuer: answers.issuer,
+    resource: answers.resource,
+    resourceOrigin: url.origin,
+    resourcePath: url.pathname,
+    prmUrl: `${url.origin}/.well-known/oauth-protected-resource${url.pathname}`,
+    prmRootUrl: `${url.origin}/.well-known/oauth-protected-resource`,
+    audiences: answers.audiences,
+    audience: answers.audiences[0] ?? '',
+    clientIds: answers.clientIds,
+    scopes: answers.scopes,
+    scopesText: answers.scopes.join(' '),
+    authMode: answers.authMode,
+    https: url.protocol === 'https:',
+    input,
+    appIdUri: answers.provider === 'azure' ? (answers.audiences[1] ?? '') : '',
+    run: {
+      dev: runCommand(pm, 'dev'),
+      build: runCommand(pm, 'build'),
+      start: runCommand(pm, 'start'),
+      test: runCommand(pm, 'test'),
+      typecheck: runCommand(pm, 'typecheck'),
+      token: runCommand(pm, 'token'),
+      install: installCommand(pm),
+    },
+  };
+}

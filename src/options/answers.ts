@@ -1,0 +1,57 @@
+import type { ProviderId, ProviderInput } from '../providers/index.js';
+
+export type AuthMode = 'required' | 'mixed';
+export type PackageManager = 'npm' | 'pnpm' | 'yarn' | 'bun';
+
+/** Everything `create` needs, resolved and validated. Produced by `resolveCreateAnswers`. */
+export interface Answers {
+  /** Absolute path of the project folder. */
+  targetDir: string;
+  /** The folder as the user wrote it (for messages and `cd`). */
+  targetArg: string;
+  /** npm package name, from the folder name. */
+  projectName: string;
+  provider: ProviderId;
+  /** The provider's own values (domain, tenant, …), normalised. */
+  providerInput: ProviderInput;
+  /** The issuer, byte for byte as the provider's discovery document must say it. */
+  issuer: string;
+  /** Public URL of the MCP endpoint. */
+  resource: string;
+  audiences: string[];
+  clientIds: string[];
+  scopes: string[];
+  authMode: AuthMode;
+  skipIssuerCheck: boolean;
+  install: boolean;
+  git: boolean;
+  pm: PackageManager;
+  force: boolean;
+  timeoutMs: number;
+}
+
+/** Raw option values from commander (camelCase of the flags in SPEC §3). */
+export interface CreateFlags {
+  provider?: string;
+  domain?: string;
+  authServer?: string;
+  tenant?: string;
+  region?: string;
+  userPool?: string;
+  clientId?: string[];
+  issuer?: string;
+  resource?: string;
+  audience?: string;
+  scopes?: string;
+  authMode?: string;
+  skipIssuerCheck?: boolean;
+  install?: boolean;
+  git?: boolean;
+  pm?: string;
+  force?: boolean;
+  yes?: boolean;
+  timeout?: string;
+}
+
+export const DEFAULT_RESOURCE = 'http://localhost:3000/mcp';
+export const DEFAULT_TIMEOUT_MS = 5000;

@@ -1,0 +1,46 @@
+/**
+ * The one-line command equivalent to an interactive run, printed at the end so it can be put in a
+ * script or shared (and it documents what was chosen).
+ */
+import { getProvider } from '../providers/index.js';
+import { DEFAULT_RESOURCE, type Answers } from './answers.js';
+
+/** POSIX shell quoting, only where needed. */
+export function shellQuote(value: string): string {
+  return /^[A-Za-z0-9_./:@%+=,-]+$/.test(value) ? value : `'${value.replaceAll("'", `'\\''`)}'`;
+}
+
+const FIELD_FLAG: Record<string, string> = {
+  domain: '--domain',
+  authServer: '--auth-server',
+  tenant: '--tenant',
+  region: '--region',
+  userPool: '--user-pool',
+  issuer: '--issuer',
+};
+
+export function equivalentCommand(answers: Answers): string {
+  const provider = getProvider(answers.provider);
+  const parts = ['npx', 'create-fastapps', shellQuote(answers.targetArg), '--provider', answers.provider];
+  const builtIssuer = provider.id === 'local' ? answers.issuer : provider.buildIssuer(answers.providerInput);
+  for (const [key, value] of Object.entries(answers.providerInput)) {
+    if (key === 'clientId') continue;
+    if (key === 'authServer' && value === 'default') continue;
+    if (key === 'region' && answers.providerInput.userPool?.startsWith(`${value}_`)) continue;
+    if (FIELD_FLAG[key] && typeof value === 'string') parts.push(FIELD_FLAG[key], shellQuote(value));
+  }
+  for (const clientId of answers.clientIds) parts.push('--client-id', shellQuote(clientId));
+  if (provider.id !== 'oidc' && provider.id !== 'local' && answers.issuer !== builtIssuer) parts.push('--issuer', shellQuote(answers.issuer));
+  if (answers.resource !== DEFAULT_RESOURCE) parts.push('--resource', shellQuote(answers.resource));
+  const defaultAudiences = provider.defaultAudiences(answers.providerInput, answers.resource, undefined);
+  if (provider.acceptsAudience && answers.audiences.join() !== defaultAudiences.join()) {
+    parts.push('--audience', shellQuote(provider.id === 'azure' ? answers.audiences[1]! : answers.audiences[0]!));
+  }
+  if (answers.scopes.join(' ') !== provider.defaultScopes(answers.providerInput, answers.resource, answers.audiences).join(' ')) {
+    parts.push('--scopes', shellQuote(answers.scopes.join(',')));
+  }
+  if (answers.authMode !== 'required') parts.push('--auth-mode', answers.authMode);
+  if (!answers.install) parts.push('--no-install');
+  if (!answers.git) parts.push('--no-git');
+  return parts.join(' ');
+}

@@ -1,0 +1,52 @@
+/**
+ * Questions are asked through this interface so the resolver can be driven by tests (a scripted
+ * prompter) and by a terminal (@inquirer/prompts, loaded only when a question is actually asked).
+ */
+import { CancelledError } from '../errors.js';
+
+export interface InputQuestion {
+  message: string;
+  default?: string;
+  /** Runs as the user types; returns true or what is wrong. */
+  validate?: (value: string) => true | string;
+}
+
+export interface SelectQuestion<T extends string> {
+  message: string;
+  choices: Array<{ value: T; name: string; description?: string }>;
+  default?: T;
+}
+
+export interface Prompter {
+  input(question: InputQuestion): Promise<string>;
+  select<T extends string>(question: SelectQuestion<T>): Promise<T>;
+  confirm(question: { message: string; default: boolean }): Promise<boolean>;
+}
+
+/** Maps Ctrl+C at a prompt (inquirer's ExitPromptError) to `CancelledError`. */
+async function cancellable<T>(ask: () => Promise<T>): Promise<T> {
+  try {
+    return await ask();
+  } catch (error) {
+    if ((error as Error)?.name === 'ExitPromptError' || (error as Error)?.name === 'AbortPromptError') throw new CancelledError();
+    throw error;
+  }
+}
+
+export function terminalPrompter(): Prompter {
+  const load = () => import('@inquirer/prompts');
+  return {
+    async input(question) {
+      const { input } = await load();
+      return cancellable(() => input({ message: question.message, default: question.default, validate: question.validate }));
+    },
+    async select(question) {
+      const { select } = await load();
+      return cancellable(() => select({ message: question.message, choices: question.choices, default: question.default }));
+    },
+    async confirm(question) {
+      const { confirm } = await load();
+      return cancellable(() => confirm(question));
+    },
+  };
+}

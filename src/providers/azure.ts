@@ -1,0 +1,62 @@
+/**
+ * Microsoft Entra ID: a single-tenant v2 issuer `https://login.microsoftonline.com/{tenant}/v2.0`.
+ * `common`, `organizations` and `consumers` publish a placeholder issuer (`{tenantid}`) that no
+ * token carries, so they are refused. v2 access tokens carry the API app's client id in `aud`;
+ * the Application ID URI is accepted too and qualifies the scopes clients request.
+ */
+import { GUID, isHostname } from './validate.js';
+import type { Provider } from './types.js';
+
+const MULTI_TENANT = new Set(['common', 'organizations', 'consumers']);
+
+export const azure: Provider = {
+  id: 'azure',
+  name: 'Microsoft Entra ID',
+  hint: 'Microsoft Entra ID (Azure AD) tenant',
+  fields: [
+    {
+      key: 'tenant',
+      buildsIssuer: true,
+      flag: '--tenant',
+      message: 'Entra tenant (directory id or verified domain)',
+      example: '9a95fd9e-005d-487a-9a01-d08c1eab2757',
+      normalize: (value) => value.trim().toLowerCase(),
+      validate: (value) => {
+        if (MULTI_TENANT.has(value)) {
+          return `"${value}" is a multi-tenant alias whose discovery document names the placeholder issuer https://login.microsoftonline.com/{tenantid}/v2.0, which no token carries; use your directory (tenant) id from Entra admin center › Overview.`;
+        }
+        return GUID.test(value) || isHostname(value) ? true : `"${value}" is not a tenant id (a GUID) or a verified domain such as contoso.onmicrosoft.com.`;
+      },
+    },
+    {
+      key: 'clientId',
+      flag: '--client-id',
+      message: 'Application (client) id of the API app registration',
+      example: '3f1c9f5e-2b7a-4c8e-9d1a-6b2f0e4a7c11',
+      normalize: (value) => value.trim().toLowerCase(),
+      validate: (value) => (GUID.test(value) ? true : `"${value}" is not an application (client) id; copy the GUID from App registrations › your API › Overview.`),
+    },
+  ],
+  buildIssuer: (input) => `https://login.microsoftonline.com/${input.tenant}/v2.0`,
+  parseIssuer: (issuer) => ({ tenant: issuer.pathname.split('/')[1] ?? '' }),
+  checkIssuer(issuer) {
+    const tenant = new URL(issuer).pathname.split('/')[1] ?? '';
+    if (MULTI_TENANT.has(tenant.toLowerCase()) || tenant === '{tenantid}') {
+      return `The ${tenant} endpoint publishes a placeholder issuer that no token carries; use https://login.microsoftonline.com/<your-tenant-id>/v2.0.`;
+    }
+    if (new URL(issuer).hostname === 'sts.windows.net') {
+      return 'https://sts.windows.net/... is the v1 token issuer; use the v2 issuer https://login.microsoftonline.com/<tenant-id>/v2.0 and set requestedAccessTokenVersion to 2 in the API app manifest.';
+    }
+    return true;
+  },
+  // The Application ID URI must equal the resource ChatGPT sends (RFC 8707) on an https server;
+  // Entra does not allow http://localhost there, so local development uses api://{client-id}.
+  defaultAudiences: (input, resource, audience) => {
+    const clientId = input.clientId?.[0] ?? '';
+    const appIdUri = audience ?? (resource.startsWith('https://') ? resource : `api://${clientId}`);
+    return [clientId, appIdUri];
+  },
+  defaultScopes: (_input, _resource, audiences) => [`${(audiences[1] ?? '').replace(/\/$/, '')}/mcp.tools`],
+  preRegisteredClient: true,
+  acceptsAudience: true,
+};

@@ -1,0 +1,59 @@
+/**
+ * Amazon Cognito: the issuer is `https://cognito-idp.{region}.amazonaws.com/{user-pool-id}`, and the
+ * pool id's prefix is its region. Access tokens have no `aud`; they are bound by `client_id`
+ * (one or more app clients) and `token_use: access`.
+ */
+import type { Provider } from './types.js';
+
+const POOL = /^([a-z]{2}(?:-gov)?-[a-z]+-\d)_[A-Za-z0-9]+$/;
+const REGION = /^[a-z]{2}(?:-gov)?-[a-z]+-\d$/;
+
+export const cognito: Provider = {
+  id: 'cognito',
+  name: 'Amazon Cognito',
+  hint: 'Amazon Cognito user pool',
+  fields: [
+    {
+      key: 'userPool',
+      buildsIssuer: true,
+      flag: '--user-pool',
+      message: 'Cognito user pool id',
+      example: 'eu-west-1_AbCdEf123',
+      normalize: (value) => value.trim(),
+      validate: (value) => (POOL.test(value) ? true : `"${value}" is not a user pool id; it looks like eu-west-1_AbCdEf123 (User pools › your pool › Overview).`),
+    },
+    {
+      key: 'region',
+      buildsIssuer: true,
+      flag: '--region',
+      message: 'AWS region of the user pool',
+      example: 'eu-west-1',
+      default: (input) => POOL.exec(input.userPool ?? '')?.[1],
+      normalize: (value) => value.trim().toLowerCase(),
+      validate: (value, input) => {
+        if (!REGION.test(value)) return `"${value}" is not an AWS region such as eu-west-1.`;
+        const poolRegion = POOL.exec(input.userPool ?? '')?.[1];
+        if (poolRegion && poolRegion !== value) return `The user pool ${input.userPool} is in ${poolRegion}, not ${value}; drop --region or use --region ${poolRegion}.`;
+        return true;
+      },
+    },
+    {
+      key: 'clientId',
+      flag: '--client-id',
+      message: 'App client id(s) allowed to call this server (comma separated)',
+      example: '5r2ci3d4kinbd8l2fasbrc8ba1',
+      multiple: true,
+      normalize: (value) => value.trim(),
+      validate: (value) => (/^[A-Za-z0-9]{1,128}$/.test(value) ? true : `"${value}" is not a Cognito app client id (letters and digits, from App integration › App clients).`),
+    },
+  ],
+  buildIssuer: (input) => `https://cognito-idp.${input.region}.amazonaws.com/${input.userPool}`,
+  parseIssuer(issuer) {
+    const userPool = issuer.pathname.split('/')[1] ?? '';
+    return { userPool, region: POOL.exec(userPool)?.[1] ?? /^cognito-idp\.([^.]+)\./.exec(issuer.hostname)?.[1] ?? '' };
+  },
+  defaultAudiences: () => [],
+  defaultScopes: () => ['mcp/tools'],
+  preRegisteredClient: true,
+  acceptsAudience: false,
+};

@@ -1,0 +1,49 @@
+/**
+ * Okta: only a custom authorization server (`https://{domain}/oauth2/{id}`) issues access tokens
+ * your API can validate; the org server's tokens are for Okta's own APIs and are refused here.
+ */
+import { isHostname, stripToHost } from './validate.js';
+import type { Provider } from './types.js';
+
+const ORG_SERVER =
+  'The Okta org authorization server issues tokens for Okta\'s own APIs, which your server cannot validate.';
+
+export const okta: Provider = {
+  id: 'okta',
+  name: 'Okta',
+  hint: 'Okta custom authorization server',
+  fields: [
+    {
+      key: 'domain',
+      buildsIssuer: true,
+      flag: '--domain',
+      message: 'Okta domain',
+      example: 'acme.okta.com',
+      normalize: (value) => stripToHost(value.replace(/\/oauth2\/.*$/i, '')),
+      validate: (value) => (isHostname(value) ? true : `"${value}" is not a domain name; use your Okta domain, e.g. acme.okta.com.`),
+    },
+    {
+      key: 'authServer',
+      buildsIssuer: true,
+      flag: '--auth-server',
+      message: 'Okta authorization server id',
+      example: 'default',
+      default: () => 'default',
+      validate: (value) => {
+        if (value === 'org' || value === 'v1') return `${ORG_SERVER} Use a custom authorization server id such as "default".`;
+        return /^[A-Za-z0-9]+$/.test(value) ? true : `"${value}" is not an Okta authorization server id; use "default" or an id like aus8abcd1234.`;
+      },
+    },
+  ],
+  buildIssuer: (input) => `https://${input.domain}/oauth2/${input.authServer ?? 'default'}`,
+  parseIssuer: (issuer) => ({ domain: issuer.host, authServer: /^\/oauth2\/([^/]+)/.exec(issuer.pathname)?.[1] ?? 'default' }),
+  checkIssuer(issuer) {
+    return new URL(issuer).pathname.startsWith('/oauth2/')
+      ? true
+      : `${ORG_SERVER} Use a custom authorization server: ${new URL(issuer).origin}/oauth2/default.`;
+  },
+  defaultAudiences: (_input, _resource, audience) => [audience ?? 'api://default'],
+  defaultScopes: () => ['mcp:tools'],
+  preRegisteredClient: true,
+  acceptsAudience: true,
+};

@@ -1,0 +1,70 @@
+import type { ProviderId } from '../issuer/types.js';
+
+export type { ProviderId };
+
+/** Provider-specific values, as given by flags or prompts (before defaults). */
+export interface ProviderInput {
+  domain?: string;
+  authServer?: string;
+  tenant?: string;
+  region?: string;
+  userPool?: string;
+  clientId?: string[];
+  issuer?: string;
+}
+
+export type FieldKey = 'domain' | 'authServer' | 'tenant' | 'region' | 'userPool' | 'clientId' | 'issuer';
+
+/** One value a provider asks for: its flag, its prompt, its check. */
+export interface Field {
+  key: FieldKey;
+  /** The flag, e.g. `--domain`. */
+  flag: string;
+  /** The question asked on a terminal. */
+  message: string;
+  /** Shown under the question / in errors: an example value. */
+  example: string;
+  /** A value used when the flag is missing (then the field is never "missing"). */
+  default?: (input: ProviderInput) => string | undefined;
+  /** Normalises a typed value (e.g. strips `https://` from a domain); returns it unchanged if there is nothing to do. */
+  normalize?: (value: string) => string;
+  /** `true`, or one sentence saying what is wrong and what to type instead. */
+  validate: (value: string, input: ProviderInput) => true | string;
+  /** Several values (comma or space separated), e.g. Cognito app client ids. */
+  multiple?: boolean;
+  /** Used only to build the issuer, so not needed when `--issuer` is given. */
+  buildsIssuer?: boolean;
+}
+
+/** What the generated project needs from a provider. */
+export interface ProviderSettings {
+  issuer: string;
+  /** `OAUTH_AUDIENCE` values (empty for Cognito, which binds by client id). */
+  audiences: string[];
+  /** `OAUTH_CLIENT_IDS` values. */
+  clientIds: string[];
+  scopes: string[];
+}
+
+export interface Provider {
+  id: ProviderId;
+  /** Display name, e.g. "Microsoft Entra ID". */
+  name: string;
+  /** One line for the provider menu. */
+  hint: string;
+  fields: Field[];
+  /** Builds the issuer from the fields. Throws `UsageError` for a choice that cannot work, with why. */
+  buildIssuer(input: ProviderInput): string;
+  /** Reads the provider's fields back from an issuer given with `--issuer` (for the checklist). */
+  parseIssuer?(issuer: URL): ProviderInput;
+  /** Checks an issuer given with `--issuer` for this provider (e.g. Okta's org server is refused). */
+  checkIssuer?(issuer: string): true | string;
+  /** Default audiences for this resource. */
+  defaultAudiences(input: ProviderInput, resource: string, audience: string | undefined): string[];
+  /** Default scopes. */
+  defaultScopes(input: ProviderInput, resource: string, audiences: string[]): string[];
+  /** No open dynamic client registration: ChatGPT needs a client registered in the provider's console. */
+  preRegisteredClient: boolean;
+  /** Whether `--audience` means anything for this provider. */
+  acceptsAudience: boolean;
+}

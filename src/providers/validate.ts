@@ -1,0 +1,68 @@
+/** Small validators shared by providers and options. Each returns true or a sentence with the fix. */
+
+const HOSTNAME = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,61}[a-z0-9]$/i;
+export const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** `https://acme.us.auth0.com/` → `acme.us.auth0.com` (people paste URLs where a domain is asked). */
+export function stripToHost(value: string): string {
+  return value.trim().replace(/^https?:\/\//i, '').replace(/\/+$/, '').toLowerCase();
+}
+
+export function isHostname(value: string): boolean {
+  return HOSTNAME.test(value);
+}
+
+export const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+/**
+ * An issuer URL as RFC 8414 §2 defines it: https (http only on loopback), no query, no fragment,
+ * not a discovery URL.
+ */
+export function validateIssuerUrl(value: string): true | string {
+  const text = value.trim();
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    return `"${value}" is not a URL; give the issuer, e.g. https://sso.example.com/realms/main.`;
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') return `The issuer must be an https URL, not ${url.protocol}.`;
+  if (url.protocol === 'http:' && !LOOPBACK.has(url.hostname)) {
+    return `The issuer must use https; http is only allowed for localhost. Use https://${url.host}${url.pathname}.`;
+  }
+  if (url.search || url.hash || text.includes('?') || text.includes('#')) return 'The issuer must not contain a query (?) or fragment (#).';
+  if (url.username || url.password) return 'The issuer must not contain a user name or password.';
+  if (url.pathname.includes('/.well-known/')) {
+    const issuer = url.origin + url.pathname.slice(0, url.pathname.indexOf('/.well-known/'));
+    return `That is a discovery URL; give the issuer itself: ${issuer}`;
+  }
+  return true;
+}
+
+/** The MCP endpoint's public URL: canonical, with a path, no trailing slash. */
+export function validateResourceUrl(value: string): true | string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return `"${value}" is not a URL; give the public URL of the MCP endpoint, e.g. https://my-app.example.com/mcp.`;
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') return `The resource URL must be http(s), not ${url.protocol}.`;
+  if (url.search || url.hash || value.includes('?') || value.includes('#')) return 'The resource URL must not contain a query (?) or fragment (#).';
+  if (url.username || url.password) return 'The resource URL must not contain a user name or password.';
+  if (url.pathname === '/' ) return `The resource URL needs the endpoint path: ${url.origin}/mcp.`;
+  if (url.pathname.endsWith('/')) return `Drop the trailing slash: ${url.origin}${url.pathname.replace(/\/+$/, '')}.`;
+  // Clients compare it byte for byte with what the server publishes (RFC 9728 §3.3).
+  if (url.href !== value) return `Write the resource URL in canonical form: ${url.href}`;
+  return true;
+}
+
+/** A scope token (RFC 6749 §3.3): printable ASCII except space, `"` and `\`. */
+export function validateScope(scope: string): true | string {
+  return /^[\x21\x23-\x5B\x5D-\x7E]+$/.test(scope) ? true : `"${scope}" is not a valid OAuth scope (no spaces, quotes or backslashes).`;
+}
+
+export function splitList(value: string | string[] | undefined): string[] {
+  const items = Array.isArray(value) ? value : value === undefined ? [] : [value];
+  return items.flatMap((item) => item.split(/[\s,]+/)).filter(Boolean);
+}

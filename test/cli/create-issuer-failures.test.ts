@@ -1,0 +1,106 @@
+/**
+ * The issuer is checked before the first file is written: when it fails, `create` says why and how
+ * to fix it, exits 1 within the timeout, and the target folder does not exist.
+ */
+import { existsSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { runCli, tempDir } from '../helpers/cli.js';
+import { refusedUrl, startHangingServer, startIssuerServer, type HangingServer, type IssuerServer } from '../helpers/issuer-server.js';
+
+let auth0: IssuerServer;
+let synthetic: IssuerServer;
+let hanging: HangingServer;
+
+beforeAll(async () => {
+  auth0 = await startIssuerServer({ fixture: 'auth0-tenant' });
+  synthetic = await startIssuerServer({ issuerPath: '/realms/demo' });
+  hanging = await startHangingServer();
+});
+afterAll(async () => {
+  await auth0.close();
+  await synthetic.close();
+  await hanging.close();
+});
+
+async function createAgainst(issuer: string, extra: string[] = [], provider = 'oidc') {
+  const cwd = tempDir();
+  const result = await runCli(['app', '--provider', provider, '--issuer', issuer, '--no-install', '--no-git', ...extra], { cwd });
+  expect(existsSync(path.join(cwd, 'app')), 'the target folder must not exist').toBe(false);
+  expect(readdirSync(cwd)).toEqual([]);
+  expect(result.stderr).not.toMatch(/\n\s+at .+:\d+:\d+/);
+  return result;
+}
+
+describe('create refuses to write when the issuer check fails', () => {
+  test('no discovery document (404 at every well-known URL)', async () => {
+    const result = await createAgainst(`${synthetic.origin}/realms/missing`);
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toMatch(/404/);
+    expect(result.stderr).toMatch(/Nothing was written/);
+  });
+
+  test('an HTML page instead of the discovery document', async () => {
+    for (const url of synthetic.discoveryUrls) synthetic.fault(url, { html: 'Sign in to Example' });
+    try {
+      const result = await createAgainst(synthetic.issuer);
+      expect(result.exitCode).toBe(1);
+      expect(result.stderr).toMatch(/HTML/);
+      expect(result.stderr).toMatch(/Sign in to Example/);
+    } finally {
+      synthetic.clearFaults();
+    }
+  });
+
+  test("issuer mismatch: Auth0's trailing slash left out", async () => {
+    const withoutSlash = auth0.issuer.replace(/\/$/, '');
+    const result = await createAgainst(withoutSlash, ['--domain', 'dev-ltxchcls4igzho78.us.auth0.com'], 'auth0');
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toContain(`"${auth0.issuer}"`);
+    expect(result.stderr).toMatch(/trailing slash/i);
+  });
+
+  test('a JWKS without a usable signing key (only an encryption key)', async () => {
+    synthetic.fault(String(synthetic.document.jwks_uri), { jwksOnly: 'enc' });
+    try {
+      const result = await createAgainst(synthetic.issuer);
+      expect(result.exitCode).toBe(1);
+      expect(result.stderr).toMatch(/signing key/i);
+    } finally {
+      synthetic.clearFaults();
+    }
+  });
+
+  test('a JWKS that publishes a symmetric secret and nothing else', async () => {
+    synthetic.fault(String(synthetic.document.jwks_uri), { jwksOnly: 'oct' });
+    try {
+      const result = await createAgainst(synthetic.issuer);
+      expect(result.exitCode).toBe(1);
+      expect(result.stderr).toMatch(/signing key|secret|oct/i);
+    } finally {
+      synthetic.clearFaults();
+    }
+  });
+
+  test('a hanging issuer: gives up after --timeout', async () => {
+    const result = await createAgainst(`${hanging.origin}/realms/demo`, ['--timeout', '800']);
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toMatch(/800 ms|timed out|did not answer/i);
+    expect(result.ms).toBeLessThan(800 + 2_500);
+  });
+
+  test('a refused connection', async () => {
+    const result = await createAgainst(`${await refusedUrl()}/realms/demo`);
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toMatch(/refused/i);
+  });
+
+  test('--skip-issuer-check writes anyway and records the check as owed', async () => {
+    const cwd = tempDir();
+    const result = await runCli(['app', '--provider', 'oidc', '--issuer', `${await refusedUrl()}/realms/demo`, '--skip-issuer-check', '--no-install', '--no-git'], { cwd });
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(result.stdout).toMatch(/Issuer check skipped/);
+    const manifest = JSON.parse((await import('node:fs')).readFileSync(path.join(cwd, 'app', 'fastapps.json'), 'utf8'));
+    expect(manifest.issuerCheck).toBe('skipped');
+  });
+});

@@ -1,0 +1,99 @@
+/**
+ * For each provider: the discovery document it really serves (a fixture from
+ * /work/shared/fixtures/discovery, rewritten to a local issuer), the flags a user passes, and the
+ * shape of its access tokens. Written independently of the template's own test shapes, so the two
+ * check each other.
+ */
+import type { JWTPayload } from 'jose';
+import type { ProviderId } from '../../src/issuer/types.js';
+
+export interface ProviderCase {
+  provider: ProviderId;
+  /** Fixture the local issuer serves; undefined for `local`. */
+  fixture?: string;
+  /** Flags after `--provider <id>`, given the local issuer's identifier. */
+  flags(issuer: string): string[];
+  /** The scopes `create` chooses by default for this provider, given the resource. */
+  scopes(resource: string): string[];
+  /** Claims of a valid access token. */
+  claims(input: { issuer: string; resource: string; scopes: string[] }): JWTPayload;
+  /** The same token bound to another API or app client. */
+  wrongBinding(claims: JWTPayload): JWTPayload;
+}
+
+const ENTRA_API_CLIENT = '6f2a1e4b-8c3d-4e5f-9a0b-1c2d3e4f5a6b';
+const COGNITO_CLIENT = '1example23456789abcdefghij';
+
+export const cases: Record<Exclude<ProviderId, 'local'>, ProviderCase> = {
+  auth0: {
+    provider: 'auth0',
+    fixture: 'auth0-tenant',
+    flags: (issuer) => ['--domain', 'dev-ltxchcls4igzho78.us.auth0.com', '--issuer', issuer],
+    scopes: () => ['mcp:tools'],
+    claims: ({ issuer, resource, scopes }) => ({
+      iss: issuer,
+      sub: 'auth0|65f1c0ffee',
+      aud: [resource, `${issuer}userinfo`],
+      azp: 'chatgpt-client',
+      scope: 'openid profile email',
+      permissions: scopes,
+    }),
+    wrongBinding: (claims) => ({ ...claims, aud: ['https://api.other.example', `${String(claims.iss)}userinfo`] }),
+  },
+  okta: {
+    provider: 'okta',
+    fixture: 'okta-custom-as-default',
+    flags: (issuer) => ['--domain', 'example.okta.com', '--issuer', issuer],
+    scopes: () => ['mcp:tools'],
+    claims: ({ issuer, scopes }) => ({ ver: 1, iss: issuer, sub: 'jane@example.com', aud: 'api://default', cid: '0oa1chatgpt', uid: '00u1', scp: ['openid', ...scopes] }),
+    wrongBinding: (claims) => ({ ...claims, aud: 'api://other' }),
+  },
+  azure: {
+    provider: 'azure',
+    fixture: 'entra-v2-tenant',
+    flags: (issuer) => ['--client-id', ENTRA_API_CLIENT, '--issuer', issuer],
+    // Requested qualified with the Application ID URI (api://{client-id} for an http resource).
+    scopes: () => [`api://${ENTRA_API_CLIENT}/mcp.tools`],
+    claims: ({ issuer }) => ({
+      ver: '2.0',
+      iss: issuer,
+      sub: 'AAAAAAAAAAAAAAAAAAAAAIkzqFVrSaSaFHy782bbtaQ',
+      tid: '9a95fd9e-005d-487a-9a01-d08c1eab2757',
+      aud: ENTRA_API_CLIENT,
+      azp: '0a1b2c3d-0000-4000-8000-000000000001',
+      scp: 'mcp.tools',
+      name: 'Jane Doe',
+    }),
+    wrongBinding: (claims) => ({ ...claims, aud: '00000000-1111-2222-3333-444444444444' }),
+  },
+  cognito: {
+    provider: 'cognito',
+    fixture: 'cognito-userpool-with-domain',
+    flags: (issuer) => ['--user-pool', 'eu-west-1_ZLiEFD4b6', '--client-id', COGNITO_CLIENT, '--issuer', issuer],
+    scopes: () => ['mcp/tools'],
+    claims: ({ issuer, scopes }) => ({
+      iss: issuer,
+      sub: 'aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee',
+      token_use: 'access',
+      client_id: COGNITO_CLIENT,
+      username: 'jane',
+      scope: ['openid', ...scopes].join(' '),
+    }),
+    wrongBinding: (claims) => ({ ...claims, client_id: 'anotherappclient0000000000' }),
+  },
+  oidc: {
+    provider: 'oidc',
+    fixture: 'keycloak-realm-http',
+    flags: (issuer) => ['--issuer', issuer],
+    scopes: () => ['mcp:tools'],
+    claims: ({ issuer, resource, scopes }) => ({
+      iss: issuer,
+      sub: 'f81d4fae-7dec-11d0-a765-00a0c91e6bf6',
+      aud: [resource, 'account'],
+      azp: 'chatgpt',
+      scope: ['openid', 'profile', ...scopes].join(' '),
+      preferred_username: 'jane',
+    }),
+    wrongBinding: (claims) => ({ ...claims, aud: 'account' }),
+  },
+};

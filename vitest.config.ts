@@ -1,0 +1,12 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    // End-to-end tests install and build generated projects; unit tests finish in milliseconds.
+    testTimeout: 120_000,
+    hookTimeout: 300_000,
+    pool: 'forks',
+    reporters: ['default'],
+  },
+});
