@@ -1,0 +1,186 @@
+/**
+ * Checks on what MCP clients need from the metadata to run the flow: PKCE (item 12), a registration
+ * path (13), the opt-in registration probe (14), token endpoint auth methods (15), advertised scopes
+ * (16), RFC 9207 `iss` (17). None of these blocks `create`.
+ */
+import {
+  ISS_PARAMETER,
+  PKCE,
+  REGISTRATION,
+  REGISTRATION_PROBE,
+  SCOPES,
+  TOKEN_AUTH_METHODS,
+} from './check-ids.js';
+import { NO_DOCUMENT, chosenDoc, defineCheck, str, strings } from './context.js';
+import { FLAVOR_NAMES, forFlavor } from './flavor.js';
+
+function capitalize(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+const CHATGPT_REDIRECT = 'https://chatgpt.com/connector/oauth/{callback_id}';
+
+/** AUTH-FACTS 12. WARN when `code_challenge_methods_supported` is absent (Entra, Cognito); FAIL when it lacks S256. */
+export const pkceCheck = defineCheck(PKCE, 'PKCE (S256) is advertised', (ctx, v) => {
+  const doc = chosenDoc(ctx);
+  if (!doc) return v.skip(NO_DOCUMENT);
+  const methods = strings(doc, 'code_challenge_methods_supported');
+  if (methods === undefined) {
+    const name = FLAVOR_NAMES[ctx.flavor];
+    const facade = `serve an RFC 8414 metadata façade on your MCP server’s origin that mirrors the endpoints and adds "code_challenge_methods_supported": ["S256"], or use a broker authorization server`;
+    return v.warn(
+      'The metadata has no code_challenge_methods_supported, so MCP clients from 2025-11-25 on must refuse to start the flow (ChatGPT tolerates it)',
+      [],
+      forFlavor(ctx.flavor, {
+        azure: `${name} accepts S256 but doesn't advertise it, and its metadata can't be changed: ${facade}`,
+        cognito: `${name} accepts S256 but doesn't advertise it, and its metadata can't be changed: ${facade}`,
+        generic: `Advertise "code_challenge_methods_supported": ["S256"] in the authorization server metadata, or ${facade}`,
+      }),
+    );
+  }
+  if (!methods.includes('S256')) {
+    return v.fail(
+      `code_challenge_methods_supported is ${JSON.stringify(methods)}, without "S256", the only method MCP clients use`,
+      [],
+      'Enable PKCE with the S256 method on the authorization server',
+    );
+  }
+  return v.pass(`PKCE methods advertised: ${methods.join(', ')}`);
+});
+
+const REGISTER_CLIENT = {
+  auth0: `Create an application (Auth0 Dashboard › Applications › Create Application) with callback URL ${CHATGPT_REDIRECT} and paste its client id into the MCP client, or enable Dynamic Client Registration (Settings › Advanced)`,
+  okta: `Create an app integration (Okta Admin › Applications › Create App Integration › OIDC, Single-Page or Web) with redirect URI ${CHATGPT_REDIRECT}, and paste its client id into the MCP client (ChatGPT: the app's OAuth settings)`,
+  azure: `Register a client app (Entra admin center › App registrations › New registration) with redirect URI ${CHATGPT_REDIRECT} and permission to your API's scopes, and paste its client id (and secret) into the MCP client`,
+  cognito: `Create an app client (Amazon Cognito › User pools › your pool › App integration › App clients) with callback URL ${CHATGPT_REDIRECT}, and paste its client id and secret into the MCP client`,
+  keycloak: `Create a client (Keycloak Admin › Clients › Create client) with redirect URI ${CHATGPT_REDIRECT} and paste its client id into the MCP client, or allow anonymous registration (Clients › Client registration)`,
+  generic: `Pre-register a client at the authorization server (redirect URI ${CHATGPT_REDIRECT} for ChatGPT) and paste its client id (and secret) into the MCP client, or enable dynamic client registration / Client ID Metadata Documents`,
+};
+
+/**
+ * AUTH-FACTS 13. PASS with CIMD or a registration endpoint; with neither, WARN (pre-register a
+ * client) when `preRegisteredClient`, else FAIL. Okta's endpoint needs an API token: WARN unless a
+ * client is pre-registered.
+ */
+export const registrationCheck = defineCheck(REGISTRATION, 'MCP clients have a way to register', (ctx, v) => {
+  const doc = chosenDoc(ctx);
+  if (!doc) return v.skip(NO_DOCUMENT);
+  const pre = ctx.input.preRegisteredClient === true;
+  const endpoint = str(doc, 'registration_endpoint');
+  const fix = forFlavor(ctx.flavor, REGISTER_CLIENT);
+  if (doc['client_id_metadata_document_supported'] === true) {
+    return v.pass('Client ID Metadata Documents are supported (client_id_metadata_document_supported: true)');
+  }
+  if (endpoint && ctx.flavor === 'okta') {
+    if (pre) return v.pass('A pre-registered client will be used (Okta’s registration endpoint needs an API token)', [endpoint]);
+    return v.warn(
+      `Okta lists registration_endpoint ${endpoint}, but it needs an Okta API token, so MCP clients can't register themselves`,
+      [endpoint],
+      fix,
+    );
+  }
+  if (endpoint) {
+    const details = ctx.flavor === 'auth0' ? ['Auth0 lists registration_endpoint even when Dynamic Client Registration is off (Settings › Advanced); the registration probe confirms'] : [];
+    return v.pass(`Dynamic client registration is advertised at ${endpoint}`, details);
+  }
+  const summary = `${capitalize(FLAVOR_NAMES[ctx.flavor])} offers no client registration (no registration_endpoint, no Client ID Metadata Document support)`;
+  if (pre) return v.warn(`${summary}: MCP clients must be given the pre-registered client`, [], fix);
+  return v.fail(`${summary}, and no pre-registered client is configured`, [], fix);
+});
+
+const PROBE_FIX = {
+  auth0: 'Enable Dynamic Client Registration (Auth0 Dashboard › Settings › Advanced › Dynamic Client Registration), or pre-register a client',
+  okta: 'Okta’s registration endpoint needs an API token: pre-register a client (Applications › Create App Integration)',
+  keycloak: 'Allow anonymous registration (Keycloak Admin › Clients › Client registration › Anonymous access policies), or pre-register a client',
+  generic: 'Open dynamic client registration to anonymous clients, or pre-register a client and give its id to the MCP client',
+};
+
+/** AUTH-FACTS 14 (opt-in). WARN when the registration endpoint needs a token or misbehaves. */
+export const registrationProbeCheck = defineCheck(REGISTRATION_PROBE, 'Registration endpoint accepts anonymous clients', (ctx, v) => {
+  if (!ctx.input.probeRegistration) return v.skip('Skipped: the registration probe was not requested');
+  const doc = chosenDoc(ctx);
+  if (!doc) return v.skip(NO_DOCUMENT);
+  const p = ctx.probe;
+  if (!p) return v.skip('Skipped: the document has no registration_endpoint');
+  const answer = `HTTP ${p.status}${p.errorCode ? ` ${p.errorCode}` : ''}`;
+  if (p.error) return v.warn(`The registration probe to ${p.url} failed: ${p.error.message}`, [], p.error.fix);
+  if (p.verdict === 'open') return v.pass(`${p.url} rejected the deliberately invalid request with ${answer}: anonymous registration is open`);
+  if (p.verdict === 'protected') {
+    return v.warn(
+      `${p.url} answered ${answer} to an anonymous registration: it needs an initial access token, so MCP clients can't register themselves`,
+      [],
+      forFlavor(ctx.flavor, PROBE_FIX),
+    );
+  }
+  return v.warn(
+    `${p.url} answered ${answer} to deliberately invalid client metadata; expected 400 invalid_redirect_uri or invalid_client_metadata`,
+    [],
+    'Check that registration_endpoint points at a working RFC 7591 registration endpoint',
+  );
+});
+
+/** AUTH-FACTS 15. WARN unless `none` (public PKCE clients) or `private_key_jwt` (ChatGPT's CIMD client) is listed. */
+export const tokenAuthMethodsCheck = defineCheck(TOKEN_AUTH_METHODS, 'Token endpoint accepts public or private_key_jwt clients', (ctx, v) => {
+  const doc = chosenDoc(ctx);
+  if (!doc) return v.skip(NO_DOCUMENT);
+  const listed = strings(doc, 'token_endpoint_auth_methods_supported');
+  const methods = listed ?? ['client_secret_basic'];
+  const good = methods.filter((m) => m === 'none' || m === 'private_key_jwt');
+  if (good.length) return v.pass(`Token endpoint auth methods include ${good.join(' and ')}`, [`token_endpoint_auth_methods_supported: ${methods.join(', ')}`]);
+  const seen = listed ? `lists only ${methods.join(', ')}` : 'is absent (the default is client_secret_basic)';
+  return v.warn(
+    `token_endpoint_auth_methods_supported ${seen}: neither "none" (public PKCE clients) nor "private_key_jwt" (ChatGPT's metadata-document client)`,
+    [],
+    forFlavor(ctx.flavor, {
+      auth0: 'Auth0 omits "none" here but public clients work: create the application as Single Page Application or Native (Token Endpoint Authentication Method: None), or give the MCP client the client secret',
+      cognito: 'Cognito supports only client secrets: create the app client with a client secret and enter the secret in the MCP client (ChatGPT: the app’s OAuth settings)',
+      generic: 'Configure the client as public (token_endpoint_auth_method "none") or give the MCP client the client secret',
+    }),
+  );
+});
+
+const OIDC_BASIC = new Set(['openid', 'profile', 'email']);
+const RISKY = new Set(['phone', 'address', 'offline_access']);
+
+function preview(list: string[], max = 5): string {
+  return list.length > max ? `${list.slice(0, max).join(', ')} and ${list.length - max} more` : list.join(', ');
+}
+
+/** AUTH-FACTS 16. WARN when scopes beyond openid/profile/email are advertised (ChatGPT requests them all). */
+export const scopesCheck = defineCheck(SCOPES, 'Advertised scopes can all be granted', (ctx, v) => {
+  const doc = chosenDoc(ctx);
+  if (!doc) return v.skip(NO_DOCUMENT);
+  const scopes = strings(doc, 'scopes_supported');
+  if (!scopes?.length) return v.pass('No scopes_supported advertised; clients request only the scopes your server asks for');
+  const extra = scopes.filter((s) => !OIDC_BASIC.has(s));
+  if (!extra.length) return v.pass(`Advertised scopes: ${scopes.join(', ')}`);
+  const risky = extra.filter((s) => RISKY.has(s));
+  const custom = extra.filter((s) => !RISKY.has(s));
+  const details = [`scopes_supported: ${preview(scopes, 12)}`];
+  if (risky.length) details.push(`often not enabled for an app client: ${risky.join(', ')}`);
+  if (custom.length) details.push(`provider-specific: ${preview(custom)}`);
+  return v.warn(
+    `The metadata advertises ${extra.length} scope(s) beyond openid, profile, email (${preview(extra)}); ChatGPT requests every advertised scope by default, and /authorize fails with invalid_scope if the client isn't allowed them`,
+    details,
+    forFlavor(ctx.flavor, {
+      cognito: 'Allow these scopes on the app client (Amazon Cognito › App client › Login pages › OpenID Connect scopes), or serve a metadata façade with a trimmed scopes_supported',
+      okta: 'Allow these scopes in the authorization server’s access policy rule (Security › API › Authorization Servers › Access Policies), or serve a metadata façade with a trimmed scopes_supported',
+      generic: 'Enable these scopes for the app client, or serve an authorization server metadata façade with a trimmed scopes_supported',
+    }),
+  );
+});
+
+/** AUTH-FACTS 17. INFO: RFC 9207 `iss` in authorization responses is recommended (MCP 2026-07-28). */
+export const issParameterCheck = defineCheck(ISS_PARAMETER, 'Authorization responses identify the issuer (RFC 9207)', (ctx, v) => {
+  const doc = chosenDoc(ctx);
+  if (!doc) return v.skip(NO_DOCUMENT);
+  if (doc['authorization_response_iss_parameter_supported'] === true) return v.pass('authorization_response_iss_parameter_supported is true');
+  return v.info(
+    'authorization_response_iss_parameter_supported is not true; MCP 2026-07-28 recommends the iss parameter in authorization responses (mix-up defence)',
+    [],
+    forFlavor(ctx.flavor, {
+      auth0: 'Turn on "Include Issuer in Authorization Responses" (Auth0 Dashboard › Settings › Advanced)',
+      generic: 'Enable RFC 9207 issuer identification in authorization responses if the server supports it',
+    }),
+  );
+});

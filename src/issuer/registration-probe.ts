@@ -1,0 +1,62 @@
+/**
+ * The opt-in registration probe (AUTH-FACTS doctor item 14): POST deliberately invalid client
+ * metadata to `registration_endpoint` and read the refusal. Never sends a valid body, so it can't
+ * create a client.
+ */
+import { fetchDocument, NetError } from './http.js';
+import type { NetOptions } from './types.js';
+
+/** The body sent: a redirect URI that is not a URI, which every RFC 7591 server must reject. */
+export const PROBE_BODY = JSON.stringify({
+  redirect_uris: ['not a uri'],
+  client_name: 'create-fastapps doctor probe (invalid on purpose)',
+});
+
+/**
+ * `open`: 400 with `invalid_redirect_uri`/`invalid_client_metadata` (anyone may register);
+ * `protected`: 401/403 (an initial access token is needed); `unexpected`: anything else.
+ */
+export type ProbeVerdict = 'open' | 'protected' | 'unexpected';
+
+/** What the probe saw. */
+export interface ProbeOutcome {
+  url: string;
+  verdict: ProbeVerdict;
+  status?: number;
+  /** The OAuth `error` code of the response, when it had one. */
+  errorCode?: string;
+  error?: NetError;
+}
+
+function oauthErrorCode(text: string): string | undefined {
+  try {
+    const value: unknown = JSON.parse(text);
+    const code = (value as { error?: unknown } | null)?.error;
+    return typeof code === 'string' ? code : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Runs the probe; network failures are returned as `error` with verdict `unexpected`. */
+export async function probeRegistration(url: string, opts: NetOptions): Promise<ProbeOutcome> {
+  try {
+    const res = await fetchDocument(url, {
+      ...opts,
+      method: 'POST',
+      body: PROBE_BODY,
+      headers: { 'content-type': 'application/json' },
+      followRedirects: 0,
+    });
+    const errorCode = oauthErrorCode(res.text);
+    const base = { url, status: res.status, ...(errorCode ? { errorCode } : {}) };
+    if (res.status === 400 && (errorCode === 'invalid_redirect_uri' || errorCode === 'invalid_client_metadata')) {
+      return { ...base, verdict: 'open' };
+    }
+    if (res.status === 401 || res.status === 403) return { ...base, verdict: 'protected' };
+    return { ...base, verdict: 'unexpected' };
+  } catch (err) {
+    if (!(err instanceof NetError)) throw err;
+    return { url, verdict: 'unexpected', error: err };
+  }
+}
