@@ -1,10 +1,11 @@
 #!/usr/bin/env node
 // Thin shim: refuse old Node with a clear message before any modern syntax is parsed,
 // then hand over to the bundled CLI.
-const [major] = process.versions.node.split('.').map(Number);
-if (major < 20) {
+// 20.12: AbortSignal.any, process.loadEnvFile in generated projects.
+const [major, minor] = process.versions.node.split('.').map(Number);
+if (major < 20 || (major === 20 && minor < 12)) {
   console.error(
-    `create-fastapps needs Node.js 20 or newer; this is ${process.version}. Install Node 22 LTS from https://nodejs.org and run the command again.`,
+    `create-fastapps needs Node.js 20.12 or newer; this is ${process.version}. Install Node 22 LTS from https://nodejs.org and run the command again.`,
   );
   process.exit(1);
 }

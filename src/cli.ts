@@ -3,7 +3,11 @@
  * 0 success, 1 failure, 2 usage error, 130 cancelled. Each command's module is loaded only when
  * that command runs, so `--help` and `--version` stay fast.
  */
-import { Command, CommanderError, Option } from 'commander';
+import { Command, CommanderError } from 'commander';
+import { createOptions } from './options/flags.js';
+import type { CommandContext } from './command-context.js';
+import { registerAuth } from './regen/command.js';
+import { registerDoctor } from './doctor/command.js';
 import { runAbortTasks } from './cleanup.js';
 import { CliError } from './errors.js';
 import type { CreateFlags } from './options/answers.js';
@@ -11,36 +15,6 @@ import { createOutput, type Output } from './ui/output.js';
 
 declare const __VERSION__: string | undefined;
 export const VERSION = typeof __VERSION__ === 'string' ? __VERSION__ : '0.0.0-dev';
-
-const collect = (value: string, previous: string[] = []) => [...previous, value];
-
-function providerOptions(command: Command): Command {
-  return command
-    .option('--provider <id>', 'identity provider: local, auth0, okta, azure, cognito, oidc')
-    .option('--domain <domain>', 'Auth0 or Okta domain, e.g. acme.us.auth0.com')
-    .option('--auth-server <id>', 'Okta custom authorization server id (default: default)')
-    .option('--tenant <tenant>', 'Entra tenant id or verified domain')
-    .option('--client-id <id>', 'Entra: the API app\'s client id; Cognito: an allowed app client id (repeatable)', collect)
-    .option('--region <region>', 'Cognito region (default: from the user pool id)')
-    .option('--user-pool <id>', 'Cognito user pool id, e.g. eu-west-1_AbC123')
-    .option('--issuer <url>', 'issuer URL (required for oidc; overrides the built issuer for others)')
-    .option('--resource <url>', 'public URL of the MCP endpoint (default: http://localhost:3000/mcp)')
-    .option('--audience <aud>', 'aud value tokens carry (default per provider; Entra: the Application ID URI)')
-    .option('--scopes <scopes>', 'scopes a token needs, comma or space separated (default per provider)')
-    .option('--auth-mode <mode>', 'required (every request needs a token) or mixed (public tools work anonymously)')
-    .option('--timeout <ms>', 'timeout for each network request, in milliseconds (default: 5000)');
-}
-
-/** `create`'s options: the provider's, then what only `create` has. */
-function createOptions(command: Command): Command {
-  return providerOptions(command)
-    .addOption(new Option('--skip-issuer-check', 'write the project even if the issuer cannot be checked now (recorded as owed)'))
-    .option('--no-install', 'do not install dependencies')
-    .option('--no-git', 'do not run git init')
-    .option('--pm <name>', 'package manager: npm, pnpm, yarn, bun (default: the one running this command)')
-    .option('--force', 'write into an existing, non-empty folder (nothing is deleted)')
-    .option('-y, --yes', 'accept defaults; never ask');
-}
 
 const EXAMPLES = `
 Non-interactive usage (no terminal, --yes, or CI set: nothing is asked; missing values are errors):
@@ -125,6 +99,20 @@ export async function main(argv: string[], io: Io = {}): Promise<number> {
   createOptions(program.command('create').description('create a project (what create-fastapps [dir] does)').argument('[dir]', 'project folder'))
     .addHelpText('after', EXAMPLES)
     .action(createAction);
+
+  const ctx: CommandContext = {
+    out,
+    stdin,
+    stdout,
+    stderr,
+    env,
+    cwd,
+    version: VERSION,
+    signal: aborter.signal,
+    interactive: (yes) => isInteractive({ stdin, stdout, env }, yes),
+  };
+  registerDoctor(program, ctx);
+  registerAuth(program, ctx);
 
   try {
     await program.parseAsync(argv);

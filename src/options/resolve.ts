@@ -113,7 +113,7 @@ export async function resolveCreateAnswers(dirArg: string | undefined, flags: Cr
     if (field.buildsIssuer && issuerGiven) continue;
     const value = await resolveField(field, flags, input, ask);
     if (value === undefined) missing.push(`${field.flag} <${field.example}>`);
-    else if (field.key === 'clientId') input.clientId = value as string[];
+    else if (field.key === 'clientId') input.clientId = Array.isArray(value) ? value : [value];
     else (input as Record<string, unknown>)[field.key] = value;
   }
 
@@ -225,7 +225,7 @@ async function resolveField(field: Field, flags: CreateFlags, input: ProviderInp
     return field.multiple ? values : values.length > 1 ? failMultiple(field) : values[0];
   }
   const fallback = field.default?.(input);
-  if (ask) {
+  if (ask && !(fallback !== undefined && field.derived)) {
     const answer = await ask.input({
       message: field.message,
       default: fallback,

@@ -29,6 +29,7 @@ export const cognito: Provider = {
       message: 'AWS region of the user pool',
       example: 'eu-west-1',
       default: (input) => POOL.exec(input.userPool ?? '')?.[1],
+      derived: true,
       normalize: (value) => value.trim().toLowerCase(),
       validate: (value, input) => {
         if (!REGION.test(value)) return `"${value}" is not an AWS region such as eu-west-1.`;

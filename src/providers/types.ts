@@ -26,6 +26,8 @@ export interface Field {
   example: string;
   /** A value used when the flag is missing (then the field is never "missing"). */
   default?: (input: ProviderInput) => string | undefined;
+  /** The default is derived from other answers (e.g. the region from the pool id): not asked when there is one. */
+  derived?: boolean;
   /** Normalises a typed value (e.g. strips `https://` from a domain); returns it unchanged if there is nothing to do. */
   normalize?: (value: string) => string;
   /** `true`, or one sentence saying what is wrong and what to type instead. */

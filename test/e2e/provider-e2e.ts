@@ -66,7 +66,7 @@ export function providerE2E(spec: ProviderCase): void {
       const rootForm = await fetch(prmUrl.replace('/mcp', ''));
       expect(pathForm.status).toBe(200);
       expect(rootForm.status).toBe(200);
-      const document = await pathForm.json();
+      const document = (await pathForm.json()) as { resource: string; authorization_servers: string[] };
       expect(await rootForm.json()).toEqual(document);
       expect(document.resource).toBe(resource);
       expect(document.authorization_servers[0]).toBe(issuer.document.issuer);
