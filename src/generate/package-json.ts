@@ -35,6 +35,14 @@ export function packageJson(answers: Answers): Record<string, unknown> {
     engines: { node: '>=20.12' },
     scripts,
     dependencies,
-    devDependencies: { ...dev },
+    devDependencies: {
+      '@types/cors': dev['@types/cors'],
+      '@types/express': dev['@types/express'],
+      '@types/node': dev['@types/node'],
+      ...(local ? { '@types/oidc-provider': dev['@types/oidc-provider'] } : {}),
+      esbuild: dev.esbuild,
+      tsx: dev.tsx,
+      typescript: dev.typescript,
+    },
   };
 }

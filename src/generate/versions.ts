@@ -23,4 +23,5 @@ export const devDependencyVersions = {
   '@types/node': '^20.19.0',
   '@types/express': '^5.0.3',
   '@types/cors': '^2.8.19',
+  '@types/oidc-provider': '^9.12.1',
 } as const;

@@ -6,7 +6,7 @@ import type { TokenRules } from './jwt.js';
 import { scopeList } from './jwt.js';
 
 export const rules: TokenRules = {
-  provider: 'the local development server',
+  provider: 'Local development server',
   algorithms: ['ES256', 'RS256'],
   checkAudience: true,
   scopes: (claims) => scopeList(claims.scope),

@@ -11,7 +11,7 @@ import { scopeList } from './jwt.js';
 const text = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
 
 export const rules: TokenRules = {
-  provider: 'the identity provider',
+  provider: 'OpenID Connect',
   algorithms: ['RS256', 'PS256', 'ES256'],
   checkAudience: true,
   scopes: (claims) => [...new Set([...scopeList(claims.scope), ...scopeList(claims.scp)])],
