@@ -54,14 +54,15 @@ export const cases: Record<Exclude<ProviderId, 'local'>, ProviderCase> = {
     flags: (issuer) => ['--client-id', ENTRA_API_CLIENT, '--issuer', issuer],
     // Requested qualified with the Application ID URI (api://{client-id} for an http resource).
     scopes: () => [`api://${ENTRA_API_CLIENT}/mcp.tools`],
-    claims: ({ issuer }) => ({
+    claims: ({ issuer, scopes }) => ({
       ver: '2.0',
       iss: issuer,
       sub: 'AAAAAAAAAAAAAAAAAAAAAIkzqFVrSaSaFHy782bbtaQ',
       tid: '9a95fd9e-005d-487a-9a01-d08c1eab2757',
       aud: ENTRA_API_CLIENT,
       azp: '0a1b2c3d-0000-4000-8000-000000000001',
-      scp: 'mcp.tools',
+      // scp carries the short names, without the Application ID URI.
+      scp: scopes.map((scope) => scope.slice(scope.lastIndexOf('/') + 1)).join(' '),
       name: 'Jane Doe',
     }),
     wrongBinding: (claims) => ({ ...claims, aud: '00000000-1111-2222-3333-444444444444' }),

@@ -44,6 +44,10 @@ export function providerE2E(spec: ProviderCase): void {
       expect(typecheck.exitCode, typecheck.all).toBe(0);
       const build = await execa('npm', ['run', 'build'], { cwd: dir, reject: false, all: true });
       expect(build.exitCode, build.all).toBe(0);
+      // The project's own offline tests pass right after create (a local issuer signs its tokens).
+      const ownTests = await execa('npm', ['test'], { cwd: dir, reject: false, all: true });
+      expect(ownTests.exitCode, ownTests.all).toBe(0);
+      expect(ownTests.all).toMatch(/# fail 0/);
       project = await startProcess(dir, ['node', 'dist/index.js'], { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' });
     }, 300_000);
 
