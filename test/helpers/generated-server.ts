@@ -18,7 +18,8 @@ export interface RunningProject {
 /** Runs `command` in `dir` until a line matching `ready` appears on its output (or it exits). */
 export async function startProcess(dir: string, command: string[], env: Record<string, string>, ready = /MCP server listening/): Promise<RunningProject> {
   let output = '';
-  const child: ResultPromise = execa(command[0]!, command.slice(1), { cwd: dir, env: { ...env, NO_COLOR: '1' }, reject: false, all: true, buffer: false, cleanup: true, detached: false });
+  // Its own process group, so stopping it also stops what it started (npm → tsx watch → node).
+  const child: ResultPromise = execa(command[0]!, command.slice(1), { cwd: dir, env: { ...env, NO_COLOR: '1' }, reject: false, all: true, buffer: false, cleanup: true, detached: true });
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`server did not start within 60 s:\n${output}`)), 60_000);
     child.all!.on('data', (chunk: Buffer) => {
@@ -36,7 +37,11 @@ export async function startProcess(dir: string, command: string[], env: Record<s
   return {
     output: () => output,
     async stop() {
-      child.kill('SIGTERM');
+      try {
+        process.kill(-child.pid!, 'SIGTERM');
+      } catch {
+        // Already gone.
+      }
       await child;
     },
   };
