@@ -13,6 +13,7 @@ import type { AddressInfo } from 'node:net';
 import type { TokenVerifier } from './auth/access-token.js';
 import { authGate } from './auth/gate.js';
 import { setUpIssuer, type IssuerSetup } from './auth/issuer.js';
+import { withTopLevelSecuritySchemes } from './auth/top-level-schemes.js';
 import { RemoteKeySet } from './auth/jwks.js';
 import { JwtVerifier } from './auth/jwt.js';
 import { metadataRoutes } from './auth/metadata.js';
@@ -67,7 +68,7 @@ export async function createServer({ config, log = createLogger(config.logLevel)
   const mcp = createMcpHandler(mcpServerFactory(project, toolAuth), {
     onerror: (error) => log.debug(`mcp: ${error.message}`),
   });
-  const serveMcp = toNodeHandler(mcp);
+  const serveMcp = toNodeHandler(withTopLevelSecuritySchemes(mcp));
 
   const root = express();
   root.disable('x-powered-by');
