@@ -34,18 +34,19 @@ async function cancellable<T>(ask: () => Promise<T>): Promise<T> {
 }
 
 export function terminalPrompter(): Prompter {
-  const load = () => import('@inquirer/prompts');
+  // The three prompt packages, not the @inquirer/prompts umbrella: that one also brings the
+  // editor prompt and its 500 kB of character-set tables, which nobody here needs.
   return {
     async input(question) {
-      const { input } = await load();
+      const { default: input } = await import('@inquirer/input');
       return cancellable(() => input({ message: question.message, default: question.default, validate: question.validate }));
     },
     async select(question) {
-      const { select } = await load();
+      const { default: select } = await import('@inquirer/select');
       return cancellable(() => select({ message: question.message, choices: question.choices, default: question.default }));
     },
     async confirm(question) {
-      const { confirm } = await load();
+      const { default: confirm } = await import('@inquirer/confirm');
       return cancellable(() => confirm(question));
     },
   };
