@@ -12,7 +12,6 @@ import path from 'node:path';
 import { CancelledError, FailureError } from './errors.js';
 import { blockingFailures, checkIssuer, renderIssuerFailure } from './issuer/checks.js';
 import type { Finding, IssuerReport } from './issuer/types.js';
-import { initGit, installDependencies } from './install/install.js';
 import { runCommand, installCommand } from './install/package-manager.js';
 import type { Answers, CreateFlags } from './options/answers.js';
 import { equivalentCommand, shellQuote } from './options/command-line.js';
@@ -78,7 +77,9 @@ export async function runCreate(dirArg: string | undefined, flags: CreateFlags, 
   writeProject(files, answers.targetDir, { force: answers.force });
   out.line(`${c.green('✔')} Wrote ${files.length} files to ${shownDir}`);
 
-  // 5. Install and git.
+  // 5. Install and git (execa is loaded only when one of them runs).
+  const needsProcess = answers.install || answers.git;
+  const { initGit, installDependencies } = needsProcess ? await import('./install/install.js') : ({} as typeof import('./install/install.js'));
   if (answers.install) {
     await out.task(`Installing dependencies with ${answers.pm}`, () => installDependencies(answers.targetDir, answers.pm, { showOutput: false, shownDir }), () => `Installed dependencies with ${answers.pm}`);
   }

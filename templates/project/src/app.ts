@@ -70,16 +70,11 @@ export async function createServer({ config, log = createLogger(config.logLevel)
   });
   const serveMcp = toNodeHandler(withTopLevelSecuritySchemes(mcp));
 
-  const root = express();
-  root.disable('x-powered-by');
-  // An embedded development issuer parses its own request bodies, so it is mounted before the
-  // MCP app's JSON body parser.
-  issuer.mount?.(root);
-
   // Host header checks (DNS rebinding protection) admit the public host and loopback names.
   const allowedHosts = [...new Set([config.resource.hostname, 'localhost', '127.0.0.1', '[::1]', ...config.allowedHosts])];
   const app = createMcpExpressApp({ host: config.host, allowedHosts });
-  app.use(metadataRoutes({ oauthMetadata: issuer.metadata, resource: config.resource, scopes: config.scopes, resourceName: project.name }));
+  app.disable('x-powered-by');
+  // The MCP endpoint is registered first: its requests, the hot path, meet no other route.
   const mcpPath = config.resource.pathname;
   app.use(
     mcpPath,
@@ -91,7 +86,17 @@ export async function createServer({ config, log = createLogger(config.logLevel)
   app.all(mcpPath, authGate({ verifier, mode: config.authMode, scopes: config.scopes, resource: config.resource, resourceMetadataUrl, log }), (req, res) => {
     void serveMcp(req, res, req.body);
   });
-  root.use(app);
+  app.use(metadataRoutes({ oauthMetadata: issuer.metadata, resource: config.resource, scopes: config.scopes, resourceName: project.name }));
+
+  // An embedded development issuer parses its own request bodies, so it is mounted on an outer
+  // app, before the MCP app's JSON body parser.
+  let root: Express = app;
+  if (issuer.mount) {
+    root = express();
+    root.disable('x-powered-by');
+    issuer.mount(root);
+    root.use(app);
+  }
 
   return {
     app: root,

@@ -56,19 +56,22 @@ export function authGate({ verifier, mode, scopes, resource, resourceMetadataUrl
   const bearer = requireBearerAuth({ verifier: toSdkVerifier(verifier, resource), requiredScopes, resourceMetadataUrl });
   const challenge = bearerChallenge({ resourceMetadataUrl, scopes: requiredScopes });
 
+  // Every request passes here: debug lines are built only when debug logging is on.
+  const debug = log.enabled('debug');
   return (req, res, next) => {
     if (req.method === 'OPTIONS') return next();
     const header = req.headers.authorization;
     if (header === undefined || header.trim() === '') {
       if (mode === 'mixed') {
-        log.debug(`auth: ${req.method} ${req.path} without Authorization header; continuing anonymously (mixed mode)`);
+        if (debug) log.debug(`auth: ${req.method} ${req.path} without Authorization header; continuing anonymously (mixed mode)`);
         return next();
       }
-      log.debug(`auth: ${req.method} ${req.path} without Authorization header; answering 401 with resource_metadata ${resourceMetadataUrl}`);
+      if (debug) log.debug(`auth: ${req.method} ${req.path} without Authorization header; answering 401 with resource_metadata ${resourceMetadataUrl}`);
       res.set('WWW-Authenticate', challenge);
       res.status(401).json({ error: 'unauthorized', error_description: 'This MCP server requires an OAuth bearer token.' });
       return;
     }
+    if (!debug) return bearer(req, res, next);
     log.debug(`auth: ${req.method} ${req.path} with Authorization header; verifying`);
     bearer(req, res, (error?: unknown) => {
       if (error === undefined && req.auth && requiredScopes.length > 0) log.debug(`auth: required scopes present: ${requiredScopes.join(' ')}`);

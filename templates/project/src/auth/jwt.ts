@@ -123,7 +123,7 @@ export class JwtVerifier implements TokenVerifier {
     const ruleFailure = rules.check?.(claims, expect);
     if (ruleFailure) this.reject(token, ruleFailure);
     const clientId = rules.clientId(claims);
-    log.debug(`auth: accepted token ${fingerprint(token)} for sub ${JSON.stringify(claims.sub ?? null)} client ${JSON.stringify(clientId ?? null)}`);
+    if (log.enabled('debug')) log.debug(`auth: accepted token ${fingerprint(token)} for sub ${JSON.stringify(claims.sub ?? null)} client ${JSON.stringify(clientId ?? null)}`);
     return {
       token,
       subject: claims.sub,

@@ -1,0 +1,135 @@
+// The generated server's auth cost: requests per second for a protected tool call (whoami) with a
+// valid RS256 token, vs the same server with the auth gate removed (bench/support/no-auth-entry.mjs),
+// measured in the same run, server pinned to CPU 0 and the load generator to CPU 1 when taskset is
+// available. Also counts JWKS fetches during the authenticated run. Goals: ≥ 0.95× and 1 fetch.
+// Usage: node bench/auth-throughput.mjs [seconds=10] [--profile]   (--profile prints where each server spends its CPU)
+import { spawn } from 'node:child_process';
+import { copyFileSync, existsSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { createServer as netServer } from 'node:net';
+import path from 'node:path';
+import { exportJWK, generateKeyPair, SignJWT } from 'jose';
+import { median, repo, report, run, sh, tempDir } from './lib.mjs';
+import { topFunctions } from './support/profile.mjs';
+
+const seconds = Number(process.argv.find((arg) => /^\d+$/.test(arg)) ?? 10);
+const profile = process.argv.includes('--profile');
+const pin = (cpu, command, args) => (existsSync('/usr/bin/taskset') ? ['taskset', ['-c', String(cpu), command, ...args]] : [command, args]);
+
+// A local RS256 issuer that counts JWKS fetches.
+const { publicKey, privateKey } = await generateKeyPair('RS256');
+const jwk = { ...(await exportJWK(publicKey)), kid: 'bench', alg: 'RS256', use: 'sig' };
+let jwksFetches = 0;
+let issuer = '';
+const idp = createServer((req, res) => {
+  res.setHeader('content-type', 'application/json');
+  if (req.url === '/jwks') {
+    jwksFetches += 1;
+    return res.end(JSON.stringify({ keys: [jwk] }));
+  }
+  if (req.url.includes('/.well-known/')) {
+    return res.end(JSON.stringify({ issuer, authorization_endpoint: `${issuer}/authorize`, token_endpoint: `${issuer}/token`, jwks_uri: `${new URL(issuer).origin}/jwks`, response_types_supported: ['code'], code_challenge_methods_supported: ['S256'], registration_endpoint: `${issuer}/register`, token_endpoint_auth_methods_supported: ['none'] }));
+  }
+  res.statusCode = 404;
+  res.end('{}');
+});
+await new Promise((resolve) => idp.listen(0, '127.0.0.1', resolve));
+issuer = `http://127.0.0.1:${idp.address().port}/realms/bench`;
+
+const port = await new Promise((resolve) => {
+  const probe = netServer().listen(0, '127.0.0.1', () => {
+    const { port: free } = probe.address();
+    probe.close(() => resolve(free));
+  });
+});
+const resource = `http://127.0.0.1:${port}/mcp`;
+
+console.log('Preparing a generated project (create, install, build)…');
+sh('node', ['scripts/build.mjs'], { cwd: repo });
+const dir = path.join(tempDir(), 'bench-app');
+await run('node', [path.join(repo, 'bin', 'create-fastapps.js'), dir, '--provider', 'oidc', '--issuer', issuer, '--resource', resource, '--no-git', '--pm', 'npm'], { env: { ...process.env, CI: '1' } });
+sh('npm', ['run', 'build', '--silent'], { cwd: dir });
+copyFileSync(path.join(repo, 'bench', 'support', 'no-auth-entry.mjs'), path.join(dir, 'bench-no-auth.mjs'));
+
+const token = await new SignJWT({ scope: 'openid mcp:tools', client_id: 'bench' })
+  .setProtectedHeader({ alg: 'RS256', kid: 'bench' })
+  .setIssuer(issuer)
+  .setAudience(resource)
+  .setSubject('bench-user')
+  .setIssuedAt()
+  .setExpirationTime('2h')
+  .sign(privateKey);
+
+/** Starts `entry` in the project, pinned to CPU 0; resolves once it listens. */
+async function startServer(entry, env) {
+  const profileDir = profile ? tempDir('fastapps-profile-') : undefined;
+  const [command, args] = pin(0, 'node', [...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []), entry]);
+  const child = spawn(command, args, { cwd: dir, env: { ...process.env, LOG_LEVEL: 'info', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  const exited = new Promise((resolve) => child.on('exit', resolve));
+  await new Promise((resolve, reject) => {
+    const onData = (chunk) => {
+      output += chunk;
+      if (output.includes('MCP server listening')) resolve();
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    void exited.then((code) => reject(new Error(`${entry} exited with ${code}: ${output}`)));
+    setTimeout(() => reject(new Error(`${entry} did not start: ${output}`)), 20_000);
+  }).catch(async (error) => {
+    child.kill('SIGKILL');
+    throw error;
+  });
+  return {
+    async stop() {
+      // SIGINT lets node write the CPU profile (both entries exit on it).
+      child.kill(profileDir ? 'SIGINT' : 'SIGTERM');
+      await exited;
+      if (profileDir) console.log(`\nWhere ${entry} spends its CPU (self time):\n${topFunctions(profileDir).join('\n')}`);
+    },
+  };
+}
+
+async function load(url, headers) {
+  const body = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'whoami', arguments: {} } });
+  const args = ['-c', '10', '-d', String(seconds), '-w', '2', '-j', '-m', 'POST', '-b', body, '-H', 'content-type=application/json', '-H', 'accept=application/json, text/event-stream', '-H', 'mcp-protocol-version=2025-06-18'];
+  for (const [name, value] of Object.entries(headers)) args.push('-H', `${name}=${value}`);
+  const [command, pinned] = pin(1, process.execPath, [path.join(repo, 'node_modules', 'autocannon', 'autocannon.js'), ...args, url]);
+  const result = JSON.parse(await run(command, pinned));
+  const bad = result.non2xx + result.errors + result.timeouts;
+  if (bad > 0) throw new Error(`${bad} failed requests (non-2xx ${result.non2xx}, errors ${result.errors}, timeouts ${result.timeouts})`);
+  return result;
+}
+
+// Both servers run at once, idle in turn; the load alternates between them round by round, so a
+// busy moment on the machine hits both alike. The medians are compared.
+const anchorPort = await new Promise((resolve) => {
+  const probe = netServer().listen(0, '127.0.0.1', () => {
+    const { port: free } = probe.address();
+    probe.close(() => resolve(free));
+  });
+});
+const anchorUrl = `http://127.0.0.1:${anchorPort}/mcp`;
+const fetchesBefore = jwksFetches;
+const authedServer = await startServer('dist/index.js', {});
+const anchorServer = await startServer('bench-no-auth.mjs', { PORT: String(anchorPort), MCP_RESOURCE_URL: anchorUrl });
+const rounds = 3;
+console.log(`Protected tool call (whoami) over loopback, 10 connections, ${rounds} alternating rounds of ${seconds} s (2 s warm-up each)`);
+const authed = [];
+const anchor = [];
+try {
+  for (let round = 0; round < rounds; round++) {
+    anchor.push(await load(anchorUrl, {}));
+    authed.push(await load(resource, { authorization: `Bearer ${token}` }));
+  }
+} finally {
+  await authedServer.stop();
+  await anchorServer.stop();
+}
+const fetches = jwksFetches - fetchesBefore;
+const med = (runs, pick) => median(runs.map(pick));
+console.log(`${'rounds, req/s (valid token | auth off)'.padEnd(46)} ${authed.map((r, i) => `${r.requests.average.toFixed(0)} | ${anchor[i].requests.average.toFixed(0)}`).join(', ')}`);
+report('req/s, valid token vs auth off (medians)', med(authed, (r) => r.requests.average), med(anchor, (r) => r.requests.average), 'req/s', (ratio) => ratio >= 0.95);
+console.log(`${'p50 / p99 latency, valid token'.padEnd(46)} ${med(authed, (r) => r.latency.p50)} / ${med(authed, (r) => r.latency.p99)} ms (auth off: ${med(anchor, (r) => r.latency.p50)} / ${med(anchor, (r) => r.latency.p99)} ms)`);
+console.log(`${'JWKS fetches over the whole run'.padEnd(46)} ${fetches} (goal: exactly 1, at start)${fetches === 1 ? '  ✔ goal met' : '  ✖ goal missed'}`);
+idp.close();

@@ -1,0 +1,96 @@
+// Shared by the benchmarks: temp folders, installing the anchor (create-vite) and our packed CLI
+// the way users get them, timing commands, and printing a figure with its ratio.
+import { execFile, execFileSync, spawn } from 'node:child_process';
+import { promisify } from 'node:util';
+import { mkdtempSync, readdirSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const repo = fileURLToPath(new URL('..', import.meta.url));
+
+export function tempDir(prefix = 'fastapps-bench-') {
+  return mkdtempSync(path.join(tmpdir(), prefix));
+}
+
+export function sh(command, args, options = {}) {
+  return execFileSync(command, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], ...options });
+}
+
+/** Like `sh`, but asynchronous: servers in this process (a local issuer) keep answering. */
+export async function run(command, args, options = {}) {
+  const { stdout } = await promisify(execFile)(command, args, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, ...options });
+  return stdout;
+}
+
+/** Builds and packs this CLI; returns the tarball path. */
+export function packOurs() {
+  sh('node', ['scripts/build.mjs'], { cwd: repo });
+  const out = tempDir('fastapps-pack-');
+  const name = sh('npm', ['pack', '--pack-destination', out, '--silent'], { cwd: repo }).trim().split('\n').pop();
+  return path.join(out, name);
+}
+
+/** Installs packages into a fresh folder, as `npx` would; returns the folder. */
+export function installInto(specs) {
+  const dir = tempDir('fastapps-install-');
+  sh('npm', ['init', '-y'], { cwd: dir });
+  sh('npm', ['install', '--no-audit', '--no-fund', '--no-package-lock', ...specs], { cwd: dir });
+  return dir;
+}
+
+/** Packages and bytes under node_modules. */
+export function footprint(dir) {
+  let packages = 0;
+  let bytes = 0;
+  const walk = (folder) => {
+    for (const entry of readdirSync(folder, { withFileTypes: true })) {
+      const full = path.join(folder, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else if (entry.isFile()) bytes += statSync(full).size;
+    }
+  };
+  const modules = path.join(dir, 'node_modules');
+  for (const entry of readdirSync(modules, { withFileTypes: true })) {
+    if (!entry.isDirectory() || entry.name === '.bin' || entry.name.startsWith('.')) continue;
+    if (entry.name.startsWith('@')) packages += readdirSync(path.join(modules, entry.name)).length;
+    else packages += 1;
+  }
+  walk(modules);
+  return { packages, bytes };
+}
+
+/**
+ * Runs a command `runs` times (after `warmup` runs); resolves with the median wall time in ms.
+ * Asynchronous, so servers in this process (a local issuer) keep answering meanwhile.
+ */
+export async function time(command, args, { runs = 15, warmup = 3, cwd, env } = {}) {
+  const samples = [];
+  for (let i = 0; i < warmup + runs; i++) {
+    const started = process.hrtime.bigint();
+    const status = await new Promise((resolve, reject) => {
+      const child = spawn(command, args, { cwd, env: { ...process.env, ...env }, stdio: 'ignore' });
+      child.on('error', reject);
+      child.on('exit', resolve);
+    });
+    const ms = Number(process.hrtime.bigint() - started) / 1e6;
+    if (status !== 0) throw new Error(`${command} ${args.join(' ')} exited with ${status}`);
+    if (i >= warmup) samples.push(ms);
+  }
+  return median(samples);
+}
+
+export function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+/** One line per figure: ours, the anchor, the ratio and the goal. */
+export function report(label, ours, anchor, unit, goal) {
+  const ratio = ours / anchor;
+  const verdict = goal === undefined ? '' : goal(ratio, ours) ? '  ✔ goal met' : '  ✖ goal missed';
+  const fmt = (value) => (unit === 'MB' ? (value / 1e6).toFixed(2) : unit === 'ms' ? value.toFixed(0) : value.toFixed(unit === 'req/s' ? 0 : 2));
+  console.log(`${label.padEnd(46)} ${fmt(ours).padStart(9)} ${unit.padEnd(6)} vs ${fmt(anchor).padStart(9)} ${unit.padEnd(6)} ratio ${ratio.toFixed(2)}${verdict}`);
+  return ratio;
+}
