@@ -10,7 +10,8 @@
  */
 import path from 'node:path';
 import { CancelledError, FailureError } from './errors.js';
-import { blockingFailures, checkIssuer, renderIssuerFailure } from './issuer/checks.js';
+import { blockingFailures, renderIssuerFailure } from './issuer/checks.js';
+import { checkProviderIssuer } from './issuer/provider-issuer.js';
 import type { Finding, IssuerReport } from './issuer/types.js';
 import { runCommand, installCommand } from './install/package-manager.js';
 import type { Answers, CreateFlags } from './options/answers.js';
@@ -39,7 +40,7 @@ export async function runCreate(dirArg: string | undefined, flags: CreateFlags, 
   const c = out.c;
 
   // 1. Answers.
-  const answers = await resolveCreateAnswers(dirArg, flags, { cwd: ctx.cwd, prompter: ctx.prompter, userAgent: ctx.env.npm_config_user_agent, given: ctx.given });
+  let answers = await resolveCreateAnswers(dirArg, flags, { cwd: ctx.cwd, prompter: ctx.prompter, userAgent: ctx.env.npm_config_user_agent, given: ctx.given });
   const provider = getProvider(answers.provider);
   const shownDir = path.relative(ctx.cwd, answers.targetDir) || '.';
 
@@ -57,17 +58,21 @@ export async function runCreate(dirArg: string | undefined, flags: CreateFlags, 
     const report = await out.task(
       `Checking ${provider.name} issuer ${answers.issuer}`,
       async () => {
-        const result = await checkIssuer({ issuer: answers.issuer, provider: answers.provider, preRegisteredClient: provider.preRegisteredClient, timeoutMs: answers.timeoutMs, signal: ctx.signal });
+        const checked = await checkProviderIssuer(provider, { issuer: answers.issuer, provider: answers.provider, preRegisteredClient: provider.preRegisteredClient, timeoutMs: answers.timeoutMs, signal: ctx.signal });
         if (ctx.signal.aborted) throw new CancelledError();
-        if (blockingFailures(result).length > 0) {
-          const { message, hint } = renderIssuerFailure(result);
+        if (blockingFailures(checked.report).length > 0) {
+          const { message, hint } = renderIssuerFailure(checked.report);
           throw new FailureError(`${message} Nothing was written.`, hint);
         }
-        return result;
+        return checked;
       },
-      (result) => `Issuer ${answers.issuer} checked: ${summary(result)}`,
+      (checked) => `Issuer ${checked.issuer} checked: ${summary(checked.report)}`,
     );
-    printAdvice(out, report.findings);
+    if (report.adopted) {
+      out.line(`  ${c.cyan('ℹ')} ${report.adopted.note}`);
+      answers = { ...answers, issuer: report.issuer, providerInput: { ...answers.providerInput, ...report.adopted.input } };
+    }
+    printAdvice(out, report.report.findings);
     issuerCheck = 'passed';
   }
 

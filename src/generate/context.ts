@@ -23,10 +23,12 @@ export interface TemplateContext {
   https: boolean;
   input: Record<string, string>;
   appIdUri: string;
+  /** Whether the issuer check ran and passed before the project was written (false: skipped, still owed). */
+  issuerChecked: boolean;
   run: { dev: string; build: string; start: string; test: string; typecheck: string; token: string; install: string };
 }
 
-export function templateContext(answers: Answers): TemplateContext {
+export function templateContext(answers: Answers, issuerCheck: 'passed' | 'skipped' | 'not-applicable' = 'passed'): TemplateContext {
   const provider = getProvider(answers.provider);
   const url = new URL(answers.resource);
   const pm = answers.pm;
@@ -51,6 +53,7 @@ export function templateContext(answers: Answers): TemplateContext {
     https: url.protocol === 'https:',
     input,
     appIdUri: answers.provider === 'azure' ? (answers.audiences[1] ?? '') : '',
+    issuerChecked: issuerCheck !== 'skipped',
     run: {
       dev: runCommand(pm, 'dev'),
       build: runCommand(pm, 'build'),

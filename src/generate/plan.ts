@@ -52,7 +52,7 @@ export const TEMPLATE_VERSION = 1;
 export function planProject(answers: Answers, templates: TemplateSource, generator: GeneratorInfo): PlannedFile[] {
   const merged = new Map<string, Buffer>();
   for (const file of [...templates.base, ...templates.overlay]) merged.set(file.path, file.content);
-  const context = templateContext(answers);
+  const context = templateContext(answers, generator.issuerCheck);
 
   const files = new Map<string, Buffer>();
   for (const [templatePath, content] of merged) {

@@ -39,6 +39,22 @@ export const azure: Provider = {
   ],
   buildIssuer: (input) => `https://login.microsoftonline.com/${input.tenant}/v2.0`,
   parseIssuer: (issuer) => ({ tenant: issuer.pathname.split('/')[1] ?? '' }),
+  // Entra accepts a verified domain as the tenant, but its document names the tenant by id.
+  adoptIssuer(configured, documentIssuer) {
+    let from: URL;
+    let to: URL;
+    try {
+      from = new URL(configured);
+      to = new URL(documentIssuer);
+    } catch {
+      return undefined;
+    }
+    const [, tenant, version] = from.pathname.split('/');
+    const [, tenantId, documentVersion, extra] = to.pathname.split('/');
+    if (from.origin !== to.origin || version !== 'v2.0' || documentVersion !== 'v2.0' || extra !== undefined) return undefined;
+    if (!tenant || GUID.test(tenant) || !isHostname(tenant) || !tenantId || !GUID.test(tenantId)) return undefined;
+    return { issuer: documentIssuer, input: { tenant: tenantId } };
+  },
   checkIssuer(issuer) {
     const tenant = new URL(issuer).pathname.split('/')[1] ?? '';
     if (MULTI_TENANT.has(tenant.toLowerCase()) || tenant === '{tenantid}') {

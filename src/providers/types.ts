@@ -59,6 +59,12 @@ export interface Provider {
   buildIssuer(input: ProviderInput): string;
   /** Reads the provider's fields back from an issuer given with `--issuer` (for the checklist). */
   parseIssuer?(issuer: URL): ProviderInput;
+  /**
+   * When the discovery document names a different issuer that is still the same authority (Entra
+   * names a tenant given by domain with its id), the issuer to use instead, with the fields it
+   * implies; otherwise undefined, and the mismatch stands.
+   */
+  adoptIssuer?(configured: string, documentIssuer: string): { issuer: string; input: ProviderInput } | undefined;
   /** Checks an issuer given with `--issuer` for this provider (e.g. Okta's org server is refused). */
   checkIssuer?(issuer: string): true | string;
   /** Default audiences for this resource. */
