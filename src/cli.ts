@@ -8,8 +8,8 @@ import { createOptions } from './options/flags.js';
 import type { CommandContext } from './command-context.js';
 import { registerAuth } from './regen/command.js';
 import { registerDoctor } from './doctor/command.js';
-import { runAbortTasks } from './cleanup.js';
-import { CliError } from './errors.js';
+import { cancelNote, inCancellableStep, runAbortTasks, setCancelNote } from './cleanup.js';
+import { CliError, ReportedFailure } from './errors.js';
 import type { CreateFlags } from './options/answers.js';
 import { createOutput, type Output } from './ui/output.js';
 
@@ -62,9 +62,17 @@ export async function main(argv: string[], io: Io = {}): Promise<number> {
   const aborter = new AbortController();
 
   const onSigint = () => {
+    // Inside a cancellable step (a child process is running), the first Ctrl+C lets the step stop
+    // its child and clean up; it then ends the command with CancelledError (see cleanup.ts).
+    if (inCancellableStep() && !aborter.signal.aborted) {
+      aborter.abort();
+      return;
+    }
     aborter.abort();
     runAbortTasks();
     out.errorLine('Cancelled');
+    const note = cancelNote();
+    if (note) out.errorLine(`  ${note}`);
     process.exit(130);
   };
   process.on('SIGINT', onSigint);
@@ -121,6 +129,7 @@ export async function main(argv: string[], io: Io = {}): Promise<number> {
     return finish(report(error, out, debug));
   } finally {
     process.off('SIGINT', onSigint);
+    setCancelNote(undefined);
   }
 }
 
@@ -134,9 +143,12 @@ function report(error: unknown, out: Output, debug: boolean): number {
     if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return 0;
     return 2; // commander already printed the message
   }
+  if (error instanceof ReportedFailure) return error.exitCode;
   if (error instanceof CliError) {
     if (error.exitCode === 130) {
       out.errorLine('Cancelled');
+      const note = error.hint ?? cancelNote();
+      if (note) out.errorLine(`  ${note}`);
       return 130;
     }
     out.errorLine(`${out.c.red('✖')} ${error.message}`);

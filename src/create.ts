@@ -9,6 +9,7 @@
  *   6. print next steps (and, after prompts, the equivalent one-line command)
  */
 import path from 'node:path';
+import { cancellable, setCancelNote } from './cleanup.js';
 import { CancelledError, FailureError } from './errors.js';
 import { blockingFailures, renderIssuerFailure } from './issuer/checks.js';
 import { checkProviderIssuer } from './issuer/provider-issuer.js';
@@ -81,12 +82,26 @@ export async function runCreate(dirArg: string | undefined, flags: CreateFlags, 
   if (ctx.signal.aborted) throw new CancelledError();
   writeProject(files, answers.targetDir, { force: answers.force });
   out.line(`${c.green('✔')} Wrote ${files.length} files to ${shownDir}`);
+  // From here on the project is complete; Ctrl+C says so instead of leaving the user to wonder.
+  setCancelNote(
+    answers.install
+      ? `The project is complete in ${shownDir}, without its dependencies. To install them: cd ${shellQuote(shownDir)} && ${installCommand(answers.pm)}`
+      : `The project is complete in ${shownDir}.`,
+  );
+  // A Ctrl+C that arrived during the (synchronous) write is handled here, before anything else
+  // runs: "Cancelled", 130, and the note above. Without this wait in the event loop's poll phase
+  // (where signals are read; an immediate is not enough), the rest of the command can finish in
+  // microtasks and the signal would be dropped.
+  await new Promise((resolve) => setTimeout(resolve, 10));
 
   // 5. Install and git (execa is loaded only when one of them runs).
   const needsProcess = answers.install || answers.git;
   const { initGit, installDependencies } = needsProcess ? await import('./install/install.js') : ({} as typeof import('./install/install.js'));
   if (answers.install) {
-    await out.task(`Installing dependencies with ${answers.pm}`, () => installDependencies(answers.targetDir, answers.pm, { showOutput: false, shownDir }), () => `Installed dependencies with ${answers.pm}`);
+    await cancellable(() =>
+      out.task(`Installing dependencies with ${answers.pm}`, () => installDependencies(answers.targetDir, answers.pm, { showOutput: false, shownDir, signal: ctx.signal }), () => `Installed dependencies with ${answers.pm}`),
+    );
+    setCancelNote(`The project is complete in ${shownDir}.`);
   }
   if (answers.git) {
     const git = await initGit(answers.targetDir);

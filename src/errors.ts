@@ -28,9 +28,19 @@ export class FailureError extends CliError {
   }
 }
 
-/** Ctrl+C at a prompt or during work: "Cancelled", exit 130. */
+/** Ctrl+C at a prompt or during work: "Cancelled", exit 130; `hint` says what was left, if anything. */
 export class CancelledError extends CliError {
-  constructor() {
-    super('Cancelled', 130);
+  constructor(hint?: string) {
+    super('Cancelled', 130, hint);
+  }
+}
+
+/**
+ * The command has already said everything (doctor's report ends with its count of failures) and
+ * only needs to end with `exitCode`: nothing more is printed.
+ */
+export class ReportedFailure extends CliError {
+  constructor(exitCode = 1) {
+    super('', exitCode);
   }
 }

@@ -42,7 +42,9 @@ function variables(answers: Answers): Variable[] {
       key: 'OAUTH_AUDIENCE',
       value: cognito || answers.audiences.length === 0 ? undefined : answers.audiences.join(','),
       example: answers.audiences.join(',') || 'https://my-app.example.com/mcp',
-      doc: cognito ? 'Not used: Cognito access tokens have no aud; see OAUTH_CLIENT_IDS.' : 'Accepted aud values of access tokens, comma separated. Defaults to MCP_RESOURCE_URL.',
+      doc: cognito
+        ? 'Cognito access tokens have no aud (see OAUTH_CLIENT_IDS); one that does (resource binding) must carry one of these. Defaults to MCP_RESOURCE_URL.'
+        : 'Accepted aud values of access tokens, comma separated. Defaults to MCP_RESOURCE_URL.',
     },
     {
       key: 'OAUTH_CLIENT_IDS',
@@ -57,17 +59,32 @@ function variables(answers: Answers): Variable[] {
       example: 'RS256',
       doc: 'Accepted signature algorithms (asymmetric only). Defaults to what the provider uses.',
     },
-    { key: 'OAUTH_CLOCK_TOLERANCE', value: undefined, example: '30', doc: 'Clock skew allowed on exp/nbf/iat, in seconds.' },
+    { key: 'OAUTH_CLOCK_TOLERANCE', value: undefined, example: '30', doc: 'Clock skew allowed on nbf/iat, in seconds (exp is enforced exactly).' },
+    {
+      key: 'OAUTH_JWKS_COOLDOWN',
+      value: undefined,
+      example: '30',
+      doc: 'Least time between two fetches of the signing keys caused by tokens with an unknown key id, in seconds (at least 1).',
+    },
     { key: 'OAUTH_HTTP_TIMEOUT', value: undefined, example: '5000', doc: 'Timeout for discovery and JWKS requests, in milliseconds.' },
     { key: 'ALLOWED_HOSTS', value: undefined, example: 'my-app.example.com', doc: 'Extra Host header values to accept (the resource host and loopback are always accepted).' },
     { key: 'LOG_LEVEL', value: 'info', example: 'info', doc: 'error, warn, info or debug (debug logs every auth step, never a token).' },
   ];
 }
 
-/** A value in dotenv syntax, quoted when it holds anything but plain characters. */
+/**
+ * A value in dotenv syntax that reads back byte for byte: bare when it holds only plain characters,
+ * else in single quotes (literal for Node's `loadEnvFile`, dotenv and Docker Compose: no `\n`
+ * expansion, no `${…}` interpolation), else (it holds a `'`) in double quotes. Node's parser has
+ * no escapes, so a value with both quote kinds, a backslash next to a `'`, or a line break cannot
+ * be written; the option validators refuse such values long before this point.
+ */
 export function envValue(value: string): string {
   if (/[\r\n]/.test(value)) throw new Error('an environment value cannot contain a line break');
-  return /^[A-Za-z0-9_./:@%+,=-]*$/.test(value) ? value : `"${value.replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"`;
+  if (/^[A-Za-z0-9_./:@%+,=-]*$/.test(value)) return value;
+  if (!value.includes("'")) return `'${value}'`;
+  if (!/["\\]/.test(value)) return `"${value}"`;
+  throw new Error(`an environment value cannot hold both quote kinds: ${value}`);
 }
 
 export function envValues(answers: Answers): Record<string, string> {

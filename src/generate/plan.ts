@@ -59,20 +59,27 @@ export function planProject(answers: Answers, templates: TemplateSource, generat
     const out = outputPath(templatePath);
     files.set(out, templatePath.endsWith('.hbs') ? Buffer.from(render(content.toString('utf8'), context, templatePath)) : content);
   }
+  // Whatever a provider's overlay brings is that provider's, so `auth` owns it (e.g. the local
+  // provider's sign-in test), whether or not AUTH_OWNED names it.
+  const fromOverlay = new Set(templates.overlay.map((file) => outputPath(file.path)));
   files.set('package.json', Buffer.from(JSON.stringify(packageJson(answers), null, 2) + '\n'));
   files.set('.env', Buffer.from(dotEnv(answers)));
   files.set('.env.example', Buffer.from(dotEnvExample(answers)));
 
   const planned: PlannedFile[] = [...files]
     .sort(([a], [b]) => a.localeCompare(b))
-    .map(([path, content]) => ({ path, content, owner: ownerOf(path) }));
-  planned.push({ path: MANIFEST_FILE, content: Buffer.from(manifest(answers, planned, generator)), owner: 'auth' });
+    .map(([path, content]) => ({ path, content, owner: fromOverlay.has(path) ? 'auth' : ownerOf(path) }));
+  const hashes = Object.fromEntries(planned.filter((file) => file.path !== '.env').map((file) => [file.path, sha256(file.content)]));
+  planned.push({ path: MANIFEST_FILE, content: Buffer.from(manifestDocument(answers, hashes, generator)), owner: 'auth' });
   return planned;
 }
 
-/** The answers the project was generated from, and a hash of every generated file (`.env` aside: it holds your secrets and is merged per key). */
-function manifest(answers: Answers, files: PlannedFile[], generator: GeneratorInfo): string {
-  const hashes = Object.fromEntries(files.filter((file) => file.path !== '.env').map((file) => [file.path, sha256(file.content)]));
+/**
+ * `fastapps.json`: the answers the project was generated from, and a hash of every generated file
+ * (`.env` aside: it holds your secrets and is merged per key). `auth` writes it with the hashes of
+ * what it last generated for each file, so the next run can tell your edits from its own.
+ */
+export function manifestDocument(answers: Answers, hashes: Record<string, string>, generator: GeneratorInfo): string {
   const document = {
     $comment: 'Written by create-fastapps. `npx create-fastapps auth` and `npx create-fastapps doctor` read it; edit it only through them.',
     generator: { name: 'create-fastapps', version: generator.version, template: TEMPLATE_VERSION },

@@ -9,10 +9,10 @@ export function validatePackageName(name: string): true | string {
   const fix = suggestion && suggestion !== name ? ` Try "${suggestion}".` : '';
   if (name.length === 0) return 'The project name is empty.';
   if (name.length > 214) return `The project name is longer than 214 characters.${fix}`;
-  if (name !== name.toLowerCase()) return `"${name}" is not a valid npm package name: it has capital letters.${fix}`;
-  if (/^[._]/.test(name)) return `"${name}" is not a valid npm package name: it starts with "${name[0]}".${fix}`;
-  if (!/^[a-z0-9][a-z0-9._~-]*$/.test(name)) return `"${name}" is not a valid npm package name: use lowercase letters, digits, "-", "." and "_".${fix}`;
-  if (['node_modules', 'favicon.ico'].includes(name)) return `"${name}" is a reserved name.`;
+  if (name !== name.toLowerCase()) return `${JSON.stringify(name)} is not a valid npm package name: it has capital letters.${fix}`;
+  if (/^[._]/.test(name)) return `${JSON.stringify(name)} is not a valid npm package name: it starts with "${name[0]}".${fix}`;
+  if (!/^[a-z0-9][a-z0-9._~-]*$/.test(name)) return `${JSON.stringify(name)} is not a valid npm package name: use lowercase letters, digits, "-", "." and "_".${fix}`;
+  if (['node_modules', 'favicon.ico'].includes(name)) return `${JSON.stringify(name)} is a reserved name.`;
   return true;
 }
 

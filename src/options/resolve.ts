@@ -7,6 +7,9 @@
  *   asked, with the default pre-filled and validation as the user types.
  * - Without a terminal nothing is asked: defaults apply, and every required value still missing is
  *   listed in one usage error.
+ *
+ * `create-fastapps auth` resolves the same settings (`resolveAuthSettings`) with the answers
+ * recorded in `fastapps.json` as the defaults instead of the providers' own.
  */
 import path from 'node:path';
 import { UsageError } from '../errors.js';
@@ -58,11 +61,11 @@ function check(result: true | string, flag: string): void {
   if (result !== true) throw new UsageError(`${flag}: ${result}`);
 }
 
-/** An audience ends up in `.env` and in code: a URL or identifier, nothing that could break out. */
+/** An audience ends up in `.env` and in the docs: a URL or identifier, nothing that could break out. */
 export function validateAudience(value: string): true | string {
-  return /^[\x21\x23-\x2B\x2D-\x5B\x5D-\x7E]+$/.test(value.trim())
+  return /^[\x21\x23-\x2B\x2D-\x5B\x5D-\x5F\x61-\x7E]+$/.test(value.trim())
     ? true
-    : `"${value}" is not an audience; use the API identifier as a URL or name without spaces, quotes, commas or backslashes.`;
+    : `${JSON.stringify(value)} is not an audience; use the API identifier as a URL or name without spaces, quotes, commas, backslashes or backticks.`;
 }
 
 export async function resolveCreateAnswers(dirArg: string | undefined, flags: CreateFlags, ctx: ResolveContext): Promise<Answers> {
@@ -70,6 +73,41 @@ export async function resolveCreateAnswers(dirArg: string | undefined, flags: Cr
   const missing: string[] = [];
 
   // Flags with fixed choices first, so a typo is reported before anything is asked.
+  const timeoutMs = checkChoiceFlags(flags);
+  if (dirArg !== undefined) check(validateTarget(dirArg, ctx.cwd), 'Project folder');
+  checkValueFlags(flags);
+
+  // 1. The project folder.
+  let targetArg = dirArg;
+  if (targetArg === undefined) {
+    if (ask) targetArg = await ask.input({ message: 'Project folder', default: 'my-mcp-app', validate: (value) => validateTarget(value, ctx.cwd) });
+    else missing.push('[dir] (the project folder, e.g. my-mcp-app)');
+  }
+
+  // 2–6. Provider, its values, resource, issuer, token binding, scopes and mode.
+  const settings = await resolveAuthSettings(flags, { prompter: ask, missing });
+
+  // 7. Install and git.
+  let install = flags.install ?? true;
+  if (ask && !ctx.given.has('install')) install = await ask.confirm({ message: 'Install dependencies now?', default: true });
+
+  const targetDir = path.resolve(ctx.cwd, targetArg!);
+  return {
+    targetDir,
+    targetArg: targetArg!,
+    projectName: path.basename(targetDir),
+    ...settings,
+    skipIssuerCheck: flags.skipIssuerCheck ?? false,
+    install,
+    git: flags.git ?? true,
+    pm: (flags.pm as PackageManager | undefined) ?? detectPackageManager(ctx.userAgent),
+    force: flags.force ?? false,
+    timeoutMs,
+  };
+}
+
+/** Flags with fixed choices or ranges (a typo is reported before anything is asked); returns the timeout in ms. */
+export function checkChoiceFlags(flags: CreateFlags): number {
   if (flags.provider !== undefined && !providerIds.includes(flags.provider as ProviderId)) {
     throw new UsageError(`--provider: "${flags.provider}" is not a provider; use one of ${providerIds.join(', ')}.`);
   }
@@ -83,35 +121,59 @@ export async function resolveCreateAnswers(dirArg: string | undefined, flags: Cr
   if (!Number.isInteger(timeoutMs) || timeoutMs < 100 || timeoutMs > 600_000) {
     throw new UsageError(`--timeout: "${flags.timeout}" is not a timeout in milliseconds between 100 and 600000.`);
   }
-  if (dirArg !== undefined) check(validateTarget(dirArg, ctx.cwd), 'Project folder');
+  return timeoutMs;
+}
+
+/** Free-form flags checked before anything is asked. */
+export function checkValueFlags(flags: CreateFlags): void {
   if (flags.audience !== undefined) check(validateAudience(flags.audience), '--audience');
   if (flags.resource !== undefined) check(validateResourceUrl(flags.resource), '--resource');
+}
 
-  // 1. The project folder.
-  let targetArg = dirArg;
-  if (targetArg === undefined) {
-    if (ask) targetArg = await ask.input({ message: 'Project folder', default: 'my-mcp-app', validate: (value) => validateTarget(value, ctx.cwd) });
-    else missing.push('[dir] (the project folder, e.g. my-mcp-app)');
-  }
+/** The answers that make up a project's auth configuration (what `fastapps.json` records). */
+export type AuthSettings = Pick<Answers, 'provider' | 'providerInput' | 'issuer' | 'resource' | 'audiences' | 'clientIds' | 'scopes' | 'authMode'>;
 
-  // 2. The provider (default: local, which needs no account).
+export interface SettingsContext {
+  /** A prompter when questions may be asked; undefined when not interactive. */
+  prompter?: Prompter | undefined;
+  /**
+   * The recorded answers (`auth`): they are the defaults. The provider's own values carry over
+   * only while the provider stays the same; resource and auth mode always carry over; audience
+   * and scopes carry over when they were customised (otherwise the new defaults apply).
+   */
+  base?: AuthSettings | undefined;
+  /** Values already found missing (e.g. the folder): listed in the same error. */
+  missing?: string[];
+  /** The example command shown with the missing-values error. */
+  example?: (provider: Provider) => string;
+}
+
+/** Steps 2–6 of `create`, shared with `auth`: flag → default (recorded, else the provider's) → prompt. */
+export async function resolveAuthSettings(flags: CreateFlags, ctx: SettingsContext): Promise<AuthSettings> {
+  const ask = ctx.prompter;
+  const base = ctx.base;
+  const missing = ctx.missing ?? [];
+
+  // 2. The provider (default: the recorded one, else local, which needs no account).
   let providerId = flags.provider as ProviderId | undefined;
   if (providerId === undefined && ask) {
     providerId = await ask.select<ProviderId>({
       message: 'Identity provider',
       choices: providers.map((provider) => ({ value: provider.id, name: provider.name, description: provider.hint })),
-      default: 'local',
+      default: base?.provider ?? 'local',
     });
   }
-  const provider = getProvider(providerId ?? 'local');
+  const provider = getProvider(providerId ?? base?.provider ?? 'local');
   rejectForeignFlags(provider, flags);
+  // A provider's recorded values mean nothing to another provider: they do not carry over.
+  const recorded = base?.provider === provider.id ? base : undefined;
 
   // 3. The provider's own values.
   const input: ProviderInput = {};
   const issuerGiven = flags.issuer !== undefined && provider.id !== 'oidc';
   for (const field of provider.fields) {
     if (field.buildsIssuer && issuerGiven) continue;
-    const value = await resolveField(field, flags, input, ask);
+    const value = await resolveField(field, flags, input, ask, recorded?.providerInput[field.key]);
     if (value === undefined) missing.push(`${field.flag} <${field.example}>`);
     else if (field.key === 'clientId') input.clientId = Array.isArray(value) ? value : [value];
     else (input as Record<string, unknown>)[field.key] = value;
@@ -120,12 +182,13 @@ export async function resolveCreateAnswers(dirArg: string | undefined, flags: Cr
   // 4. The public URL of the MCP endpoint.
   let resource = flags.resource;
   if (resource === undefined && ask) {
-    resource = await ask.input({ message: 'Public URL of the MCP endpoint', default: DEFAULT_RESOURCE, validate: validateResourceUrl });
+    resource = await ask.input({ message: 'Public URL of the MCP endpoint', default: base?.resource ?? DEFAULT_RESOURCE, validate: validateResourceUrl });
   }
-  resource ??= DEFAULT_RESOURCE;
+  resource ??= base?.resource ?? DEFAULT_RESOURCE;
 
   if (missing.length > 0) {
-    throw new UsageError(`Missing ${missing.length === 1 ? 'a value' : 'values'} for a non-interactive run: ${missing.join(', ')}.`, `Pass ${missing.length === 1 ? 'it' : 'them'} as flags, or run in a terminal to be asked. Example: ${exampleCommand(provider)}`);
+    const example = (ctx.example ?? exampleCommand)(provider);
+    throw new UsageError(`Missing ${missing.length === 1 ? 'a value' : 'values'} for a non-interactive run: ${missing.join(', ')}.`, `Pass ${missing.length === 1 ? 'it' : 'them'} as flags, or run in a terminal to be asked. Example: ${example}`);
   }
 
   // 5. Issuer: built from the fields, or given with --issuer (checked for this provider).
@@ -141,6 +204,11 @@ export async function resolveCreateAnswers(dirArg: string | undefined, flags: Cr
     for (const [key, value] of Object.entries(provider.parseIssuer?.(new URL(issuer)) ?? {})) {
       (input as Record<string, unknown>)[key] ??= value;
     }
+  } else if (recorded && provider.fields.every((field) => !field.buildsIssuer || sameValue(input[field.key], recorded.providerInput[field.key]))) {
+    // The fields that build the issuer did not change: keep the recorded issuer (it may have been
+    // given with --issuer, or adopted from the discovery document) and what was read from it.
+    issuer = recorded.issuer;
+    for (const [key, value] of Object.entries(recorded.providerInput)) (input as Record<string, unknown>)[key] ??= value;
   } else {
     issuer = provider.buildIssuer(input);
   }
@@ -153,18 +221,19 @@ export async function resolveCreateAnswers(dirArg: string | undefined, flags: Cr
         : '--audience: the local provider binds tokens to --resource; drop --audience.',
     );
   }
+  const carried = carriedOver(base, recorded, provider);
   let audience = flags.audience?.trim();
   let scopesText = flags.scopes;
   let authMode = flags.authMode as AuthMode | undefined;
   const customisable = audience === undefined || scopesText === undefined || authMode === undefined;
   if (ask && customisable && (await ask.confirm({ message: 'Customise audience, scopes and auth mode?', default: false }))) {
     if (audience === undefined && provider.acceptsAudience) {
-      const fallback = provider.defaultAudiences(input, resource, undefined);
+      const fallback = provider.defaultAudiences(input, resource, carried.audience);
       const shown = provider.id === 'azure' ? fallback[1] : fallback[0];
       audience = await ask.input({ message: provider.id === 'azure' ? 'Application ID URI' : 'Audience (aud) of access tokens', default: shown, validate: validateAudience });
     }
     if (scopesText === undefined) {
-      const fallback = provider.defaultScopes(input, resource, provider.defaultAudiences(input, resource, audience));
+      const fallback = carried.scopes ?? provider.defaultScopes(input, resource, provider.defaultAudiences(input, resource, audience ?? carried.audience));
       scopesText = await ask.input({
         message: 'Scopes a token needs (space separated)',
         default: fallback.join(' '),
@@ -177,24 +246,17 @@ export async function resolveCreateAnswers(dirArg: string | undefined, flags: Cr
         { value: 'required', name: 'required', description: 'every request needs a signed-in user' },
         { value: 'mixed', name: 'mixed', description: 'public tools work anonymously; protected tools ask to sign in' },
       ],
-      default: 'required',
+      default: carried.authMode ?? 'required',
     });
   }
   if (audience !== undefined && audience === '') throw new UsageError('--audience is empty.');
+  if (provider.acceptsAudience) audience ??= carried.audience;
   const audiences = provider.defaultAudiences(input, resource, audience);
-  const scopes = scopesText === undefined ? provider.defaultScopes(input, resource, audiences) : splitList(scopesText);
+  const scopes = scopesText === undefined ? (carried.scopes ?? provider.defaultScopes(input, resource, audiences)) : splitList(scopesText);
   for (const scope of scopes) check(validateScope(scope), '--scopes');
   if (scopes.length === 0) throw new UsageError('--scopes: give at least one scope, e.g. --scopes mcp:tools.');
 
-  // 7. Install and git.
-  let install = flags.install ?? true;
-  if (ask && !ctx.given.has('install')) install = await ask.confirm({ message: 'Install dependencies now?', default: true });
-
-  const targetDir = path.resolve(ctx.cwd, targetArg!);
   return {
-    targetDir,
-    targetArg: targetArg!,
-    projectName: path.basename(targetDir),
     provider: provider.id,
     providerInput: input,
     issuer,
@@ -202,45 +264,65 @@ export async function resolveCreateAnswers(dirArg: string | undefined, flags: Cr
     audiences,
     clientIds: input.clientId ?? [],
     scopes,
-    authMode: authMode ?? 'required',
-    skipIssuerCheck: flags.skipIssuerCheck ?? false,
-    install,
-    git: flags.git ?? true,
-    pm: (flags.pm as PackageManager | undefined) ?? detectPackageManager(ctx.userAgent),
-    force: flags.force ?? false,
-    timeoutMs,
+    authMode: authMode ?? carried.authMode ?? 'required',
   };
 }
 
-async function resolveField(field: Field, flags: CreateFlags, input: ProviderInput, ask: Prompter | undefined): Promise<string | string[] | undefined> {
+function sameValue(a: string | string[] | undefined, b: string | string[] | undefined): boolean {
+  return JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+}
+
+/**
+ * What carries over from recorded answers as defaults: a customised audience (same provider only:
+ * audiences are provider-bound), customised scopes, and the auth mode. A recorded value equal to
+ * the old default is not carried: the new provider's (or new resource's) default applies.
+ */
+function carriedOver(base: AuthSettings | undefined, recorded: AuthSettings | undefined, provider: Provider): { audience?: string; scopes?: string[]; authMode?: AuthMode } {
+  if (!base) return {};
+  const carried: { audience?: string; scopes?: string[]; authMode?: AuthMode } = { authMode: base.authMode };
+  if (recorded && provider.acceptsAudience) {
+    const defaults = provider.defaultAudiences(recorded.providerInput, recorded.resource, undefined);
+    const shown = provider.id === 'azure' ? recorded.audiences[1] : recorded.audiences[0];
+    if (recorded.audiences.join(',') !== defaults.join(',') && shown !== undefined) carried.audience = shown;
+  }
+  const previous = getProvider(base.provider);
+  if (base.scopes.join(' ') !== previous.defaultScopes(base.providerInput, base.resource, base.audiences).join(' ')) carried.scopes = base.scopes;
+  return carried;
+}
+
+async function resolveField(field: Field, flags: CreateFlags, input: ProviderInput, ask: Prompter | undefined, recorded?: string | string[]): Promise<string | string[] | undefined> {
   const flagValue = flags[FIELD_FLAGS[field.key]] as string | string[] | undefined;
   const normalize = field.normalize ?? ((value: string) => value.trim());
+  // Only a multi-value field is a list; any other value is checked whole, so a stray space or
+  // line break inside it is reported as such instead of splitting it into a second value.
+  const parse = (value: string | string[]): string[] => (field.multiple ? splitList(value).map(normalize) : [normalize([value].flat().join(' '))]);
   const validateAll = (values: string[]): true | string => {
     if (values.length === 0) return `give at least one value, e.g. ${field.example}.`;
     return values.map((value) => field.validate(value, input)).find((result) => result !== true) ?? true;
   };
   if (flagValue !== undefined) {
-    const values = splitList(flagValue).map(normalize);
+    const values = parse(flagValue);
     check(validateAll(values), field.flag);
-    return field.multiple ? values : values.length > 1 ? failMultiple(field) : values[0];
+    return field.multiple ? values : values[0];
   }
-  const fallback = field.default?.(input);
+  // A recorded value (auth) comes before the field's default, except where the default is derived
+  // from the other answers (a region from a new pool id).
+  const own = field.default?.(input);
+  const previous = Array.isArray(recorded) && !field.multiple ? recorded[0] : recorded;
+  const fallback = field.derived ? (own ?? previous) : (previous ?? own);
   if (ask && !(fallback !== undefined && field.derived)) {
     const answer = await ask.input({
       message: field.message,
-      default: fallback,
-      validate: (value) => validateAll(splitList(value).map(normalize)),
+      default: Array.isArray(fallback) ? fallback.join(', ') : fallback,
+      validate: (value) => validateAll(parse(value)),
     });
-    const values = splitList(answer).map(normalize);
+    const values = parse(answer);
     return field.multiple ? values : values[0];
   }
-  if (fallback !== undefined) return field.multiple ? [fallback] : fallback;
+  if (fallback !== undefined) return field.multiple && !Array.isArray(fallback) ? [fallback] : fallback;
   return undefined;
 }
 
-function failMultiple(field: Field): never {
-  throw new UsageError(`${field.flag}: give one value, e.g. ${field.example}.`);
-}
 
 /** A flag of another provider (e.g. `--tenant` with `--provider auth0`) is a usage error, not silently ignored. */
 function rejectForeignFlags(provider: Provider, flags: CreateFlags): void {

@@ -35,7 +35,20 @@ export function colorEnabled(stream: Stream, env: NodeJS.ProcessEnv): boolean {
 
 const FRAMES = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
 
+/**
+ * When the reader of our output goes away (`create-fastapps doctor | head -3`), writing fails with
+ * EPIPE: that is not an error of ours, so end quietly with the exit code decided so far.
+ */
+function endQuietlyOnClosedPipe(stream: Stream): void {
+  const emitter = stream as Stream & { on?: (event: 'error', listener: (error: NodeJS.ErrnoException) => void) => unknown };
+  emitter.on?.('error', (error) => {
+    if (error.code === 'EPIPE') process.exit(typeof process.exitCode === 'number' ? process.exitCode : 0);
+    throw error;
+  });
+}
+
 export function createOutput({ stdout = process.stdout, stderr = process.stderr, env = process.env }: OutputOptions = {}): Output {
+  endQuietlyOnClosedPipe(stdout);
   const color = colorEnabled(stdout, env);
   const c = createColors(color);
   const tty = Boolean(stdout.isTTY);

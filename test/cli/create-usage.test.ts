@@ -139,6 +139,14 @@ describe('help and version', () => {
     expect(result.stdout).toContain('Exit codes: 0 success, 1 failure');
   });
 
+  test('output piped into a reader that stops early (| head -1) ends quietly', async () => {
+    const { execa } = await import('execa');
+    const { BIN } = await import('../helpers/cli.js');
+    const result = await execa('sh', ['-c', `node ${BIN} --help | head -1; node ${BIN} doctor https://127.0.0.1:1/x --timeout 200 | head -1`], { reject: false, env: { NO_COLOR: '1', PATH: process.env.PATH } });
+    expect(result.stderr).not.toMatch(/EPIPE|Unhandled|\n\s+at /);
+    expect(result.stdout.split('\n')[0]).toMatch(/^Usage: create-fastapps/);
+  });
+
   test('--version prints the version, exit 0', async () => {
     const result = await runCli(['--version'], { cwd: tempDir() });
     expect(result.exitCode).toBe(0);

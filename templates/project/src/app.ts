@@ -7,7 +7,7 @@ import { createMcpExpressApp, getOAuthProtectedResourceMetadataUrl } from '@mode
 import { toNodeHandler } from '@modelcontextprotocol/node';
 import { createMcpHandler } from '@modelcontextprotocol/server';
 import cors from 'cors';
-import express, { type Express } from 'express';
+import express, { type ErrorRequestHandler, type Express } from 'express';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { TokenVerifier } from './auth/access-token.js';
@@ -58,7 +58,7 @@ export async function createServer({ config, log = createLogger(config.logLevel)
 
   let keys: RemoteKeySet | undefined;
   if (!verifier) {
-    keys = new RemoteKeySet(String(issuer.metadata.jwks_uri), { timeoutMs: config.httpTimeoutMs, log }, issuer.loadKeys);
+    keys = new RemoteKeySet(String(issuer.metadata.jwks_uri), { timeoutMs: config.httpTimeoutMs, cooldownMs: config.jwksCooldownSeconds * 1000, log }, issuer.loadKeys);
     await keys.load();
     verifier = new JwtVerifier({ keys, expect, rules, algorithms: config.algorithms, clockToleranceSeconds: config.clockToleranceSeconds, log });
   }
@@ -87,6 +87,7 @@ export async function createServer({ config, log = createLogger(config.logLevel)
     void serveMcp(req, res, req.body);
   });
   app.use(metadataRoutes({ oauthMetadata: issuer.metadata, resource: config.resource, scopes: config.scopes, resourceName: project.name }));
+  app.use(httpErrors(log));
 
   // An embedded development issuer parses its own request bodies, so it is mounted on an outer
   // app, before the MCP app's JSON body parser.
@@ -96,6 +97,7 @@ export async function createServer({ config, log = createLogger(config.logLevel)
     root.disable('x-powered-by');
     issuer.mount(root);
     root.use(app);
+    root.use(httpErrors(log));
   }
 
   return {
@@ -108,6 +110,27 @@ export async function createServer({ config, log = createLogger(config.logLevel)
       await mcp.close();
       await issuer.close?.();
     },
+  };
+}
+
+/**
+ * Errors that reach Express (a body that is not JSON, or over the 100 KB limit, …) get a JSON-RPC
+ * error, never Express's default HTML page, which carries a stack trace outside production. The
+ * log gets one line (a stack only for a 5xx, which is a bug), and never the request body (it may
+ * hold a token).
+ */
+function httpErrors(log: Logger): ErrorRequestHandler {
+  return (error: { status?: unknown; type?: unknown; message?: unknown; stack?: unknown }, req, res, _next) => {
+    const status = typeof error?.status === 'number' && error.status >= 400 && error.status < 600 ? error.status : 500;
+    const message = status === 400 && error.type === 'entity.parse.failed' ? 'Parse error' : status === 413 ? 'Request body too large' : status < 500 ? 'Invalid request' : 'Internal error';
+    // A 4xx is the client's mistake: one debug line. A 5xx is a bug here: its stack helps.
+    if (status >= 500) log.error(`http: ${req.method} ${req.path} failed: ${typeof error?.stack === 'string' ? error.stack : String(error?.message ?? error)}`);
+    else log.debug(`http: ${req.method} ${req.path} answered ${status}: ${message}`);
+    if (res.headersSent) {
+      res.destroy();
+      return;
+    }
+    res.status(status).json({ jsonrpc: '2.0', error: { code: message === 'Parse error' ? -32700 : status < 500 ? -32600 : -32603, message }, id: null });
   };
 }
 

@@ -24,8 +24,10 @@ export interface Config {
   scopes: string[];
   /** Allowed JWS algorithms (`OAUTH_ALGORITHMS`); symmetric algorithms and `none` are refused. */
   algorithms: string[] | undefined;
-  /** Clock skew tolerated on `exp`/`nbf`/`iat`, in seconds (`OAUTH_CLOCK_TOLERANCE`, default 30). */
+  /** Clock skew tolerated on `nbf`/`iat`, in seconds (`OAUTH_CLOCK_TOLERANCE`, default 30); `exp` is enforced exactly. */
   clockToleranceSeconds: number;
+  /** Least time between two JWKS fetches caused by unknown key ids, in seconds (`OAUTH_JWKS_COOLDOWN`, default 30). */
+  jwksCooldownSeconds: number;
   /** `required`: every request needs a token. `mixed`: public tools work anonymously (`AUTH_MODE`). */
   authMode: AuthMode;
   /** Extra Host header values to accept, beyond the resource host and loopback (`ALLOWED_HOSTS`). */
@@ -94,6 +96,11 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     }
   }
 
+  // 0 would refetch the JWKS for every token with an unknown kid: anyone could make this server
+  // hammer the identity provider.
+  const jwksCooldown = integer('OAUTH_JWKS_COOLDOWN', env.OAUTH_JWKS_COOLDOWN, 30);
+  if (jwksCooldown < 1) throw new ConfigError('OAUTH_JWKS_COOLDOWN must be at least 1 (seconds between key refetches caused by unknown key ids).');
+
   const issuer = env.OAUTH_ISSUER?.trim() || undefined;
   if (issuer !== undefined) {
     let url: URL;
@@ -116,6 +123,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     scopes: list(env.OAUTH_SCOPES),
     algorithms: algorithms.length > 0 ? algorithms : undefined,
     clockToleranceSeconds: integer('OAUTH_CLOCK_TOLERANCE', env.OAUTH_CLOCK_TOLERANCE, 30),
+    jwksCooldownSeconds: jwksCooldown,
     authMode,
     allowedHosts: list(env.ALLOWED_HOSTS),
     logLevel,

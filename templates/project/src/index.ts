@@ -5,15 +5,24 @@
 import { startServer } from './app.js';
 import { ConfigError, loadDotEnv, readConfig } from './config.js';
 import { DiscoveryError } from './auth/discovery.js';
+import { FetchJsonError } from './auth/http.js';
 import { VerifierUnavailableError } from './auth/access-token.js';
 import { createLogger } from './log.js';
 import { rules } from './auth/verifier.js';
 
 loadDotEnv();
 
+/** One line saying what to fix for the failures a user can cause; a stack trace only for a bug. */
 function fail(error: unknown): never {
-  const known = error instanceof ConfigError || error instanceof DiscoveryError || error instanceof VerifierUnavailableError;
-  process.stderr.write(`error: ${known ? (error as Error).message : (error as Error)?.stack ?? String(error)}\n`);
+  const known = error instanceof ConfigError || error instanceof DiscoveryError || error instanceof VerifierUnavailableError || error instanceof FetchJsonError;
+  const code = (error as NodeJS.ErrnoException)?.code;
+  const listen =
+    code === 'EADDRINUSE'
+      ? `port ${process.env.PORT ?? 3000} is already in use; stop the other server or set PORT to a free port.`
+      : code === 'EACCES' || code === 'EADDRNOTAVAIL'
+        ? `cannot listen on ${process.env.HOST ?? '127.0.0.1'}:${process.env.PORT ?? 3000} (${code}); set HOST and PORT to an address this machine can bind.`
+        : undefined;
+  process.stderr.write(`error: ${listen ?? (known ? (error as Error).message : ((error as Error)?.stack ?? String(error)))}\n`);
   process.exit(1);
 }
 

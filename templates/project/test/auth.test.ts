@@ -102,6 +102,32 @@ describe(`${provider.name}: required mode`, () => {
     assert.equal(response.status, 401);
   });
 
+  test('two Authorization headers: 400 invalid_request, whichever comes first', async () => {
+    const token = await issuer.mint(claims());
+    // fetch would merge the two lines into one; node:http sends them as given.
+    const { request } = await import('node:http');
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = request(server.mcpUrl, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream' } });
+      req.setHeader('authorization', [`Bearer ${token}`, 'Bearer not-a-jwt']);
+      req.on('response', (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      });
+      req.on('error', reject);
+      req.end('{}');
+    });
+    assert.equal(status, 400);
+  });
+
+  test('a body that is not JSON: a JSON-RPC parse error, never an HTML page with a stack trace', async () => {
+    const response = await fetch(server.mcpUrl, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${await issuer.mint(claims())}` }, body: '{"jsonrpc":' });
+    assert.equal(response.status, 400);
+    assert.match(response.headers.get('content-type') ?? '', /^application\/json/);
+    const body = await response.text();
+    assert.match(body, /Parse error/);
+    assert.doesNotMatch(body, /\bat .+:\d+:\d+/);
+  });
+
   test('failed attempts are logged with a fingerprint, never the token', async () => {
     const token = await issuer.mint(claims(), { expiresIn: -300 });
     await initialize(server.mcpUrl, bearer(token));

@@ -12,7 +12,7 @@ function quoted(value: string): string {
 export interface ChallengeParams {
   resourceMetadataUrl: string;
   /** Omit when the request carried no credentials (RFC 6750 §3.1). */
-  error?: 'invalid_token' | 'insufficient_scope';
+  error?: 'invalid_request' | 'invalid_token' | 'insufficient_scope';
   description?: string;
   /** Scopes this request needs. */
   scopes?: string[];

@@ -9,6 +9,9 @@
  *   `invalid_token`, never downgraded to anonymous; in `required` mode a token without the
  *   required scopes is 403 `insufficient_scope`.
  * - Tokens in the query string or the body are never read.
+ * - More than one `Authorization` header is 400 `invalid_request` (RFC 6750 §3.1: one method,
+ *   one credential). Node keeps only the first of duplicate `Authorization` lines, so without
+ *   this check a proxy and this server could disagree about which token a request carries.
  */
 import { requireBearerAuth, type OAuthTokenVerifier } from '@modelcontextprotocol/express';
 import { OAuthError, OAuthErrorCode } from '@modelcontextprotocol/server';
@@ -55,11 +58,18 @@ export function authGate({ verifier, mode, scopes, resource, resourceMetadataUrl
   const requiredScopes = mode === 'required' ? scopes : [];
   const bearer = requireBearerAuth({ verifier: toSdkVerifier(verifier, resource), requiredScopes, resourceMetadataUrl });
   const challenge = bearerChallenge({ resourceMetadataUrl, scopes: requiredScopes });
+  const duplicate = bearerChallenge({ resourceMetadataUrl, error: 'invalid_request', description: 'Send exactly one Authorization header.' });
 
   // Every request passes here: debug lines are built only when debug logging is on.
   const debug = log.enabled('debug');
   return (req, res, next) => {
     if (req.method === 'OPTIONS') return next();
+    if (authorizationLines(req.rawHeaders) > 1) {
+      log.warn(`auth: ${req.method} ${req.path} with more than one Authorization header; answering 400 invalid_request`);
+      res.set('WWW-Authenticate', duplicate);
+      res.status(400).json({ error: 'invalid_request', error_description: 'Send exactly one Authorization header.' });
+      return;
+    }
     const header = req.headers.authorization;
     if (header === undefined || header.trim() === '') {
       if (mode === 'mixed') {
@@ -78,4 +88,11 @@ export function authGate({ verifier, mode, scopes, resource, resourceMetadataUrl
       next(error);
     });
   };
+}
+
+/** How many `Authorization` header lines the request had (`rawHeaders` keeps duplicates). */
+function authorizationLines(rawHeaders: string[]): number {
+  let count = 0;
+  for (let i = 0; i < rawHeaders.length; i += 2) if (rawHeaders[i]!.toLowerCase() === 'authorization') count += 1;
+  return count;
 }

@@ -1,8 +1,47 @@
-/** Bounded JSON fetch for discovery and JWKS: a timeout, a size cap, and a one-line error. */
+/**
+ * Bounded JSON fetch for discovery and JWKS: one timeout for the whole exchange (headers and
+ * body), a size cap enforced while the body streams in (a provider, or whatever answers in its
+ * place, cannot make this server buffer more than 512 KiB), no redirects, and every failure as a
+ * one-line `FetchJsonError`.
+ */
 const MAX_BYTES = 512 * 1024;
 
 export class FetchJsonError extends Error {
   override name = 'FetchJsonError';
+}
+
+function reasonOf(error: unknown, timeoutMs: number): string {
+  if ((error as Error).name === 'TimeoutError') return `no answer within ${timeoutMs} ms`;
+  const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+  return cause?.code ?? cause?.message ?? (error as Error).message;
+}
+
+async function readCapped(response: Response, url: string, timeoutMs: number): Promise<string> {
+  const declared = Number(response.headers.get('content-length') ?? 0);
+  if (declared > MAX_BYTES) {
+    await response.body?.cancel().catch(() => undefined);
+    throw new FetchJsonError(`GET ${url} returned ${declared} bytes, more than the ${MAX_BYTES}-byte limit`);
+  }
+  if (!response.body) return '';
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let bytes = 0;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      bytes += value.byteLength;
+      if (bytes > MAX_BYTES) {
+        await reader.cancel().catch(() => undefined);
+        throw new FetchJsonError(`GET ${url} returned more than ${MAX_BYTES} bytes`);
+      }
+      chunks.push(value);
+    }
+  } catch (error) {
+    if (error instanceof FetchJsonError) throw error;
+    throw new FetchJsonError(`GET ${url} failed while reading the body: ${reasonOf(error, timeoutMs)}`);
+  }
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 export async function fetchJson(url: string, timeoutMs: number): Promise<Record<string, unknown>> {
@@ -10,21 +49,13 @@ export async function fetchJson(url: string, timeoutMs: number): Promise<Record<
   try {
     response = await fetch(url, { headers: { accept: 'application/json' }, redirect: 'error', signal: AbortSignal.timeout(timeoutMs) });
   } catch (error) {
-    const cause = (error as { cause?: { code?: string } }).cause?.code;
-    const reason = (error as Error).name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : cause ?? (error as Error).message;
-    throw new FetchJsonError(`GET ${url} failed: ${reason}`);
+    throw new FetchJsonError(`GET ${url} failed: ${reasonOf(error, timeoutMs)}`);
   }
   if (response.status !== 200) {
-    await response.body?.cancel();
+    await response.body?.cancel().catch(() => undefined);
     throw new FetchJsonError(`GET ${url} answered HTTP ${response.status}`);
   }
-  const declared = Number(response.headers.get('content-length') ?? 0);
-  if (declared > MAX_BYTES) {
-    await response.body?.cancel();
-    throw new FetchJsonError(`GET ${url} returned ${declared} bytes, more than the ${MAX_BYTES}-byte limit`);
-  }
-  const text = await response.text();
-  if (text.length > MAX_BYTES) throw new FetchJsonError(`GET ${url} returned more than ${MAX_BYTES} bytes`);
+  const text = await readCapped(response, url, timeoutMs);
   let body: unknown;
   try {
     body = JSON.parse(text);

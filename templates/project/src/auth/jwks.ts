@@ -1,8 +1,10 @@
 /**
  * The identity provider's signing keys, fetched once at start and kept in memory.
  *
- * - A token with an unknown `kid` triggers one refetch (key rotation), at most once per cooldown,
- *   so a stream of forged kids cannot make this server hammer the provider.
+ * - A token with an unknown `kid` triggers one refetch (key rotation), at most once per cooldown
+ *   (`OAUTH_JWKS_COOLDOWN`, 30 s; the fetch at start counts), so a stream of forged kids cannot
+ *   make this server hammer the provider. Requests that arrive while that refetch is in flight
+ *   wait for it, so a burst of tokens signed with a freshly rotated key is accepted as a whole.
  * - The set is refreshed in the background; if that fails the old keys stay in use, so a JWKS
  *   outage does not lock out users whose tokens use known keys.
  * - While the provider is unreachable, a token with an unknown key is answered with a server
@@ -30,6 +32,7 @@ export class RemoteKeySet {
   private local: LocalSet | undefined;
   private lastFetchAt = 0;
   private lastFetchFailed = false;
+  private lastError = '';
   private inflight: Promise<void> | undefined;
   private timer: NodeJS.Timeout | undefined;
   private readonly cooldownMs: number;
@@ -49,7 +52,12 @@ export class RemoteKeySet {
   /** First fetch; throws when the keys cannot be loaded, so the server refuses to start. */
   async load(): Promise<void> {
     await this.refetch();
-    if (this.lastFetchFailed || !this.local) throw new VerifierUnavailableError(`Could not load signing keys from ${this.source}.`);
+    if (this.lastFetchFailed || !this.local) {
+      throw new VerifierUnavailableError(
+        `Could not load the signing keys from ${this.source} (${this.lastError}); without them no token can be verified, so the server does not start. ` +
+          'Check that the identity provider is reachable from here and that OAUTH_ISSUER is right.',
+      );
+    }
     const refreshMs = this.options.refreshMs ?? 600_000;
     if (refreshMs > 0) {
       this.timer = setInterval(() => void this.refetch(), refreshMs);
@@ -68,8 +76,12 @@ export class RemoteKeySet {
       return await this.local(header, token);
     } catch (error) {
       if (!(error instanceof errors.JWKSNoMatchingKey)) throw error;
-      const sinceLast = Date.now() - this.lastFetchAt;
-      if (sinceLast >= this.cooldownMs) {
+      if (this.inflight) {
+        // A refetch is already under way (another unknown kid, or the background refresh): its
+        // result is what this token needs too.
+        await this.inflight;
+        if (!this.lastFetchFailed) return await this.local(header, token);
+      } else if (Date.now() - this.lastFetchAt >= this.cooldownMs) {
         this.options.log.debug(`auth: no key matches kid ${JSON.stringify(header.kid ?? null)}; refetching ${this.source}`);
         await this.refetch();
         if (!this.lastFetchFailed) return await this.local(header, token);
@@ -99,7 +111,9 @@ export class RemoteKeySet {
       this.options.log.debug(`auth: loaded ${doc.keys.length} signing key(s)`);
     } catch (error) {
       this.lastFetchFailed = true;
-      this.options.log.warn(`auth: could not refresh signing keys: ${(error as Error).message}${this.local ? ' (keeping the keys already loaded)' : ''}`);
+      this.lastError = (error as Error).message;
+      // At start the caller reports it (and the server does not start); later the old keys stay.
+      if (this.local) this.options.log.warn(`auth: could not refresh signing keys: ${this.lastError} (keeping the keys already loaded)`);
     }
   }
 }

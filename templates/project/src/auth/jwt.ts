@@ -5,8 +5,12 @@
  *
  * Checks: signature against the provider's JWKS (only the configured asymmetric algorithms; `none`
  * and HS* are never accepted; `jku`/`x5u`/`jwk` headers are ignored), `iss` byte for byte, `aud`
- * (or the provider's client binding), `exp` required, `nbf` and `iat` not in the future beyond the
- * clock tolerance, then the provider's own rules.
+ * (or the provider's client binding), `exp` required and in the future (exactly: the MCP SDK's
+ * bearer middleware refuses a token past `exp` whatever the tolerance), `nbf` and `iat` not in the
+ * future beyond the clock tolerance, then the provider's own rules.
+ *
+ * Verified tokens are kept in a bounded in-memory cache until their `exp`; failures are never
+ * cached, and a cached token is never used past its `exp`.
  */
 import { decodeJwt, decodeProtectedHeader, errors, jwtVerify, type JWTPayload, type ProtectedHeaderParameters } from 'jose';
 import { TokenRejectedError, VerifierUnavailableError, type AccessToken, type TokenVerifier } from './access-token.js';
@@ -43,6 +47,12 @@ export interface TokenRules {
   diagnose?(header: ProtectedHeaderParameters, claims: JWTPayload | undefined): string | undefined;
   /** Configuration without which this provider cannot bind tokens to this server. */
   requires?: Array<'audiences' | 'clientIds'>;
+}
+
+/** One printable ASCII line of at most 200 characters (control and non-ASCII characters become `?`). */
+export function printable(text: string): string {
+  const line = text.replaceAll(/[^\x20-\x7E]/g, '?');
+  return line.length > 200 ? `${line.slice(0, 197)}...` : line;
 }
 
 /** Splits a space-separated scope string or an array into scope tokens. */
@@ -91,8 +101,11 @@ export class JwtVerifier implements TokenVerifier {
   }
 
   private reject(token: string, reason: string): never {
-    this.options.log.warn(`auth: rejected token ${fingerprint(token)}: ${reason}`);
-    throw new TokenRejectedError(reason);
+    // Reasons can quote claim values (iss, aud) that the token's author chose: keep them to one
+    // short printable line, so they can neither forge a log line nor bloat the challenge header.
+    const safe = printable(reason);
+    this.options.log.warn(`auth: rejected token ${fingerprint(token)}: ${safe}`);
+    throw new TokenRejectedError(safe);
   }
 
   private async verifyUncached(token: string): Promise<AccessToken> {
@@ -117,6 +130,7 @@ export class JwtVerifier implements TokenVerifier {
       this.reject(token, this.diagnose(token) ?? this.describe(error));
     }
     const now = Math.floor(Date.now() / 1000);
+    if ((claims.exp as number) <= now) this.reject(token, 'Token has expired');
     if (typeof claims.iat === 'number' && claims.iat > now + this.options.clockToleranceSeconds) {
       this.reject(token, 'Token was issued in the future; check the clocks');
     }
@@ -159,7 +173,7 @@ export class JwtVerifier implements TokenVerifier {
       if (error.claim === 'iss') return rules.explain?.('iss', claims, expect) ?? `Token was issued by ${String(claims.iss)}, not by ${expect.issuer}`;
       if (error.claim === 'aud') return rules.explain?.('aud', claims, expect) ?? `Token audience ${JSON.stringify(claims.aud ?? null).replaceAll('"', '')} does not include ${expect.audiences.join(' or ')}`;
       if (error.claim === 'nbf') return 'Token is not valid yet; check the clocks';
-      if (error.claim === 'exp') return 'Token has no expiration time';
+      if (error.claim === 'exp') return error.reason === 'missing' ? 'Token has no expiration time' : 'Token expiration time is not a number';
       return `Token claim ${error.claim} is invalid`;
     }
     if (error instanceof errors.JOSEAlgNotAllowed) return `Token algorithm is not allowed; accepted: ${this.algorithms.join(', ')}`;
