@@ -123,7 +123,8 @@ export const requiredFieldsCheck = defineCheck(REQUIRED_FIELDS, 'Discovery docum
 
 const INTERNAL_SUFFIXES = ['.local', '.internal', '.lan', '.localdomain', '.svc', '.cluster.local', '.home.arpa'];
 
-function isInternalHost(hostname: string): boolean {
+/** True for private IPv4 ranges, single-label names and internal suffixes (`.local`, `.internal`, `.svc`, …); false for loopback. */
+export function isInternalHost(hostname: string): boolean {
   const host = hostname.toLowerCase();
   if (isLoopbackHost(host)) return false;
   if (/^(10\.|192\.168\.|172\.(1[6-9]|2\d|3[01])\.)/.test(host)) return true;

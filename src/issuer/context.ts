@@ -31,12 +31,19 @@ export interface CheckContext {
   probe?: ProbeOutcome;
 }
 
-/** One check: a stable id, a title, and a pure function from the context to one finding. */
-export interface Check {
-  id: CheckId;
+/**
+ * A check over any context `C`: a stable id, a title, and a pure function from the context to one
+ * finding. The issuer checks are `CheckOf<CheckContext, CheckId>`; doctor's server and token checks
+ * use the same shape over their own contexts.
+ */
+export interface CheckOf<C, Id extends string = string> {
+  id: Id;
   title: string;
-  run(ctx: CheckContext): Finding;
+  run(ctx: C): Finding;
 }
+
+/** One issuer check: a stable id, a title, and a pure function from the context to one finding. */
+export type Check = CheckOf<CheckContext, CheckId>;
 
 /** The finding constructors a check's `run` receives, bound to its id and title. */
 export interface Verdicts {
@@ -47,12 +54,12 @@ export interface Verdicts {
   fail(summary: string, details: string[], fix: string): Finding;
 }
 
-function make(check: Pick<Check, 'id' | 'title'>, status: Status, summary: string, details: string[], fix?: string): Finding {
+function make(check: { id: string; title: string }, status: Status, summary: string, details: string[], fix?: string): Finding {
   return { id: check.id, title: check.title, status, summary, details, ...(fix ? { fix } : {}) };
 }
 
 /** Finding constructors bound to a check's id and title. */
-function verdict(check: Pick<Check, 'id' | 'title'>): Verdicts {
+export function verdict(check: { id: string; title: string }): Verdicts {
   return {
     pass: (summary, details = []) => make(check, 'pass', summary, details),
     info: (summary, details = [], fix) => make(check, 'info', summary, details, fix),
@@ -62,10 +69,21 @@ function verdict(check: Pick<Check, 'id' | 'title'>): Verdicts {
   };
 }
 
-/** Declares a check; `run` gets the context and the verdict helpers. */
+/** Declares an issuer check; `run` gets the context and the verdict helpers. */
 export function defineCheck(id: CheckId, title: string, run: (ctx: CheckContext, v: Verdicts) => Finding): Check {
-  const meta = { id, title };
-  return { id, title, run: (ctx) => run(ctx, verdict(meta)) };
+  return defineCheckOf(id, title, run);
+}
+
+/**
+ * Declares a check over any context (doctor's server and token checks); `run` gets the context and
+ * the verdict helpers bound to this id and title.
+ *
+ * @example
+ * const urlCheck = defineCheckOf<ServerContext, 'server.url'>('server.url', 'Server URL is canonical', (ctx, v) => v.pass(ctx.url));
+ */
+export function defineCheckOf<C, Id extends string = string>(id: Id, title: string, run: (ctx: C, v: Verdicts) => Finding): CheckOf<C, Id> {
+  const verdicts = verdict({ id, title });
+  return { id, title, run: (ctx) => run(ctx, verdicts) };
 }
 
 /** The chosen discovery document, if any. */

@@ -1,0 +1,141 @@
+/**
+ * `doctor --provider <id>` with that provider's flags (the same as `create`'s): the issuer they
+ * build, and AUTH-FACTS item 2, whether the values make sense together (Cognito pool id vs
+ * region, Entra tenant not a multi-tenant alias, Okta custom server, Auth0 a bare domain).
+ * Missing values are usage errors; wrong ones are a failed check with the issuer to use.
+ */
+import { verdict } from '../issuer/context.js';
+import type { Finding } from '../issuer/types.js';
+import { UsageError } from '../errors.js';
+import { getProvider, providerIds, type FieldKey, type Provider, type ProviderId, type ProviderInput } from '../providers/index.js';
+import { localIssuer } from '../providers/local.js';
+import { splitList } from '../providers/validate.js';
+import { INPUT_PROVIDER_FIELDS } from './ids.js';
+
+/** The provider flags, as commander hands them over. */
+export interface ProviderFlags {
+  provider?: string;
+  domain?: string;
+  authServer?: string;
+  tenant?: string;
+  region?: string;
+  userPool?: string;
+  clientId?: string[];
+  issuer?: string;
+  resource?: string;
+}
+
+/** What the provider flags resolve to. */
+export interface ProviderResolution {
+  provider: Provider;
+  input: ProviderInput;
+  /** The issuer to check (built, or `--issuer`); undefined when the values can't build a URL. */
+  issuer: string | undefined;
+  /** The `input.provider-fields` finding. */
+  finding: Finding;
+}
+
+const FLAG_OF: Record<FieldKey, keyof ProviderFlags> = {
+  domain: 'domain',
+  authServer: 'authServer',
+  tenant: 'tenant',
+  region: 'region',
+  userPool: 'userPool',
+  clientId: 'clientId',
+  issuer: 'issuer',
+};
+const FOREIGN: Array<[keyof ProviderFlags, string]> = [
+  ['domain', '--domain'],
+  ['authServer', '--auth-server'],
+  ['tenant', '--tenant'],
+  ['region', '--region'],
+  ['userPool', '--user-pool'],
+  ['clientId', '--client-id'],
+];
+
+const TITLE = 'Provider settings are coherent';
+
+/** The issuer the user should use, when the values point at one (the pool's own region for Cognito). */
+function suggestedIssuer(provider: Provider, input: ProviderInput, built: string | undefined): string | undefined {
+  if (provider.id === 'cognito' && input.userPool) {
+    const region = /^([a-z]{2}(?:-gov)?-[a-z]+-\d)_/.exec(input.userPool)?.[1];
+    if (region) return `https://cognito-idp.${region}.amazonaws.com/${input.userPool}`;
+  }
+  return built;
+}
+
+/**
+ * Resolves `--provider` and its fields. Throws `UsageError` for an unknown provider, a flag of
+ * another provider, or a missing value; returns a failing finding for values that are present but
+ * wrong.
+ *
+ * @example
+ * resolveProvider({ provider: 'cognito', userPool: 'eu-west-1_AbC123', region: 'us-east-1' }, 'http://localhost:3000/mcp').finding.status // 'fail'
+ */
+export function resolveProvider(flags: ProviderFlags, resource: string): ProviderResolution {
+  if (!providerIds.includes(flags.provider as ProviderId)) {
+    throw new UsageError(`--provider: "${flags.provider}" is not a provider; use one of ${providerIds.join(', ')}.`);
+  }
+  const provider = getProvider(flags.provider as ProviderId);
+  const own = new Set(provider.fields.map((f) => FLAG_OF[f.key]));
+  for (const [key, flag] of FOREIGN) {
+    if (flags[key] !== undefined && !own.has(key)) throw new UsageError(`${flag} is not used by the ${provider.id} provider.`, `Drop ${flag}, or choose the provider it belongs to (create-fastapps doctor --help lists them).`);
+  }
+  const v = verdict({ id: INPUT_PROVIDER_FIELDS, title: TITLE });
+  if (provider.id === 'local') {
+    if (flags.issuer !== undefined) throw new UsageError('--issuer: the local provider runs its own issuer at /oauth on the server; drop --issuer or choose --provider oidc.');
+    const issuer = localIssuer(resource);
+    return { provider, input: {}, issuer, finding: v.pass(`The local provider's issuer is the project's own ${issuer}`) };
+  }
+
+  const input: ProviderInput = {};
+  const problems: string[] = [];
+  const missing: string[] = [];
+  const issuerGiven = flags.issuer !== undefined && provider.id !== 'oidc';
+  for (const field of provider.fields) {
+    const raw = flags[FLAG_OF[field.key]] as string | string[] | undefined;
+    const values = splitList(raw).map(field.normalize ?? ((s: string) => s.trim()));
+    const fallback = values.length === 0 ? field.default?.(input) : undefined;
+    if (values.length === 0 && fallback === undefined) {
+      // A derived value (Cognito's region) is missing only because what it derives from is.
+      if (field.buildsIssuer && !issuerGiven && !field.derived) missing.push(`${field.flag} <${field.example}>`);
+      continue;
+    }
+    const all = values.length ? values : [fallback!];
+    for (const value of all) {
+      const result = field.validate(value, input);
+      if (result !== true) problems.push(`${field.flag} ${value}: ${result}`);
+    }
+    if (field.key === 'clientId') input.clientId = all;
+    else (input as Record<string, string>)[field.key] = all[0]!;
+  }
+  if (missing.length) {
+    throw new UsageError(`--provider ${provider.id} needs ${missing.join(', ')}${provider.id === 'oidc' ? '' : ' (or --issuer)'}.`, `Example: npx create-fastapps doctor --provider ${provider.id} ${provider.fields.filter((f) => f.buildsIssuer && !f.default).map((f) => `${f.flag} ${f.example}`).join(' ')}`);
+  }
+
+  let issuer: string | undefined;
+  if (issuerGiven) {
+    issuer = flags.issuer!.trim();
+    const checked = provider.checkIssuer && URL.canParse(issuer) ? provider.checkIssuer(issuer) : true;
+    if (checked !== true) problems.push(`--issuer ${issuer}: ${checked}`);
+  } else if (provider.fields.some((f) => f.buildsIssuer && (input as Record<string, unknown>)[f.key] === undefined)) {
+    issuer = undefined; // e.g. no region derivable from an invalid pool id: nothing sensible to fetch
+  } else {
+    try {
+      const built = provider.buildIssuer(input);
+      issuer = URL.canParse(built) ? built : undefined;
+    } catch (error) {
+      problems.push((error as Error).message);
+    }
+  }
+
+  const shown = provider.fields.filter((f) => (input as Record<string, unknown>)[f.key] !== undefined).map((f) => `${f.flag} ${String((input as Record<string, unknown>)[f.key])}`);
+  const [first] = problems;
+  if (first) {
+    const suggestion = suggestedIssuer(provider, input, issuer);
+    const fix = `${problems.map((p) => p.slice(p.indexOf(': ') + 2)).join(' ')}${suggestion && suggestion !== issuer ? ` The issuer for these values: ${suggestion}` : ''}`;
+    return { provider, input, issuer, finding: v.fail(`${provider.name} settings don't fit together: ${first}`, [...problems, ...(issuer ? [`issuer these flags build: ${issuer}`] : [])], fix) };
+  }
+  const what = issuerGiven ? `--issuer ${issuer}` : `${shown.join(', ')} build${shown.length === 1 ? 's' : ''} the issuer ${issuer}`;
+  return { provider, input, issuer, finding: v.pass(`${provider.name}: ${what}`) };
+}
