@@ -1,0 +1,481 @@
+/**
+ * `create-fastapps auth`: regenerate a project's auth configuration without losing an edit.
+ *
+ *   1. find the project (fastapps.json, upward from the current folder) and read what was recorded
+ *   2. resolve the new answers: flag → recorded answer → prompt (same flags as create)
+ *   3. check the issuer with the shared engine, as create does (nothing is written if it fails)
+ *   4. plan the new auth files (pure) and decide per file: unchanged, replace, add, kept edit
+ *      (`.new` beside it), deleted by you, no longer needed; merge `.env` and `package.json`
+ *   5. `--dry-run`: print the plan and a unified diff, write nothing
+ *   6. uncommitted changes in the files to rewrite: stop unless `--force` or confirmed
+ *   7. write, staged under `.fastapps/`, fastapps.json last; roll back on failure or Ctrl+C
+ *   8. report per file, then next steps
+ */
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { CancelledError, FailureError } from '../errors.js';
+import { AUTH_ENV_KEYS, dotEnv, envValues } from '../generate/env.js';
+import { packageJson } from '../generate/package-json.js';
+import { MANIFEST_FILE, manifestDocument, planProject, sha256, type GeneratorInfo, type PlannedFile } from '../generate/plan.js';
+import { loadTemplates } from '../generate/templates.js';
+import { detectPackageManager, installCommand, runCommand } from '../install/package-manager.js';
+import { blockingFailures, renderIssuerFailure } from '../issuer/checks.js';
+import { checkProviderIssuer } from '../issuer/provider-issuer.js';
+import type { Finding, IssuerReport } from '../issuer/types.js';
+import type { Answers, CreateFlags, PackageManager } from '../options/answers.js';
+import { equivalentCommand } from '../options/command-line.js';
+import type { Prompter } from '../options/prompter.js';
+import { checkChoiceFlags, checkValueFlags, resolveAuthSettings, type AuthSettings } from '../options/resolve.js';
+import { getProvider, type Provider } from '../providers/index.js';
+import type { Output } from '../ui/output.js';
+import { applyWrites, WriteFailure, type Write } from './apply.js';
+import { classify, newPath, writesInPlace, type Action } from './classify.js';
+import { diffStat, unifiedDiff } from './diff.js';
+import { mergeDotEnv, redactDotEnv, type EnvMerge } from './env-merge.js';
+import { uncommittedChanges } from './git.js';
+import { MERGED_SECTIONS, mergePackageJson, type PackageMerge } from './package-merge.js';
+import { findProjectRoot, projectName, readProject, type RecordedProject } from './project.js';
+
+export interface AuthFlags extends CreateFlags {
+  dryRun?: boolean;
+}
+
+export interface AuthContext {
+  out: Output;
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  /** Present when questions may be asked. */
+  prompter?: Prompter | undefined;
+  version: string;
+  signal: AbortSignal;
+}
+
+/** One auth-owned file and what happens to it. */
+interface FileResult {
+  path: string;
+  action: Action;
+  planned: Buffer;
+  disk: Buffer | undefined;
+}
+
+export interface AuthOutcome {
+  /** Nothing differed: no file written. */
+  nothingToChange: boolean;
+  /** Paths written (dry run: that would be written). */
+  written: string[];
+}
+
+export async function runAuth(flags: AuthFlags, ctx: AuthContext): Promise<AuthOutcome> {
+  const { out } = ctx;
+  const c = out.c;
+
+  // 1. The project and what was recorded.
+  const timeoutMs = checkChoiceFlags(flags);
+  checkValueFlags(flags);
+  const root = findProjectRoot(ctx.cwd);
+  if (!root) {
+    throw new FailureError(
+      `No fastapps.json in ${ctx.cwd} or any folder above it: this is not a project create-fastapps generated.`,
+      'Run create-fastapps auth inside the project (the folder with fastapps.json), or create one: npx create-fastapps my-app',
+    );
+  }
+  const shownManifest = path.relative(ctx.cwd, path.join(root, MANIFEST_FILE)) || MANIFEST_FILE;
+  const recorded = readProject(root, shownManifest);
+  const before = getProvider(recorded.settings.provider);
+  out.line(`Project ${c.bold(root)} ${c.dim(`(${before.name}${recorded.settings.provider === 'local' ? '' : `, ${recorded.settings.issuer}`})`)}`);
+
+  // 2. The new answers.
+  const settings = await resolveAuthSettings(flags, { prompter: ctx.prompter, base: recorded.settings, example: authExample });
+  const pm = packageManagerOf(root, ctx.env.npm_config_user_agent);
+  let answers: Answers = {
+    targetDir: root,
+    targetArg: '.',
+    projectName: projectName(root),
+    ...settings,
+    skipIssuerCheck: flags.skipIssuerCheck ?? false,
+    install: false,
+    git: false,
+    pm,
+    force: flags.force ?? false,
+    timeoutMs,
+  };
+  const provider = getProvider(answers.provider);
+  const changes = describeChanges(recorded.settings, settings);
+  out.line(changes.length === 0 ? `${c.dim('•')} Same answers as recorded` : `${c.green('✔')} Changing ${changes.join('; ')}`);
+
+  // 3. The issuer, checked exactly as create checks it.
+  let issuerCheck: GeneratorInfo['issuerCheck'] = 'not-applicable';
+  if (answers.provider === 'local') {
+    out.line(`${c.green('✔')} Provider: local development server (the project runs its own OAuth issuer at ${answers.issuer})`);
+  } else if (answers.skipIssuerCheck) {
+    // A check that passed for this very issuer still stands; a new issuer's is owed.
+    issuerCheck = recorded.issuerCheck === 'passed' && recorded.settings.issuer === answers.issuer ? 'passed' : 'skipped';
+    out.line(`${c.yellow('⚠')} Issuer check skipped (--skip-issuer-check)${issuerCheck === 'skipped' ? `; it is recorded as still owed. Run ${c.bold('npx create-fastapps doctor')} once ${answers.issuer} is reachable.` : '; it passed for this issuer before.'}`);
+  } else {
+    const checked = await out.task(
+      `Checking ${provider.name} issuer ${answers.issuer}`,
+      async () => {
+        const result = await checkProviderIssuer(provider, { issuer: answers.issuer, provider: answers.provider, preRegisteredClient: provider.preRegisteredClient, timeoutMs: answers.timeoutMs, signal: ctx.signal });
+        if (ctx.signal.aborted) throw new CancelledError();
+        if (blockingFailures(result.report).length > 0) {
+          const { message, hint } = renderIssuerFailure(result.report);
+          throw new FailureError(`${message} Nothing was written.`, hint);
+        }
+        return result;
+      },
+      (result) => `Issuer ${result.issuer} checked: ${issuerSummary(result.report)}`,
+    );
+    if (checked.adopted) {
+      out.line(`  ${c.cyan('ℹ')} ${checked.adopted.note}`);
+      answers = { ...answers, issuer: checked.issuer, providerInput: { ...answers.providerInput, ...checked.adopted.input } };
+    }
+    printAdvice(out, checked.report.findings);
+    issuerCheck = 'passed';
+  }
+  const previous: Answers = { ...answers, ...recorded.settings };
+
+  // 4. Plan and decide, per file.
+  const planned = planProject(answers, loadTemplates(answers.provider), { version: ctx.version, issuerCheck });
+  const plan = decide(root, recorded, planned, previous, answers, flags.force ?? false);
+  const manifest = manifestDocument(answers, plan.hashes, { version: ctx.version, issuerCheck });
+  const writes: Write[] = [...plan.writes];
+  if (writes.length > 0 ? manifest !== recorded.raw : !sameManifest(manifest, recorded.document)) writes.push({ path: MANIFEST_FILE, content: Buffer.from(manifest) });
+
+  if (writes.length === 0) {
+    printReport(out, plan, []);
+    out.line(`${c.green('✔')} Nothing to change: the auth files already match these answers.`);
+    printPending(out, plan);
+    return { nothingToChange: true, written: [] };
+  }
+
+  // 5. Dry run: what would happen, and the diff; nothing is written.
+  if (flags.dryRun) {
+    out.line();
+    out.line(c.bold('Dry run (nothing is written). What auth would do:'));
+    printReport(out, plan, writes);
+    out.line();
+    for (const write of writes) out.line(diffFor(root, write).trimEnd());
+    out.line();
+    out.line(`${c.dim('•')} Dry run: nothing was written. Run again without --dry-run to apply.`);
+    return { nothingToChange: false, written: writes.map((write) => write.path) };
+  }
+
+  // 6. Uncommitted changes in files that would be rewritten in place.
+  const inPlace = writes.filter((write) => !write.path.endsWith('.new')).map((write) => write.path);
+  const dirty = uncommittedChanges(root, inPlace) ?? [];
+  if (dirty.length > 0) {
+    const listed = dirty.slice(0, 8).join(', ') + (dirty.length > 8 ? `, and ${dirty.length - 8} more` : '');
+    if (flags.force) {
+      out.line(`${c.yellow('⚠')} Uncommitted changes in files auth rewrites: ${listed} ${c.dim('(continuing: --force)')}`);
+    } else if (ctx.prompter) {
+      out.line(`${c.yellow('⚠')} Uncommitted changes in files auth would rewrite: ${listed}`);
+      if (!(await ctx.prompter.confirm({ message: 'Rewrite them anyway? (git could not give the current versions back)', default: false }))) {
+        throw new FailureError('Stopped: nothing was written.', 'Commit or stash your changes (git stash), then run create-fastapps auth again.');
+      }
+    } else {
+      throw new FailureError(
+        `Uncommitted changes in files auth would rewrite: ${listed}. Nothing was written.`,
+        'Commit or stash them first (git add -A && git commit, or git stash), or run again with --force to rewrite them anyway.',
+      );
+    }
+  }
+
+  // 7. Write, staged; fastapps.json last.
+  if (ctx.signal.aborted) throw new CancelledError();
+  try {
+    applyWrites(root, writes);
+  } catch (error) {
+    if (!(error instanceof WriteFailure)) throw error;
+    throw new FailureError(
+      `Could not write ${error.file}: ${error.reason.message}. ${error.restored ? 'Nothing was changed: every file is as it was.' : 'Some files could not be put back; check them with git status.'}`,
+      'Fix the cause (permissions, disk space, a folder in the way) and run create-fastapps auth again.',
+    );
+  }
+
+  // 8. What happened, and what to do next.
+  printReport(out, plan, writes);
+  printNextSteps(out, plan, previous, answers, root);
+  if (ctx.prompter) {
+    out.line();
+    out.line(c.dim('To make this change again without questions:'));
+    out.line(`  ${equivalentCommand({ ...answers, install: true, git: true }).replace(/^npx create-fastapps \. /, 'npx create-fastapps auth ')}`);
+  }
+  return { nothingToChange: false, written: writes.map((write) => write.path) };
+}
+
+interface Plan {
+  files: FileResult[];
+  /** Files the manifest lists that the new answers do not generate, still on disk. */
+  notNeeded: string[];
+  pkg: PackageMerge | undefined;
+  /** package.json was deleted although the change needs entries in it. */
+  pkgMissing: boolean;
+  env: EnvMerge | undefined;
+  /** `.env` does not exist although owned values change (`--force` creates it). */
+  envMissing: boolean;
+  envCreated: boolean;
+  writes: Write[];
+  hashes: Record<string, string>;
+}
+
+function readFileIfAny(root: string, relative: string): Buffer | undefined {
+  const file = path.join(root, ...relative.split('/'));
+  if (!existsSync(file)) return undefined;
+  if (!statSync(file).isFile()) throw new FailureError(`${relative} is a folder, where auth would write a file.`, `Move it away, then run create-fastapps auth again.`);
+  return readFileSync(file);
+}
+
+function pick(values: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(values).filter(([key]) => (AUTH_ENV_KEYS as readonly string[]).includes(key)));
+}
+
+/** Pure apart from reading the project: what to write, and the hashes to record. */
+function decide(root: string, recorded: RecordedProject, planned: PlannedFile[], previous: Answers, answers: Answers, force: boolean): Plan {
+  const plan: Plan = { files: [], notNeeded: [], pkg: undefined, pkgMissing: false, env: undefined, envMissing: false, envCreated: false, writes: [], hashes: {} };
+  const plannedPaths = new Set(planned.map((file) => file.path));
+
+  // package.json: only the entries the change of answers needs.
+  const pkgBefore = packageJson(previous);
+  const pkgAfter = packageJson(answers);
+  const pkgDisk = readFileIfAny(root, 'package.json');
+  const pkgRelevant = (json: Record<string, unknown>) => JSON.stringify([json['description'], ...MERGED_SECTIONS.map((name) => json[name])]);
+  if (pkgRelevant(pkgBefore) !== pkgRelevant(pkgAfter)) {
+    if (pkgDisk === undefined) {
+      plan.pkgMissing = true;
+    } else {
+      try {
+        plan.pkg = mergePackageJson(pkgDisk.toString('utf8'), pkgBefore, pkgAfter);
+      } catch (error) {
+        throw new FailureError(`package.json cannot be read (${(error as Error).message}), and the new answers need entries in it. Nothing was written.`, 'Fix package.json (npm pkg get name shows whether npm can read it), then run create-fastapps auth again.');
+      }
+    }
+  }
+
+  // .env: only the owned keys whose values change.
+  const envBefore = pick(envValues(previous));
+  const envAfter = pick(envValues(answers));
+  const envDisk = readFileIfAny(root, '.env');
+  if (envDisk !== undefined) {
+    plan.env = mergeDotEnv(envDisk.toString('utf8'), envBefore, envAfter, AUTH_ENV_KEYS, getProvider(answers.provider).name);
+  } else if (JSON.stringify(envBefore) !== JSON.stringify(envAfter)) {
+    if (force) plan.envCreated = true;
+    else plan.envMissing = true;
+  }
+
+  for (const file of planned) {
+    if (file.path === MANIFEST_FILE) continue;
+    if (file.path === '.env') {
+      if (plan.env?.content !== undefined) plan.writes.push({ path: '.env', content: Buffer.from(plan.env.content) });
+      else if (plan.envCreated) plan.writes.push({ path: '.env', content: Buffer.from(dotEnv(answers)) });
+      continue;
+    }
+    if (file.path === 'package.json') {
+      if (plan.pkg?.content !== undefined) {
+        plan.writes.push({ path: 'package.json', content: Buffer.from(plan.pkg.content) });
+        plan.hashes[file.path] = sha256(plan.pkg.content);
+      } else if (recorded.files[file.path] !== undefined) {
+        plan.hashes[file.path] = recorded.files[file.path]!;
+      }
+      continue;
+    }
+    if (file.owner !== 'auth') {
+      // Yours: never touched; its record stays as it was.
+      if (recorded.files[file.path] !== undefined) plan.hashes[file.path] = recorded.files[file.path]!;
+      continue;
+    }
+    const disk = readFileIfAny(root, file.path);
+    const pendingNew = readFileIfAny(root, newPath(file.path));
+    const action = classify({ path: file.path, planned: file.content, base: recorded.files[file.path], disk, pendingNew }, force);
+    plan.files.push({ path: file.path, action, planned: file.content, disk });
+    // The record is what the tool generated last for this path (offered beside it, for a kept edit).
+    plan.hashes[file.path] = sha256(file.content);
+    if (writesInPlace(action)) plan.writes.push({ path: file.path, content: file.content });
+    else if (action.kind === 'conflict' && action.writeNew) plan.writes.push({ path: newPath(file.path), content: file.content });
+  }
+
+  for (const recordedPath of Object.keys(recorded.files)) {
+    if (recordedPath === MANIFEST_FILE || plannedPaths.has(recordedPath)) continue;
+    if (existsSync(path.join(root, ...recordedPath.split('/')))) plan.notNeeded.push(recordedPath);
+  }
+  return plan;
+}
+
+/** Equal apart from key order and the generator version (a newer tool alone is no change). */
+function sameManifest(text: string, document: Record<string, unknown>): boolean {
+  const normalise = (value: unknown): unknown => {
+    if (Array.isArray(value)) return value.map(normalise);
+    if (value && typeof value === 'object') {
+      return Object.fromEntries(
+        Object.entries(value as Record<string, unknown>)
+          .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+          .map(([key, inner]) => [key, normalise(inner)]),
+      );
+    }
+    return value;
+  };
+  const strip = (doc: Record<string, unknown>) => {
+    const generator = { ...(doc['generator'] as Record<string, unknown>) };
+    delete generator['version'];
+    return normalise({ ...doc, generator });
+  };
+  return JSON.stringify(strip(JSON.parse(text) as Record<string, unknown>)) === JSON.stringify(strip(document));
+}
+
+function packageManagerOf(root: string, userAgent: string | undefined): PackageManager {
+  const locks: Array<[string, PackageManager]> = [
+    ['package-lock.json', 'npm'],
+    ['pnpm-lock.yaml', 'pnpm'],
+    ['yarn.lock', 'yarn'],
+    ['bun.lock', 'bun'],
+    ['bun.lockb', 'bun'],
+  ];
+  for (const [file, pm] of locks) if (existsSync(path.join(root, file))) return pm;
+  return detectPackageManager(userAgent);
+}
+
+export function authExample(provider: Provider): string {
+  const parts = ['npx create-fastapps auth', `--provider ${provider.id}`];
+  for (const field of provider.fields) if (!field.default) parts.push(`${field.flag} ${field.example}`);
+  return parts.join(' ');
+}
+
+function describeChanges(from: AuthSettings, to: AuthSettings): string[] {
+  const changes: string[] = [];
+  const list = (values: string[]) => values.join(' ') || '(none)';
+  if (from.provider !== to.provider) changes.push(`provider ${getProvider(from.provider).name} → ${getProvider(to.provider).name}`);
+  if (from.issuer !== to.issuer) changes.push(`issuer ${from.issuer} → ${to.issuer}`);
+  if (from.resource !== to.resource) changes.push(`resource ${from.resource} → ${to.resource}`);
+  if (list(from.audiences) !== list(to.audiences)) changes.push(`audience ${list(from.audiences)} → ${list(to.audiences)}`);
+  if (list(from.clientIds) !== list(to.clientIds)) changes.push(`client ids ${list(from.clientIds)} → ${list(to.clientIds)}`);
+  if (list(from.scopes) !== list(to.scopes)) changes.push(`scopes ${list(from.scopes)} → ${list(to.scopes)}`);
+  if (from.authMode !== to.authMode) changes.push(`auth mode ${from.authMode} → ${to.authMode}`);
+  return changes;
+}
+
+function issuerSummary(report: IssuerReport): string {
+  const warnings = report.findings.filter((finding) => finding.status === 'warn').length;
+  const keys = report.jwks?.usable ?? 0;
+  return `discovery ok, issuer matches, ${keys} signing key${keys === 1 ? '' : 's'}${warnings > 0 ? `, ${warnings} warning${warnings === 1 ? '' : 's'}` : ''}`;
+}
+
+function printAdvice(out: Output, findings: Finding[]): void {
+  const warnings = findings.filter((f) => f.status === 'warn' || f.status === 'fail');
+  for (const finding of warnings) out.line(`  ${out.c.yellow('⚠')} ${finding.summary ?? finding.title}`);
+  if (warnings.length > 0) out.line(`  ${out.c.dim('AUTH_SETUP.md covers these; npx create-fastapps doctor explains each with its fix.')}`);
+}
+
+const LABEL_WIDTH = 17;
+
+/** One line per file that changes (or needs your attention), then a count of the unchanged ones. */
+function printReport(out: Output, plan: Plan, writes: Write[]): void {
+  const c = out.c;
+  const row = (mark: string, label: string, text: string) => out.line(`  ${mark} ${label.padEnd(LABEL_WIDTH)} ${text}`);
+  const ok = c.green('✔');
+  const warn = c.yellow('⚠');
+  const note = c.dim('•');
+  let unchanged = 0;
+  for (const file of plan.files) {
+    const { action } = file;
+    switch (action.kind) {
+      case 'unchanged':
+        unchanged++;
+        break;
+      case 'replace':
+        row(ok, 'replaced', file.path);
+        break;
+      case 'add':
+        row(ok, 'added', file.path);
+        break;
+      case 'recreate':
+        row(ok, 'recreated', `${file.path} ${c.dim('(--force)')}`);
+        break;
+      case 'overwrite':
+        row(warn, 'overwrote edit', `${file.path} ${c.dim(`(--force; ${stat(file.disk!, file.planned)})`)}`);
+        break;
+      case 'conflict': {
+        const where = newPath(file.path);
+        const extra = action.writeNew ? (action.staleNew ? ', replacing the earlier .new' : '') : ', already there';
+        row(warn, 'kept your edit', `${file.path} → new version in ${where} (${stat(file.disk!, file.planned)}${extra})`);
+        break;
+      }
+      case 'kept':
+        if (action.pending) row(warn, 'kept your edit', `${file.path} ${c.dim(`(the new version still waits in ${newPath(file.path)})`)}`);
+        else unchanged++;
+        break;
+      case 'deleted':
+        if (action.changed) row(warn, 'you deleted', `${file.path}: not recreated ${c.dim('(--force recreates it)')}`);
+        else unchanged++;
+        break;
+    }
+  }
+  if (plan.pkg) {
+    const parts = [
+      plan.pkg.added.length > 0 ? `added ${plan.pkg.added.join(', ')}` : '',
+      plan.pkg.updated.length > 0 ? `updated ${plan.pkg.updated.join(', ')}` : '',
+    ].filter(Boolean);
+    if (parts.length > 0) row(ok, 'merged', `package.json: ${parts.join('; ')}`);
+    if (plan.pkg.kept.length > 0) row(warn, 'kept yours', `package.json ${plan.pkg.kept.join(', ')} ${c.dim('(differs from what the new answers generate)')}`);
+  }
+  if (plan.pkgMissing) row(warn, 'you deleted', 'package.json: not recreated; the new answers need entries in it');
+  if (plan.env && plan.env.content !== undefined) {
+    const parts = [
+      plan.env.set.length > 0 ? `set ${plan.env.set.join(', ')}` : '',
+      plan.env.commented.length > 0 ? `commented out ${plan.env.commented.join(', ')} (not used any more)` : '',
+    ].filter(Boolean);
+    row(ok, 'updated', `.env: ${parts.join('; ')}${plan.env.replacedOwn.length > 0 ? c.dim(` (your values of ${plan.env.replacedOwn.join(', ')} kept as comments)`) : ''}`);
+  }
+  if (plan.envCreated) row(ok, 'created', `.env ${c.dim('(--force)')}`);
+  if (plan.envMissing) row(warn, 'no .env', `not created ${c.dim('(copy .env.example to .env, or run again with --force)')}`);
+  for (const notNeeded of plan.notNeeded) row(note, 'no longer needed', `${notNeeded} ${c.dim('(not deleted)')}`);
+  for (const entry of plan.pkg?.notNeeded ?? []) row(note, 'no longer needed', `package.json ${entry} ${c.dim('(not removed)')}`);
+  if (writes.some((write) => write.path === MANIFEST_FILE)) row(ok, 'updated', MANIFEST_FILE);
+  if (unchanged > 0) row(note, 'unchanged', `${unchanged} auth file${unchanged === 1 ? '' : 's'}`);
+}
+
+/** Kept edits whose `.new` still waits, reminded on a run with nothing to change. */
+function printPending(out: Output, plan: Plan): void {
+  const pending = plan.files.filter((file) => (file.action.kind === 'kept' && file.action.pending) || (file.action.kind === 'conflict' && !file.action.writeNew));
+  if (pending.length === 0) return;
+  out.line(`  ${out.c.dim(`Merge what you need from ${pending.map((file) => newPath(file.path)).join(', ')} and delete ${pending.length === 1 ? 'it' : 'them'} (or run again with --force to take the new version${pending.length === 1 ? '' : 's'}).`)}`);
+}
+
+function stat(before: Buffer, after: Buffer): string {
+  const { added, removed } = diffStat(before.toString('utf8'), after.toString('utf8'));
+  return `+${added} −${removed} lines`;
+}
+
+function diffFor(root: string, write: Write): string {
+  const target = write.path.endsWith('.new') ? write.path.slice(0, -'.new'.length) : write.path;
+  const before = existsSync(path.join(root, ...target.split('/'))) ? readFileSync(path.join(root, ...target.split('/')), 'utf8') : undefined;
+  const after = write.content.toString('utf8');
+  if (write.path === '.env') return unifiedDiff(before === undefined ? undefined : redactDotEnv(before), redactDotEnv(after), target, write.path);
+  return unifiedDiff(before, after, target, write.path);
+}
+
+function printNextSteps(out: Output, plan: Plan, previous: Answers, answers: Answers, root: string): void {
+  const c = out.c;
+  const steps: string[] = [];
+  if ((plan.pkg?.added.length ?? 0) > 0 || plan.pkg?.updated.some((entry) => !entry.startsWith('scripts.') && entry !== 'description')) {
+    steps.push(`${installCommand(answers.pm)}     ${c.dim('# package.json has new dependencies')}`);
+  }
+  const conflicts = plan.files.filter((file) => file.action.kind === 'conflict');
+  if (conflicts.length > 0) {
+    steps.push(`Review ${conflicts.map((file) => newPath(file.path)).join(', ')}: merge what you need into the file beside ${conflicts.length === 1 ? 'it' : 'each'} and delete the .new ${c.dim('(or run again with --force to take the new version)')}`);
+  }
+  if (plan.notNeeded.length > 0 || (plan.pkg?.notNeeded.length ?? 0) > 0) {
+    const oldTests = plan.notNeeded.filter((file) => /^test\/[^/]+\.test\.ts$/.test(file));
+    const why = oldTests.length > 0 ? `; until then ${runCommand(answers.pm, 'test')} still runs ${oldTests.join(', ')}, written for ${getProvider(previous.provider).name}` : '';
+    steps.push(`Delete what is no longer needed when you are ready ${c.dim(`(listed above; auth never deletes)${why}`)}`);
+  }
+  steps.push(`${runCommand(answers.pm, 'typecheck')} && ${runCommand(answers.pm, 'test')}`);
+  if (answers.provider !== 'local') steps.push(`Finish the ${getProvider(answers.provider).name} setup with your project's values: ${c.cyan('AUTH_SETUP.md')}`);
+  const oldPort = new URL(previous.resource).port || (previous.resource.startsWith('https:') ? '443' : '80');
+  const newPort = new URL(answers.resource).port || (answers.resource.startsWith('https:') ? '443' : '80');
+  if (oldPort !== newPort) steps.push(`The resource moved to port ${newPort}: PORT in .env is yours, set it if the server should listen there`);
+  if (previous.provider !== answers.provider && existsSync(path.join(root, 'README.md'))) {
+    steps.push(`README.md is yours and was left as it is; it may still describe ${getProvider(previous.provider).name}`);
+  }
+  out.line();
+  out.line(c.bold('Next steps:'));
+  for (const step of steps) out.line(`  ${step}`);
+}

@@ -1,0 +1,176 @@
+/**
+ * `auth` switching providers in `--no-install` projects, through the built CLI: the widget and
+ * your edits stay, the untouched auth files become the new provider's, `--dry-run` writes nothing,
+ * a second identical run changes nothing, and what is no longer needed is listed, never deleted.
+ */
+import { existsSync, readFileSync, rmSync, writeFileSync, appendFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { sha256 } from '../../src/generate/plan.js';
+import { REPO, runCli, tempDir } from '../helpers/cli.js';
+import { startIssuerServer, type IssuerServer } from '../helpers/issuer-server.js';
+import { treeEntries, treeHash } from '../unit/regen/tree.js';
+
+const read = (dir: string, file: string) => readFileSync(path.join(dir, file), 'utf8');
+const template = (file: string) => readFileSync(path.join(REPO, 'templates', file), 'utf8');
+
+async function create(args: string[]): Promise<string> {
+  const cwd = tempDir('fastapps-auth-');
+  const result = await runCli(['app', ...args, '--no-install', '--no-git'], { cwd });
+  expect(result.exitCode, result.stderr).toBe(0);
+  return path.join(cwd, 'app');
+}
+
+async function auth(dir: string, args: string[]) {
+  const result = await runCli(['auth', ...args], { cwd: dir });
+  expect(result.stderr).not.toMatch(/\n\s+at .+:\d+:\d+/);
+  return result;
+}
+
+describe('auth0 → okta, with a widget and the verifier edited', () => {
+  let okta: IssuerServer;
+  let dir: string;
+  let oktaFlags: string[];
+  const widget = 'web/whoami/main.ts';
+  const verifier = 'src/auth/verifier.ts';
+
+  beforeAll(async () => {
+    okta = await startIssuerServer({ fixture: 'okta-custom-as-default' });
+    oktaFlags = ['--provider', 'okta', '--domain', 'example.okta.com', '--issuer', okta.issuer];
+    dir = await create(['--provider', 'auth0', '--domain', 'acme.us.auth0.com', '--skip-issuer-check']);
+    appendFileSync(path.join(dir, widget), '\n// my widget tweak\n');
+    appendFileSync(path.join(dir, verifier), '\n// my verifier tweak\n');
+  });
+  afterAll(async () => {
+    await okta?.close();
+  });
+
+  test('--dry-run prints a unified diff of every change and leaves every file byte-identical', async () => {
+    const before = treeHash(dir);
+    const result = await auth(dir, [...oktaFlags, '--dry-run']);
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(treeHash(dir)).toBe(before);
+    expect(result.stdout).toContain('Dry run (nothing is written). What auth would do:');
+    expect(result.stdout).toContain('--- a/src/auth/verifier.ts\n+++ b/src/auth/verifier.ts.new\n');
+    expect(result.stdout).toContain('--- a/AUTH_SETUP.md\n+++ b/AUTH_SETUP.md\n');
+    expect(result.stdout).toMatch(/^-OAUTH_ISSUER=https:\/\/acme\.us\.auth0\.com\/$/m);
+    expect(result.stdout).toContain(`\n+OAUTH_ISSUER=${okta.issuer}\n`);
+    expect(result.stdout).toMatch(/^\+# Okta setup for app$/m);
+    expect(result.stdout).toContain('+++ b/fastapps.json');
+    expect(result.stdout).not.toContain(widget);
+  });
+
+  test('the switch: widget untouched, the edited verifier kept with .new beside it, the rest Okta\'s', async () => {
+    const widgetBefore = read(dir, widget);
+    const verifierBefore = read(dir, verifier);
+    const result = await auth(dir, oktaFlags);
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(result.stdout).toContain(`Issuer ${okta.issuer} checked`);
+    expect(result.stdout).toMatch(/kept your edit\s+src\/auth\/verifier\.ts → new version in src\/auth\/verifier\.ts\.new \(\+\d+ −\d+ lines\)/);
+    expect(result.stdout).toMatch(/replaced\s+AUTH_SETUP\.md/);
+
+    expect(read(dir, widget)).toBe(widgetBefore);
+    expect(read(dir, verifier)).toBe(verifierBefore);
+    expect(read(dir, `${verifier}.new`)).toBe(template('providers/okta/src/auth/verifier.ts'));
+    expect(read(dir, 'test/support/provider.ts')).toBe(template('providers/okta/test/support/provider.ts'));
+    expect(read(dir, 'AUTH_SETUP.md')).toMatch(/^# Okta setup for app\n/);
+    expect(read(dir, '.env')).toContain(`OAUTH_ISSUER=${okta.issuer}\nOAUTH_AUDIENCE=api://default\n`);
+    expect(read(dir, '.env.example')).toContain(`OAUTH_ISSUER=${okta.issuer}`);
+
+    const manifest = JSON.parse(read(dir, 'fastapps.json'));
+    expect(manifest).toMatchObject({ provider: 'okta', issuer: okta.issuer, audiences: ['api://default'], issuerCheck: 'passed' });
+    // The record holds what was offered, so the next run does not offer it again.
+    expect(manifest.files[verifier]).toBe(sha256(template('providers/okta/src/auth/verifier.ts')));
+    expect(manifest.files[widget]).toBe(sha256(widgetBefore.replace('\n// my widget tweak\n', '')));
+    expect(existsSync(path.join(dir, '.fastapps')), 'the staging folder is gone').toBe(false);
+  });
+
+  test('a second run with the same answers changes nothing (flags again, or none)', async () => {
+    const before = treeHash(dir);
+    for (const args of [oktaFlags, []]) {
+      const result = await auth(dir, args);
+      expect(result.exitCode, result.stderr).toBe(0);
+      expect(result.stdout).toContain('Nothing to change');
+      expect(result.stdout).toContain('the new version still waits in src/auth/verifier.ts.new');
+      expect(treeHash(dir)).toBe(before);
+    }
+  });
+
+  test('taking the new version resolves it', async () => {
+    writeFileSync(path.join(dir, verifier), read(dir, `${verifier}.new`));
+    rmSync(path.join(dir, `${verifier}.new`));
+    const result = await auth(dir, []);
+    expect(result.stdout).toContain('Nothing to change');
+    expect(result.stdout).not.toContain('.new');
+  });
+});
+
+describe('local → auth0 → local, without install', () => {
+  let dir: string;
+  let original: Map<string, string>;
+
+  beforeAll(async () => {
+    dir = await create(['--yes']);
+    original = treeEntries(dir);
+  });
+
+  test('src/local-as and the local entries of package.json are listed as no longer needed, and kept', async () => {
+    const result = await auth(dir, ['--provider', 'auth0', '--domain', 'acme.us.auth0.com', '--skip-issuer-check']);
+    expect(result.exitCode, result.stderr).toBe(0);
+    for (const file of ['src/local-as/index.ts', 'src/local-as/keys.ts', 'scripts/token.ts', 'test/local-sign-in.test.ts']) {
+      expect(result.stdout).toMatch(new RegExp(`no longer needed\\s+${file.replaceAll('.', '\\.')} \\(not deleted\\)`));
+      expect(treeEntries(dir).get(file), `${file} is byte-identical`).toBe(original.get(file));
+    }
+    expect(result.stdout).toMatch(/no longer needed\s+package\.json dependencies\.oidc-provider \(not removed\)/);
+    expect(result.stdout).toMatch(/no longer needed\s+package\.json scripts\.token \(not removed\)/);
+    const pkg = JSON.parse(read(dir, 'package.json'));
+    expect(pkg.dependencies['oidc-provider']).toBeDefined();
+    expect(pkg.description).toContain('(Auth0)');
+    expect(read(dir, 'src/auth/verifier.ts')).toBe(template('providers/auth0/src/auth/verifier.ts'));
+    expect(read(dir, 'src/auth/issuer.ts')).toBe(template('project/src/auth/issuer.ts'));
+    expect(read(dir, '.env')).toContain('OAUTH_ISSUER=https://acme.us.auth0.com/\n');
+    expect(Object.keys(JSON.parse(read(dir, 'fastapps.json')).files)).not.toContain('src/local-as/index.ts');
+  });
+
+  test('and back: every file is as create wrote it, but .env, where the issuer line is commented out', async () => {
+    const result = await auth(dir, ['--provider', 'local']);
+    expect(result.exitCode, result.stderr).toBe(0);
+    const now = treeEntries(dir);
+    for (const [file, hash] of original) if (file !== '.env') expect(now.get(file), file).toBe(hash);
+    expect([...now.keys()].filter((file) => !original.has(file))).toEqual([]);
+    expect(read(dir, '.env')).toContain('# Not used with Local development server (commented out by create-fastapps auth):\n# OAUTH_ISSUER=https://acme.us.auth0.com/\n');
+  });
+});
+
+describe('deleted and edited auth files', () => {
+  test('a deleted file is reported, not recreated; --force recreates it and overwrites edits', async () => {
+    const dir = await create(['--provider', 'auth0', '--domain', 'acme.us.auth0.com', '--skip-issuer-check']);
+    rmSync(path.join(dir, 'AUTH_SETUP.md'));
+    appendFileSync(path.join(dir, 'src/config.ts'), '\n// mine\n');
+    appendFileSync(path.join(dir, 'src/auth/verifier.ts'), '\n// mine\n');
+    const oidc = ['--provider', 'oidc', '--issuer', 'https://sso.example.com/realms/main', '--skip-issuer-check'];
+
+    const first = await auth(dir, oidc);
+    expect(first.exitCode, first.stderr).toBe(0);
+    expect(first.stdout).toMatch(/you deleted\s+AUTH_SETUP\.md: not recreated \(--force recreates it\)/);
+    // config.ts is the same for every provider: your edit stays and nothing is offered.
+    expect(first.stdout).not.toContain('src/config.ts');
+    expect(existsSync(path.join(dir, 'src/config.ts.new'))).toBe(false);
+    expect(existsSync(path.join(dir, 'AUTH_SETUP.md'))).toBe(false);
+
+    // Another switch: the earlier .new is stale and replaced.
+    const staleNew = read(dir, 'src/auth/verifier.ts.new');
+    const second = await auth(dir, ['--provider', 'okta', '--domain', 'acme.okta.com', '--skip-issuer-check']);
+    expect(second.stdout).toMatch(/src\/auth\/verifier\.ts → new version in src\/auth\/verifier\.ts\.new \(.*, replacing the earlier \.new\)/);
+    expect(read(dir, 'src/auth/verifier.ts.new')).not.toBe(staleNew);
+    expect(read(dir, 'src/auth/verifier.ts.new')).toBe(template('providers/okta/src/auth/verifier.ts'));
+
+    const forced = await auth(dir, ['--force', '--skip-issuer-check']);
+    expect(forced.exitCode, forced.stderr).toBe(0);
+    expect(forced.stdout).toMatch(/recreated\s+AUTH_SETUP\.md/);
+    expect(forced.stdout).toMatch(/overwrote edit\s+src\/config\.ts/);
+    expect(read(dir, 'AUTH_SETUP.md')).toMatch(/^# Okta setup/);
+    expect(read(dir, 'src/config.ts')).toBe(template('project/src/config.ts'));
+    expect(read(dir, 'src/auth/verifier.ts')).toBe(template('providers/okta/src/auth/verifier.ts'));
+  });
+});

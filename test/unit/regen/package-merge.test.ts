@@ -1,0 +1,74 @@
+/** package.json is the user's: auth merges only the entries the change of answers needs. */
+import { describe, expect, test } from 'vitest';
+import { packageJson } from '../../../src/generate/package-json.js';
+import type { Answers } from '../../../src/options/answers.js';
+import { mergePackageJson } from '../../../src/regen/package-merge.js';
+
+const base: Answers = {
+  targetDir: '/p/app',
+  targetArg: 'app',
+  projectName: 'app',
+  provider: 'local',
+  providerInput: {},
+  issuer: 'http://localhost:3000/oauth',
+  resource: 'http://localhost:3000/mcp',
+  audiences: ['http://localhost:3000/mcp'],
+  clientIds: [],
+  scopes: ['mcp:tools'],
+  authMode: 'required',
+  skipIssuerCheck: false,
+  install: false,
+  git: false,
+  pm: 'npm',
+  force: false,
+  timeoutMs: 5000,
+};
+const local = packageJson(base);
+const auth0 = packageJson({ ...base, provider: 'auth0', providerInput: { domain: 'acme.us.auth0.com' }, issuer: 'https://acme.us.auth0.com/' });
+const text = (json: unknown, indent: string | number = 2) => JSON.stringify(json, null, indent) + '\n';
+
+describe('mergePackageJson', () => {
+  test('local → auth0: the local server\'s entries are listed as no longer needed, never removed', () => {
+    const result = mergePackageJson(text(local), local, auth0);
+    expect(result.notNeeded).toEqual(['scripts.token', 'dependencies.oidc-provider', 'devDependencies.@types/oidc-provider']);
+    expect(result.updated).toEqual(['description']);
+    const merged = JSON.parse(result.content!);
+    expect(merged.dependencies['oidc-provider']).toBe(local.dependencies && (local.dependencies as Record<string, string>)['oidc-provider']);
+    expect(merged.scripts.token).toBe('tsx scripts/token.ts');
+    expect(merged.description).toBe(auth0.description);
+  });
+
+  test('auth0 → local: the entries are added, dependencies stay sorted, your own entries stay', () => {
+    const sorted = (deps: Record<string, string>) => Object.fromEntries(Object.entries(deps).sort(([a], [b]) => a.localeCompare(b)));
+    const mine = { ...auth0, scripts: { ...(auth0.scripts as object), lint: 'eslint .' }, dependencies: sorted({ ...(auth0.dependencies as Record<string, string>), stripe: '^17.0.0' }) };
+    const result = mergePackageJson(text(mine), auth0, local);
+    expect(result.added).toEqual(['scripts.token', 'dependencies.oidc-provider', 'devDependencies.@types/oidc-provider']);
+    const merged = JSON.parse(result.content!);
+    expect(Object.keys(merged.dependencies)).toEqual([...Object.keys(merged.dependencies)].sort((a, b) => a.localeCompare(b)));
+    expect(merged.dependencies.stripe).toBe('^17.0.0');
+    expect(merged.scripts.lint).toBe('eslint .');
+    expect(Object.keys(merged.scripts).at(-1)).toBe('token');
+  });
+
+  test('your own value for an entry the change needs is kept and listed', () => {
+    const mine = { ...auth0, description: 'My app', dependencies: { ...(auth0.dependencies as object), 'oidc-provider': '^8.0.0' } };
+    const result = mergePackageJson(text(mine), auth0, local);
+    expect(result.kept).toEqual(['description', 'dependencies.oidc-provider']);
+    expect(JSON.parse(result.content!).dependencies['oidc-provider']).toBe('^8.0.0');
+  });
+
+  test('the same answers change nothing', () => {
+    expect(mergePackageJson(text(auth0), auth0, auth0)).toEqual({ content: undefined, added: [], updated: [], kept: [], notNeeded: [] });
+  });
+
+  test('indentation and the final line break are kept', () => {
+    const result = mergePackageJson(JSON.stringify(auth0, null, 4), auth0, local);
+    expect(result.content!.startsWith('{\n    "name"')).toBe(true);
+    expect(result.content!.endsWith('}')).toBe(true);
+  });
+
+  test('not a JSON object: an error for the caller to report', () => {
+    expect(() => mergePackageJson('{ "name": ', auth0, local)).toThrow();
+    expect(() => mergePackageJson('[]', auth0, local)).toThrow(/not a JSON object/);
+  });
+});

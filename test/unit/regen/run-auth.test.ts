@@ -1,0 +1,114 @@
+/** `runAuth` in-process with a scripted terminal: the questions, and the uncommitted-changes confirmation. */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { expect, test } from 'vitest';
+import { CancelledError, FailureError } from '../../../src/errors.js';
+import { planProject } from '../../../src/generate/plan.js';
+import { loadTemplates } from '../../../src/generate/templates.js';
+import { writeProject } from '../../../src/generate/write.js';
+import type { Answers } from '../../../src/options/answers.js';
+import type { Prompter } from '../../../src/options/prompter.js';
+import { runAuth } from '../../../src/regen/auth.js';
+import { createOutput } from '../../../src/ui/output.js';
+import { treeHash } from './tree.js';
+
+function generate(): string {
+  const root = path.join(mkdtempSync(path.join(tmpdir(), 'fastapps-run-')), 'app');
+  const answers: Answers = {
+    targetDir: root,
+    targetArg: 'app',
+    projectName: 'app',
+    provider: 'auth0',
+    providerInput: { domain: 'acme.us.auth0.com' },
+    issuer: 'https://acme.us.auth0.com/',
+    resource: 'http://localhost:3000/mcp',
+    audiences: ['http://localhost:3000/mcp'],
+    clientIds: [],
+    scopes: ['mcp:tools'],
+    authMode: 'required',
+    skipIssuerCheck: true,
+    install: false,
+    git: false,
+    pm: 'npm',
+    force: false,
+    timeoutMs: 5000,
+  };
+  writeProject(planProject(answers, loadTemplates('auth0'), { version: '0.0.0-test', issuerCheck: 'skipped' }), root, { force: false });
+  const git = (...args: string[]) => execFileSync('git', ['-c', 'user.email=t@example.com', '-c', 'user.name=T', ...args], { cwd: root, stdio: 'pipe' });
+  git('init', '-q');
+  git('add', '-A');
+  git('commit', '-qm', 'generated');
+  // An uncommitted change to package.json, which the switch merges into (an edited auth file would
+  // get a .new instead, so it is not rewritten in place).
+  const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
+  pkg.scripts.lint = 'eslint .';
+  writeFileSync(path.join(root, 'package.json'), JSON.stringify(pkg, null, 2) + '\n');
+  return root;
+}
+
+/** Accepts every default, picks `provider`, types `domain`, and answers the confirmation with `proceed`. */
+function terminal(provider: string, domain: string, proceed: boolean | 'ctrl-c'): Prompter & { asked: string[] } {
+  const asked: string[] = [];
+  return {
+    asked,
+    async input(q) {
+      asked.push(q.message);
+      return q.message.includes('domain') ? domain : (q.default ?? '');
+    },
+    async select(q) {
+      asked.push(q.message);
+      return (q.message === 'Identity provider' ? provider : q.default) as never;
+    },
+    async confirm(q) {
+      asked.push(q.message);
+      if (!q.message.startsWith('Rewrite them anyway')) return q.default;
+      if (proceed === 'ctrl-c') throw new CancelledError();
+      return proceed;
+    },
+  };
+}
+
+function context(root: string, prompter: Prompter) {
+  let stdout = '';
+  const out = createOutput({ stdout: { write: (s: string) => (stdout += s) }, stderr: { write: () => true }, env: { NO_COLOR: '1' } });
+  return { ctx: { out, cwd: root, env: {}, prompter, version: '0.0.0-test', signal: new AbortController().signal }, stdout: () => stdout };
+}
+
+test('on a terminal: asks with the recorded answers, then asks before rewriting a file with uncommitted changes; no → exit 1, nothing written', async () => {
+  const root = generate();
+  const before = treeHash(root);
+  const prompter = terminal('okta', 'acme.okta.com', false);
+  const { ctx, stdout } = context(root, prompter);
+  const error = await runAuth({ skipIssuerCheck: true }, ctx).catch((e: unknown) => e);
+  expect(error).toBeInstanceOf(FailureError);
+  expect((error as FailureError).message).toBe('Stopped: nothing was written.');
+  expect(prompter.asked).toEqual([
+    'Identity provider',
+    'Okta domain',
+    'Okta authorization server id',
+    'Public URL of the MCP endpoint',
+    'Customise audience, scopes and auth mode?',
+    'Rewrite them anyway? (git could not give the current versions back)',
+  ]);
+  expect(stdout()).toContain('Uncommitted changes in files auth would rewrite: package.json');
+  expect(treeHash(root)).toBe(before);
+});
+
+test('yes → written, and the equivalent one-line command is printed', async () => {
+  const root = generate();
+  const { ctx, stdout } = context(root, terminal('okta', 'acme.okta.com', true));
+  const outcome = await runAuth({ skipIssuerCheck: true }, ctx);
+  expect(outcome.written).toContain('fastapps.json');
+  expect(JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')).scripts.lint).toBe('eslint .');
+  expect(stdout()).toContain('npx create-fastapps auth --provider okta --domain acme.okta.com');
+});
+
+test('Ctrl+C at the confirmation: cancelled, nothing written', async () => {
+  const root = generate();
+  const before = treeHash(root);
+  const { ctx } = context(root, terminal('okta', 'acme.okta.com', 'ctrl-c'));
+  await expect(runAuth({ skipIssuerCheck: true }, ctx)).rejects.toBeInstanceOf(CancelledError);
+  expect(treeHash(root)).toBe(before);
+});
