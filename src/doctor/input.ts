@@ -4,12 +4,13 @@
  * carry, and doctor's own options. Every mistake here is a usage error (exit 2).
  */
 import type { Finding } from '../issuer/types.js';
+import path from 'node:path';
 import { UsageError } from '../errors.js';
 import { getProvider, type ProviderId } from '../providers/index.js';
 import { localIssuer } from '../providers/local.js';
 import { splitList, validateScope } from '../providers/validate.js';
 import { ALL_IDS, SKIP_GROUPS } from './ids.js';
-import { findManifest, readManifest, type Project } from './manifest.js';
+import { findProjectRoot, ManifestError, readProject, type RecordedProject } from '../generate/manifest.js';
 import { resolveProvider, type ProviderFlags } from './provider-input.js';
 import { readSampleToken, type SampleToken } from './token-source.js';
 
@@ -42,7 +43,7 @@ export interface DoctorInput {
   preRegisteredClient?: boolean;
   server?: string;
   token?: SampleToken;
-  project?: Project;
+  project?: RecordedProject;
   /** Expectations for the server and the token; undefined members are unknown. */
   expect: {
     resource?: string;
@@ -89,8 +90,8 @@ function parseUrl(flag: string, value: string, example: string): string {
   return text;
 }
 
-function expectations(flags: DoctorFlags, project: Project | undefined, provider: ProviderId | undefined): DoctorInput['expect'] {
-  const m = project?.manifest;
+function expectations(flags: DoctorFlags, project: RecordedProject | undefined, provider: ProviderId | undefined): DoctorInput['expect'] {
+  const m = project?.settings;
   if (flags.authMode !== undefined && flags.authMode !== 'required' && flags.authMode !== 'mixed') throw new UsageError(`--auth-mode: "${flags.authMode}" is not a mode; use required or mixed.`);
   if (flags.audience !== undefined && provider === 'cognito') throw new UsageError('--audience: Cognito access tokens have no aud claim; they are bound to your app clients with --client-id.');
   const scopes = flags.scopes !== undefined ? splitList(flags.scopes) : m?.scopes;
@@ -152,10 +153,10 @@ export async function resolveInput(arg: string | undefined, flags: DoctorFlags, 
     return withOptional({ ...base, issuer: flags.issuer.trim(), issuerSource: '--issuer' as const, expect: expectations(flags, undefined, undefined) });
   }
   // 3. Inside a generated project.
-  const file = findManifest(io.cwd);
-  if (file) {
-    const project = readManifest(file);
-    const m = project.manifest;
+  const root = findProjectRoot(io.cwd);
+  if (root) {
+    const project = readManifestForDoctor(root);
+    const m = project.settings;
     const provider = getProvider(m.provider);
     const issuer = m.provider === 'local' ? localIssuer(m.resource) : m.issuer;
     return withOptional({ ...base, project, issuer, issuerSource: 'fastapps.json' as const, provider: m.provider, preRegisteredClient: provider.preRegisteredClient, expect: expectations(flags, project, m.provider) });
@@ -166,4 +167,14 @@ export async function resolveInput(arg: string | undefined, flags: DoctorFlags, 
     'Nothing to check: give an issuer URL, --provider with its flags, --server <mcp-url> or --token, or run doctor inside a project created by create-fastapps (it reads fastapps.json).',
     'Examples: npx create-fastapps doctor https://acme.us.auth0.com/ · npx create-fastapps doctor --server https://my-app.example.com/mcp',
   );
+}
+
+/** The project's fastapps.json; one doctor cannot use is a usage error (run doctor with an issuer instead). */
+function readManifestForDoctor(root: string): RecordedProject {
+  try {
+    return readProject(root, path.join(root, 'fastapps.json'));
+  } catch (error) {
+    if (error instanceof ManifestError) throw new UsageError(error.message, `${error.hint} Or run doctor with an issuer URL or --provider instead.`);
+    throw error;
+  }
 }

@@ -11,11 +11,11 @@ import type { DoctorInput } from './input.js';
 /** The finding, or undefined when no project is involved or its check was not skipped. */
 export function projectFinding(input: DoctorInput, issuerFindings: Finding[] | undefined): Finding | undefined {
   const project = input.project;
-  if (!project || project.manifest.issuerCheck !== 'skipped') return undefined;
+  if (!project || project.issuerCheck !== 'skipped') return undefined;
   const v = verdict({ id: PROJECT_ISSUER_CHECK_OWED, title: 'The issuer check create skipped is done now' });
   const owed = `${project.file} records the issuer check as owed (created with --skip-issuer-check)`;
   const blocking = issuerFindings ? blockingFailures({ issuer: '', findings: issuerFindings, ok: false }) : [];
-  if (!issuerFindings) return v.warn(`${owed}, and it could not be run now`, [], `Make ${project.manifest.issuer} reachable from this machine and run npx create-fastapps doctor again`);
+  if (!issuerFindings) return v.warn(`${owed}, and it could not be run now`, [], `Make ${project.settings.issuer} reachable from this machine and run npx create-fastapps doctor again`);
   if (blocking.length > 0) {
     return v.warn(`${owed}, and it still fails: ${blocking.map((f) => f.id).join(', ')}`, [], 'Fix the issuer findings below; the server refuses to start while its discovery document or keys are unusable');
   }

@@ -164,7 +164,7 @@ export async function diagnose(input: DoctorInput, options: DiagnoseOptions): Pr
     provider: input.provider ?? null,
     server: server ?? null,
     token: input.token ? fingerprint(input.token.raw) : null,
-    project: input.project?.dir ?? null,
+    project: input.project?.root ?? null,
     notes,
   };
   if (!issuer && (server || input.token)) {

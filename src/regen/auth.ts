@@ -34,7 +34,7 @@ import { diffStat, unifiedDiff } from './diff.js';
 import { mergeDotEnv, redactDotEnv, type EnvMerge } from './env-merge.js';
 import { uncommittedChanges } from './git.js';
 import { MERGED_SECTIONS, mergePackageJson, type PackageMerge } from './package-merge.js';
-import { findProjectRoot, projectName, readProject, type RecordedProject } from './project.js';
+import { findProjectRoot, projectName, readProject, type RegenerableProject } from './project.js';
 
 export interface AuthFlags extends CreateFlags {
   dryRun?: boolean;
@@ -230,7 +230,7 @@ function pick(values: Record<string, string>): Record<string, string> {
 }
 
 /** Pure apart from reading the project: what to write, and the hashes to record. */
-function decide(root: string, recorded: RecordedProject, planned: PlannedFile[], previous: Answers, answers: Answers, force: boolean): Plan {
+function decide(root: string, recorded: RegenerableProject, planned: PlannedFile[], previous: Answers, answers: Answers, force: boolean): Plan {
   const plan: Plan = { files: [], notNeeded: [], pkg: undefined, pkgMissing: false, env: undefined, envMissing: false, envCreated: false, writes: [], hashes: {} };
   const plannedPaths = new Set(planned.map((file) => file.path));
 

@@ -72,7 +72,7 @@ test('inside a generated project: fastapps.json gives the issuer; an owed issuer
   const dir = tempDir();
   writeFileSync(
     path.join(dir, 'fastapps.json'),
-    JSON.stringify({ provider: 'oidc', providerInput: { issuer: srv.issuer }, issuer: srv.issuer, resource: 'http://localhost:3000/mcp', audiences: ['http://localhost:3000/mcp'], clientIds: [], scopes: ['mcp:tools'], authMode: 'required', issuerCheck: 'skipped' }),
+    JSON.stringify({ generator: { name: 'create-fastapps', version: '0.1.0', template: 1 }, provider: 'oidc', providerInput: { issuer: srv.issuer }, issuer: srv.issuer, resource: 'http://localhost:3000/mcp', audiences: ['http://localhost:3000/mcp'], clientIds: [], scopes: ['mcp:tools'], authMode: 'required', issuerCheck: 'skipped' }),
   );
   const result = await runCli(['doctor'], { cwd: dir });
   expect(result.exitCode, result.stdout).toBe(0);

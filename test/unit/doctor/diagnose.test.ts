@@ -56,7 +56,7 @@ test('a token alone: its issuer is checked, and its keys verify it', async () =>
 describe('a project created with --skip-issuer-check', () => {
   function project(issuerUrl: string): string {
     const dir = tempDir();
-    writeFileSync(path.join(dir, 'fastapps.json'), JSON.stringify({ provider: 'oidc', providerInput: { issuer: issuerUrl }, issuer: issuerUrl, resource: 'http://localhost:3000/mcp', audiences: ['http://localhost:3000/mcp'], clientIds: [], scopes: ['mcp:tools'], authMode: 'required', issuerCheck: 'skipped' }));
+    writeFileSync(path.join(dir, 'fastapps.json'), JSON.stringify({ generator: { name: 'create-fastapps', version: '0.1.0', template: 1 }, provider: 'oidc', providerInput: { issuer: issuerUrl }, issuer: issuerUrl, resource: 'http://localhost:3000/mcp', audiences: ['http://localhost:3000/mcp'], clientIds: [], scopes: ['mcp:tools'], authMode: 'required', issuerCheck: 'skipped' }));
     return dir;
   }
   test('the owed check passes now: info', async () => {

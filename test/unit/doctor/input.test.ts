@@ -102,12 +102,12 @@ describe('fastapps.json', () => {
     mkdirSync(path.join(dir, 'src'));
     return path.join(dir, 'src');
   }
-  const manifest = { provider: 'cognito', providerInput: { userPool: 'eu-west-1_AbC123' }, issuer: 'https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbC123', resource: 'https://mcp.example.com/mcp', audiences: [], clientIds: ['abc'], scopes: ['mcp/tools'], authMode: 'mixed', issuerCheck: 'skipped' };
+  const manifest = { generator: { name: 'create-fastapps', version: '0.1.0', template: 1 }, provider: 'cognito', providerInput: { userPool: 'eu-west-1_AbC123' }, issuer: 'https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbC123', resource: 'https://mcp.example.com/mcp', audiences: [], clientIds: ['abc'], scopes: ['mcp/tools'], authMode: 'mixed', issuerCheck: 'skipped' };
 
   test('found from a subfolder; its issuer, client ids, scopes and mode become the expectations', async () => {
     const input = await resolve(undefined, { server: 'https://mcp.example.com/mcp' }, project(manifest));
     expect(input).toMatchObject({ issuer: manifest.issuer, issuerSource: 'fastapps.json', provider: 'cognito', preRegisteredClient: true, server: 'https://mcp.example.com/mcp', expect: { resource: manifest.resource, clientIds: ['abc'], scopes: ['mcp/tools'], authMode: 'mixed' } });
-    expect(input.project?.manifest.issuerCheck).toBe('skipped');
+    expect(input.project?.issuerCheck).toBe('skipped');
   });
   test('flags override it', async () => {
     expect((await resolve(undefined, { scopes: 'a,b', authMode: 'required' }, project(manifest))).expect).toMatchObject({ scopes: ['a', 'b'], authMode: 'required' });
@@ -116,7 +116,7 @@ describe('fastapps.json', () => {
     expect((await resolve('https://a.example/', {}, project(manifest))).project).toBeUndefined();
   });
   test('a broken manifest is a usage error naming the member', async () => {
-    expect(await usage(resolve(undefined, {}, project({ ...manifest, provider: 'nope' })))).toMatch(/fastapps\.json has no valid "provider"; it is not a manifest written by create-fastapps\.$/);
+    expect(await usage(resolve(undefined, {}, project({ ...manifest, provider: 'nope' })))).toMatch(/fastapps\.json is damaged: "provider" is "nope", not one of local, auth0, okta, azure, cognito, oidc\.$/);
   });
 });
 
