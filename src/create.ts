@@ -10,10 +10,8 @@
  */
 import path from 'node:path';
 import { cancellable, setCancelNote } from './cleanup.js';
-import { CancelledError, FailureError } from './errors.js';
-import { blockingFailures, renderIssuerFailure } from './issuer/checks.js';
-import { checkProviderIssuer } from './issuer/provider-issuer.js';
-import type { Finding, IssuerReport } from './issuer/types.js';
+import { CancelledError } from './errors.js';
+import { runIssuerCheck } from './issuer-step.js';
 import { runCommand, installCommand } from './install/package-manager.js';
 import type { Answers, CreateFlags } from './options/answers.js';
 import { equivalentCommand, shellQuote } from './options/command-line.js';
@@ -42,7 +40,6 @@ export async function runCreate(dirArg: string | undefined, flags: CreateFlags, 
 
   // 1. Answers.
   let answers = await resolveCreateAnswers(dirArg, flags, { cwd: ctx.cwd, prompter: ctx.prompter, userAgent: ctx.env.npm_config_user_agent, given: ctx.given });
-  const provider = getProvider(answers.provider);
   const shownDir = path.relative(ctx.cwd, answers.targetDir) || '.';
 
   // 2. Target folder.
@@ -56,24 +53,7 @@ export async function runCreate(dirArg: string | undefined, flags: CreateFlags, 
     issuerCheck = 'skipped';
     out.line(`${c.yellow('⚠')} Issuer check skipped (--skip-issuer-check); it is recorded as still owed. Run ${c.bold('npx create-fastapps doctor')} in the project once ${answers.issuer} is reachable.`);
   } else {
-    const report = await out.task(
-      `Checking ${provider.name} issuer ${answers.issuer}`,
-      async () => {
-        const checked = await checkProviderIssuer(provider, { issuer: answers.issuer, provider: answers.provider, preRegisteredClient: provider.preRegisteredClient, timeoutMs: answers.timeoutMs, signal: ctx.signal });
-        if (ctx.signal.aborted) throw new CancelledError();
-        if (blockingFailures(checked.report).length > 0) {
-          const { message, hint } = renderIssuerFailure(checked.report);
-          throw new FailureError(`${message} Nothing was written.`, hint);
-        }
-        return checked;
-      },
-      (checked) => `Issuer ${checked.issuer} checked: ${summary(checked.report)}`,
-    );
-    if (report.adopted) {
-      out.line(`  ${c.cyan('ℹ')} ${report.adopted.note}`);
-      answers = { ...answers, issuer: report.issuer, providerInput: { ...answers.providerInput, ...report.adopted.input } };
-    }
-    printAdvice(out, report.report.findings);
+    answers = await runIssuerCheck(answers, { out, signal: ctx.signal });
     issuerCheck = 'passed';
   }
 
@@ -119,19 +99,6 @@ export async function runCreate(dirArg: string | undefined, flags: CreateFlags, 
     out.line(`  ${equivalentCommand(answers)}`);
   }
   return answers;
-}
-
-function summary(report: IssuerReport): string {
-  const warnings = report.findings.filter((finding) => finding.status === 'warn').length;
-  const keys = report.jwks?.usable ?? 0;
-  return `discovery ok, issuer matches, ${keys} signing key${keys === 1 ? '' : 's'}${warnings > 0 ? `, ${warnings} warning${warnings === 1 ? '' : 's'}` : ''}`;
-}
-
-/** Warnings do not stop `create`; one line each here, the fixes are in AUTH_SETUP.md and `doctor`. */
-function printAdvice(out: Output, findings: Finding[]): void {
-  const warnings = findings.filter((f) => f.status === 'warn' || f.status === 'fail');
-  for (const finding of warnings) out.line(`  ${out.c.yellow('⚠')} ${finding.summary ?? finding.title}`);
-  if (warnings.length > 0) out.line(`  ${out.c.dim('AUTH_SETUP.md covers these; npx create-fastapps doctor explains each with its fix.')}`);
 }
 
 function printNextSteps(out: Output, answers: Answers, shownDir: string): void {

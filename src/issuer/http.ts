@@ -5,7 +5,7 @@
  * an abort through `opts.signal` (Ctrl+C) rejects with that signal's reason instead.
  */
 import type { NetOptions } from './types.js';
-import { NetError, isTimeoutError, timeoutError, toNetError } from './net-error.js';
+import { NetError, timeoutError, toNetError } from './net-error.js';
 
 export { NetError } from './net-error.js';
 export type { NetErrorKind } from './net-error.js';

@@ -19,9 +19,7 @@ import { packageJson } from '../generate/package-json.js';
 import { MANIFEST_FILE, manifestDocument, planProject, sha256, type GeneratorInfo, type PlannedFile } from '../generate/plan.js';
 import { loadTemplates } from '../generate/templates.js';
 import { detectPackageManager, installCommand, runCommand } from '../install/package-manager.js';
-import { blockingFailures, renderIssuerFailure } from '../issuer/checks.js';
-import { checkProviderIssuer } from '../issuer/provider-issuer.js';
-import type { Finding, IssuerReport } from '../issuer/types.js';
+import { runIssuerCheck } from '../issuer-step.js';
 import type { Answers, CreateFlags, PackageManager } from '../options/answers.js';
 import { equivalentCommand } from '../options/command-line.js';
 import type { Prompter } from '../options/prompter.js';
@@ -99,7 +97,6 @@ export async function runAuth(flags: AuthFlags, ctx: AuthContext): Promise<AuthO
     force: flags.force ?? false,
     timeoutMs,
   };
-  const provider = getProvider(answers.provider);
   const changes = describeChanges(recorded.settings, settings);
   out.line(changes.length === 0 ? `${c.dim('•')} Same answers as recorded` : `${c.green('✔')} Changing ${changes.join('; ')}`);
 
@@ -112,24 +109,7 @@ export async function runAuth(flags: AuthFlags, ctx: AuthContext): Promise<AuthO
     issuerCheck = recorded.issuerCheck === 'passed' && recorded.settings.issuer === answers.issuer ? 'passed' : 'skipped';
     out.line(`${c.yellow('⚠')} Issuer check skipped (--skip-issuer-check)${issuerCheck === 'skipped' ? `; it is recorded as still owed. Run ${c.bold('npx create-fastapps doctor')} once ${answers.issuer} is reachable.` : '; it passed for this issuer before.'}`);
   } else {
-    const checked = await out.task(
-      `Checking ${provider.name} issuer ${answers.issuer}`,
-      async () => {
-        const result = await checkProviderIssuer(provider, { issuer: answers.issuer, provider: answers.provider, preRegisteredClient: provider.preRegisteredClient, timeoutMs: answers.timeoutMs, signal: ctx.signal });
-        if (ctx.signal.aborted) throw new CancelledError();
-        if (blockingFailures(result.report).length > 0) {
-          const { message, hint } = renderIssuerFailure(result.report);
-          throw new FailureError(`${message} Nothing was written.`, hint);
-        }
-        return result;
-      },
-      (result) => `Issuer ${result.issuer} checked: ${issuerSummary(result.report)}`,
-    );
-    if (checked.adopted) {
-      out.line(`  ${c.cyan('ℹ')} ${checked.adopted.note}`);
-      answers = { ...answers, issuer: checked.issuer, providerInput: { ...answers.providerInput, ...checked.adopted.input } };
-    }
-    printAdvice(out, checked.report.findings);
+    answers = await runIssuerCheck(answers, { out, signal: ctx.signal });
     issuerCheck = 'passed';
   }
   const previous: Answers = { ...answers, ...recorded.settings };
@@ -350,18 +330,6 @@ function describeChanges(from: AuthSettings, to: AuthSettings): string[] {
   if (list(from.scopes) !== list(to.scopes)) changes.push(`scopes ${list(from.scopes)} → ${list(to.scopes)}`);
   if (from.authMode !== to.authMode) changes.push(`auth mode ${from.authMode} → ${to.authMode}`);
   return changes;
-}
-
-function issuerSummary(report: IssuerReport): string {
-  const warnings = report.findings.filter((finding) => finding.status === 'warn').length;
-  const keys = report.jwks?.usable ?? 0;
-  return `discovery ok, issuer matches, ${keys} signing key${keys === 1 ? '' : 's'}${warnings > 0 ? `, ${warnings} warning${warnings === 1 ? '' : 's'}` : ''}`;
-}
-
-function printAdvice(out: Output, findings: Finding[]): void {
-  const warnings = findings.filter((f) => f.status === 'warn' || f.status === 'fail');
-  for (const finding of warnings) out.line(`  ${out.c.yellow('⚠')} ${finding.summary ?? finding.title}`);
-  if (warnings.length > 0) out.line(`  ${out.c.dim('AUTH_SETUP.md covers these; npx create-fastapps doctor explains each with its fix.')}`);
 }
 
 const LABEL_WIDTH = 17;

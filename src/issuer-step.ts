@@ -1,0 +1,47 @@
+/**
+ * The issuer step `create` and `auth` share before they write: the shared check (with a spinner
+ * on a terminal), a refusal that writes nothing on a blocking failure, an issuer the provider
+ * allows to be adopted from its document (Entra tenant ids), and warnings one line each.
+ */
+import { CancelledError, FailureError } from './errors.js';
+import { blockingFailures, renderIssuerFailure } from './issuer/checks.js';
+import { checkProviderIssuer } from './issuer/provider-issuer.js';
+import type { IssuerReport } from './issuer/types.js';
+import type { Answers } from './options/answers.js';
+import { getProvider } from './providers/index.js';
+import type { Output } from './ui/output.js';
+
+/** Checks `answers.issuer`; resolves with the answers to use (the issuer possibly adopted). */
+export async function runIssuerCheck(answers: Answers, ctx: { out: Output; signal: AbortSignal }): Promise<Answers> {
+  const { out } = ctx;
+  const provider = getProvider(answers.provider);
+  const checked = await out.task(
+    `Checking ${provider.name} issuer ${answers.issuer}`,
+    async () => {
+      const result = await checkProviderIssuer(provider, { issuer: answers.issuer, provider: answers.provider, preRegisteredClient: provider.preRegisteredClient, timeoutMs: answers.timeoutMs, signal: ctx.signal });
+      if (ctx.signal.aborted) throw new CancelledError();
+      if (blockingFailures(result.report).length > 0) {
+        const { message, hint } = renderIssuerFailure(result.report);
+        throw new FailureError(`${message} Nothing was written.`, hint);
+      }
+      return result;
+    },
+    (result) => `Issuer ${result.issuer} checked: ${summary(result.report)}`,
+  );
+  let resolved = answers;
+  if (checked.adopted) {
+    out.line(`  ${out.c.cyan('ℹ')} ${checked.adopted.note}`);
+    resolved = { ...answers, issuer: checked.issuer, providerInput: { ...answers.providerInput, ...checked.adopted.input } };
+  }
+  // Warnings do not stop the write; the fixes are in AUTH_SETUP.md and `doctor`.
+  const warnings = checked.report.findings.filter((f) => f.status === 'warn' || f.status === 'fail');
+  for (const finding of warnings) out.line(`  ${out.c.yellow('⚠')} ${finding.summary ?? finding.title}`);
+  if (warnings.length > 0) out.line(`  ${out.c.dim('AUTH_SETUP.md covers these; npx create-fastapps doctor explains each with its fix.')}`);
+  return resolved;
+}
+
+function summary(report: IssuerReport): string {
+  const warnings = report.findings.filter((finding) => finding.status === 'warn').length;
+  const keys = report.jwks?.usable ?? 0;
+  return `discovery ok, issuer matches, ${keys} signing key${keys === 1 ? '' : 's'}${warnings > 0 ? `, ${warnings} warning${warnings === 1 ? '' : 's'}` : ''}`;
+}
