@@ -7,23 +7,15 @@
 import { verdict } from '../issuer/context.js';
 import type { Finding } from '../issuer/types.js';
 import { UsageError } from '../errors.js';
-import { getProvider, providerIds, type FieldKey, type Provider, type ProviderId, type ProviderInput } from '../providers/index.js';
+import type { CreateFlags } from '../options/answers.js';
+import { FIELD_FLAGS, rejectForeignFlags } from '../options/resolve.js';
+import { getProvider, providerIds, type Provider, type ProviderId, type ProviderInput } from '../providers/index.js';
 import { localIssuer } from '../providers/local.js';
 import { splitList } from '../providers/validate.js';
 import { INPUT_PROVIDER_FIELDS } from './ids.js';
 
-/** The provider flags, as commander hands them over. */
-export interface ProviderFlags {
-  provider?: string;
-  domain?: string;
-  authServer?: string;
-  tenant?: string;
-  region?: string;
-  userPool?: string;
-  clientId?: string[];
-  issuer?: string;
-  resource?: string;
-}
+/** The provider flags, as commander hands them over (the same as create's). */
+export type ProviderFlags = Pick<CreateFlags, 'provider' | 'domain' | 'authServer' | 'tenant' | 'region' | 'userPool' | 'clientId' | 'issuer' | 'resource'>;
 
 /** What the provider flags resolve to. */
 export interface ProviderResolution {
@@ -34,24 +26,6 @@ export interface ProviderResolution {
   /** The `input.provider-fields` finding. */
   finding: Finding;
 }
-
-const FLAG_OF: Record<FieldKey, keyof ProviderFlags> = {
-  domain: 'domain',
-  authServer: 'authServer',
-  tenant: 'tenant',
-  region: 'region',
-  userPool: 'userPool',
-  clientId: 'clientId',
-  issuer: 'issuer',
-};
-const FOREIGN: Array<[keyof ProviderFlags, string]> = [
-  ['domain', '--domain'],
-  ['authServer', '--auth-server'],
-  ['tenant', '--tenant'],
-  ['region', '--region'],
-  ['userPool', '--user-pool'],
-  ['clientId', '--client-id'],
-];
 
 const TITLE = 'Provider settings are coherent';
 
@@ -77,10 +51,7 @@ export function resolveProvider(flags: ProviderFlags, resource: string): Provide
     throw new UsageError(`--provider: "${flags.provider}" is not a provider; use one of ${providerIds.join(', ')}.`);
   }
   const provider = getProvider(flags.provider as ProviderId);
-  const own = new Set(provider.fields.map((f) => FLAG_OF[f.key]));
-  for (const [key, flag] of FOREIGN) {
-    if (flags[key] !== undefined && !own.has(key)) throw new UsageError(`${flag} is not used by the ${provider.id} provider.`, `Drop ${flag}, or choose the provider it belongs to (create-fastapps doctor --help lists them).`);
-  }
+  rejectForeignFlags(provider, flags, 'create-fastapps doctor');
   const v = verdict({ id: INPUT_PROVIDER_FIELDS, title: TITLE });
   if (provider.id === 'local') {
     if (flags.issuer !== undefined) throw new UsageError('--issuer: the local provider runs its own issuer at /oauth on the server; drop --issuer or choose --provider oidc.');
@@ -93,7 +64,7 @@ export function resolveProvider(flags: ProviderFlags, resource: string): Provide
   const missing: string[] = [];
   const issuerGiven = flags.issuer !== undefined && provider.id !== 'oidc';
   for (const field of provider.fields) {
-    const raw = flags[FLAG_OF[field.key]] as string | string[] | undefined;
+    const raw = flags[FIELD_FLAGS[field.key]] as string | string[] | undefined;
     const values = splitList(raw).map(field.normalize ?? ((s: string) => s.trim()));
     const fallback = values.length === 0 ? field.default?.(input) : undefined;
     if (values.length === 0 && fallback === undefined) {

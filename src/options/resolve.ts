@@ -31,7 +31,8 @@ export interface ResolveContext {
   given: ReadonlySet<string>;
 }
 
-const FIELD_FLAGS: Record<FieldKey, keyof CreateFlags> = {
+/** The flag (as commander names it) that holds each provider field. */
+export const FIELD_FLAGS = {
   domain: 'domain',
   authServer: 'authServer',
   tenant: 'tenant',
@@ -39,7 +40,7 @@ const FIELD_FLAGS: Record<FieldKey, keyof CreateFlags> = {
   userPool: 'userPool',
   clientId: 'clientId',
   issuer: 'issuer',
-};
+} as const satisfies Record<FieldKey, keyof CreateFlags>;
 
 const FLAG_NAMES: Partial<Record<keyof CreateFlags, string>> = {
   domain: '--domain',
@@ -324,12 +325,15 @@ async function resolveField(field: Field, flags: CreateFlags, input: ProviderInp
 }
 
 
-/** A flag of another provider (e.g. `--tenant` with `--provider auth0`) is a usage error, not silently ignored. */
-function rejectForeignFlags(provider: Provider, flags: CreateFlags): void {
-  const own = new Set(provider.fields.map((field) => FIELD_FLAGS[field.key]));
+/**
+ * A flag of another provider (e.g. `--tenant` with `--provider auth0`) is a usage error, not
+ * silently ignored. `command` names the command whose --help lists the providers.
+ */
+export function rejectForeignFlags(provider: Provider, flags: CreateFlags, command = 'create-fastapps'): void {
+  const own = new Set<keyof CreateFlags>(provider.fields.map((field) => FIELD_FLAGS[field.key]));
   for (const [key, name] of Object.entries(FLAG_NAMES) as Array<[keyof CreateFlags, string]>) {
     if (flags[key] !== undefined && !own.has(key)) {
-      throw new UsageError(`${name} is not used by the ${provider.id} provider.`, `Drop ${name}, or choose the provider it belongs to (create-fastapps --help lists them).`);
+      throw new UsageError(`${name} is not used by the ${provider.id} provider.`, `Drop ${name}, or choose the provider it belongs to (${command} --help lists them).`);
     }
   }
 }
