@@ -2,13 +2,18 @@
  * Reading `fastapps.json` back: the answers a project was generated from, the generator that wrote
  * it and, for `auth`, a hash per generated file. Shared by `doctor` (which reads the answers) and
  * `auth` (which also needs the hashes); each maps `ManifestError` to its own exit code.
+ * It must stay light (no template engine): doctor loads it.
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { AuthMode } from '../options/answers.js';
 import type { AuthSettings } from '../options/resolve.js';
 import { providerIds, type ProviderId, type ProviderInput } from '../providers/index.js';
-import { MANIFEST_FILE } from './plan.js';
+
+/** The manifest's name, at the project root. */
+export const MANIFEST_FILE = 'fastapps.json';
+/** The layout of the generated project this version writes; `auth` refuses newer ones. */
+export const TEMPLATE_VERSION = 1;
 
 /** A `fastapps.json` that cannot be trusted: one sentence, and how to fix it. */
 export class ManifestError extends Error {

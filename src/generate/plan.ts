@@ -5,10 +5,13 @@
 import { createHash } from 'node:crypto';
 import type { Answers } from '../options/answers.js';
 import { templateContext } from './context.js';
+import { MANIFEST_FILE, TEMPLATE_VERSION } from './manifest.js';
 import { dotEnv, dotEnvExample } from './env.js';
 import { packageJson } from './package-json.js';
 import { render } from './render.js';
 import type { TemplateSource } from './templates.js';
+
+export { MANIFEST_FILE, TEMPLATE_VERSION };
 
 export type Owner = 'auth' | 'app';
 
@@ -46,8 +49,6 @@ export function sha256(content: Buffer | string): string {
   return 'sha256-' + createHash('sha256').update(content).digest('hex');
 }
 
-export const MANIFEST_FILE = 'fastapps.json';
-export const TEMPLATE_VERSION = 1;
 
 export function planProject(answers: Answers, templates: TemplateSource, generator: GeneratorInfo): PlannedFile[] {
   const merged = new Map<string, Buffer>();

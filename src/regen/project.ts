@@ -4,8 +4,7 @@
  * trust is a failure (exit 1) that says what is wrong and how to fix it.
  */
 import { FailureError } from '../errors.js';
-import { ManifestError, readProject as readManifest, type RecordedProject } from '../generate/manifest.js';
-import { MANIFEST_FILE, TEMPLATE_VERSION } from '../generate/plan.js';
+import { MANIFEST_FILE, ManifestError, readProject as readManifest, TEMPLATE_VERSION, type RecordedProject } from '../generate/manifest.js';
 
 export { findProjectRoot, projectName, type RecordedProject } from '../generate/manifest.js';
 

@@ -1,7 +1,7 @@
 /**
  * What `doctor` loads, read from the built bundle: its implementation is a chunk of its own,
- * imported only when the command runs; its static imports never reach the prompt library, and the
- * MCP SDK is only imported dynamically (when --server is used).
+ * imported only when the command runs; its static imports never reach the prompt library or the
+ * template engine, and the MCP SDK is only imported dynamically (when --server is used).
  */
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
@@ -34,8 +34,10 @@ test('the doctor chunk is loaded lazily and statically reaches neither the promp
   expect(loaded.length).toBeGreaterThan(1); // the reader of import statements works
   const inquirer = loaded.filter((f) => read(f).includes('ExitPromptError'));
   const sdk = loaded.filter((f) => read(f).includes('trying to load well-known OAuth protected resource metadata'));
+  const templateEngine = loaded.filter((f) => read(f).includes('registerHelper'));
   expect(inquirer).toEqual([]);
   expect(sdk).toEqual([]);
+  expect(templateEngine, 'doctor renders no templates: Handlebars stays out of its chunks').toEqual([]);
   // …but the SDK is one dynamic import away.
   expect(dynamicImports(doctor[0]!).some((f) => read(f).includes('trying to load well-known OAuth protected resource metadata'))).toBe(true);
 });
