@@ -69,6 +69,17 @@ function causeCode(err: unknown): string | undefined {
   return undefined;
 }
 
+/**
+ * node:https reports a failed handshake as `EPROTO` with OpenSSL's reason buried in the message
+ * (`…:SSL routines:ssl3_get_record:wrong version number:…`); this gives it the `ERR_SSL_*` name
+ * OpenSSL uses (`ERR_SSL_WRONG_VERSION_NUMBER`) and the reason alone.
+ */
+function sslReason(err: unknown): { code: string; reason: string } | undefined {
+  if (causeCode(err) !== 'EPROTO') return undefined;
+  const reason = /SSL routines:[^:]*:([^:]+):/.exec(causeMessage(err))?.[1]?.trim();
+  return reason ? { code: `ERR_SSL_${reason.toUpperCase().replace(/[^A-Z0-9]+/g, '_')}`, reason } : undefined;
+}
+
 /** The innermost message of an error's cause chain, on one line. */
 function causeMessage(err: unknown): string {
   let e: unknown = err;
@@ -111,8 +122,9 @@ export function timeoutError(url: string, timeoutMs: number): NetError {
 export function toNetError(err: unknown, url: string, timeoutMs: number): NetError {
   if (err instanceof NetError) return err;
   if (isTimeoutError(err)) return timeoutError(url, timeoutMs);
-  const code = causeCode(err);
   const host = hostOf(url);
+  const handshake = sslReason(err);
+  const code = handshake?.code ?? causeCode(err);
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'EAI_NONAME' || code === 'EAI_FAIL') {
     return new NetError({
       kind: 'dns',
@@ -145,7 +157,7 @@ export function toNetError(err: unknown, url: string, timeoutMs: number): NetErr
       kind: 'tls',
       url,
       code,
-      message: `TLS handshake with ${host} failed: ${code} (${causeMessage(err)})`,
+      message: `TLS handshake with ${host} failed: ${code} (${handshake?.reason ?? causeMessage(err)})`,
       fix: 'Check the scheme and port: this port may not speak TLS (a local server usually needs http://), or it may require a newer TLS version',
     });
   }
