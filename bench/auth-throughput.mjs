@@ -5,11 +5,9 @@
 // Usage: node bench/auth-throughput.mjs [seconds=10] [--profile]   (--profile prints where each server spends its CPU)
 import { spawn } from 'node:child_process';
 import { copyFileSync, existsSync } from 'node:fs';
-import { createServer } from 'node:http';
-import { createServer as netServer } from 'node:net';
 import path from 'node:path';
-import { exportJWK, generateKeyPair, SignJWT } from 'jose';
-import { median, repo, report, run, sh, tempDir } from './lib.mjs';
+import { SignJWT } from 'jose';
+import { freePort, median, repo, report, run, sh, startIssuer, tempDir } from './lib.mjs';
 import { topFunctions } from './support/profile.mjs';
 
 const seconds = Number(process.argv.find((arg) => /^\d+$/.test(arg)) ?? 10);
@@ -17,31 +15,9 @@ const profile = process.argv.includes('--profile');
 const pin = (cpu, command, args) => (existsSync('/usr/bin/taskset') ? ['taskset', ['-c', String(cpu), command, ...args]] : [command, args]);
 
 // A local RS256 issuer that counts JWKS fetches.
-const { publicKey, privateKey } = await generateKeyPair('RS256');
-const jwk = { ...(await exportJWK(publicKey)), kid: 'bench', alg: 'RS256', use: 'sig' };
-let jwksFetches = 0;
-let issuer = '';
-const idp = createServer((req, res) => {
-  res.setHeader('content-type', 'application/json');
-  if (req.url === '/jwks') {
-    jwksFetches += 1;
-    return res.end(JSON.stringify({ keys: [jwk] }));
-  }
-  if (req.url.includes('/.well-known/')) {
-    return res.end(JSON.stringify({ issuer, authorization_endpoint: `${issuer}/authorize`, token_endpoint: `${issuer}/token`, jwks_uri: `${new URL(issuer).origin}/jwks`, response_types_supported: ['code'], code_challenge_methods_supported: ['S256'], registration_endpoint: `${issuer}/register`, token_endpoint_auth_methods_supported: ['none'] }));
-  }
-  res.statusCode = 404;
-  res.end('{}');
-});
-await new Promise((resolve) => idp.listen(0, '127.0.0.1', resolve));
-issuer = `http://127.0.0.1:${idp.address().port}/realms/bench`;
-
-const port = await new Promise((resolve) => {
-  const probe = netServer().listen(0, '127.0.0.1', () => {
-    const { port: free } = probe.address();
-    probe.close(() => resolve(free));
-  });
-});
+const idp = await startIssuer();
+const { issuer, privateKey } = idp;
+const port = await freePort();
 const resource = `http://127.0.0.1:${port}/mcp`;
 
 console.log('Preparing a generated project (create, install, build)…');
@@ -103,14 +79,9 @@ async function load(url, headers) {
 
 // Both servers run at once, idle in turn; the load alternates between them round by round, so a
 // busy moment on the machine hits both alike. The medians are compared.
-const anchorPort = await new Promise((resolve) => {
-  const probe = netServer().listen(0, '127.0.0.1', () => {
-    const { port: free } = probe.address();
-    probe.close(() => resolve(free));
-  });
-});
+const anchorPort = await freePort();
 const anchorUrl = `http://127.0.0.1:${anchorPort}/mcp`;
-const fetchesBefore = jwksFetches;
+const fetchesBefore = idp.jwksFetches();
 const authedServer = await startServer('dist/index.js', {});
 const anchorServer = await startServer('bench-no-auth.mjs', { PORT: String(anchorPort), MCP_RESOURCE_URL: anchorUrl });
 const rounds = 3;
@@ -126,7 +97,7 @@ try {
   await authedServer.stop();
   await anchorServer.stop();
 }
-const fetches = jwksFetches - fetchesBefore;
+const fetches = idp.jwksFetches() - fetchesBefore;
 const med = (runs, pick) => median(runs.map(pick));
 console.log(`${'rounds, req/s (valid token | auth off)'.padEnd(46)} ${authed.map((r, i) => `${r.requests.average.toFixed(0)} | ${anchor[i].requests.average.toFixed(0)}`).join(', ')}`);
 report('req/s, valid token vs auth off (medians)', med(authed, (r) => r.requests.average), med(anchor, (r) => r.requests.average), 'req/s', (ratio) => ratio >= 0.95);

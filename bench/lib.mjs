@@ -2,7 +2,10 @@
 // the way users get them, timing commands, and printing a figure with its ratio.
 import { execFile, execFileSync, spawn } from 'node:child_process';
 import { promisify } from 'node:util';
+import { exportJWK, generateKeyPair } from 'jose';
 import { mkdtempSync, readdirSync, statSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -93,4 +96,47 @@ export function report(label, ours, anchor, unit, goal) {
   const fmt = (value) => (unit === 'MB' ? (value / 1e6).toFixed(2) : unit === 'ms' ? value.toFixed(0) : value.toFixed(unit === 'req/s' ? 0 : 2));
   console.log(`${label.padEnd(46)} ${fmt(ours).padStart(9)} ${unit.padEnd(6)} vs ${fmt(anchor).padStart(9)} ${unit.padEnd(6)} ratio ${ratio.toFixed(2)}${verdict}`);
   return ratio;
+}
+
+/** A free TCP port on 127.0.0.1. */
+export function freePort() {
+  return new Promise((resolve) => {
+    const probe = createNetServer().listen(0, '127.0.0.1', () => {
+      const { port } = probe.address();
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * A local RS256 issuer (`http://127.0.0.1:<port>/realms/bench`): its discovery document at every
+ * well-known URL, answered after `discoveryDelayMs` (changeable later), and its JWKS, counted.
+ */
+export async function startIssuer({ discoveryDelayMs = 0 } = {}) {
+  const { publicKey, privateKey } = await generateKeyPair('RS256');
+  const jwk = { ...(await exportJWK(publicKey)), kid: 'bench', alg: 'RS256', use: 'sig' };
+  const state = { issuer: '', jwksFetches: 0, discoveryDelayMs };
+  const server = createServer((req, res) => {
+    res.setHeader('content-type', 'application/json');
+    if (req.url === '/jwks') {
+      state.jwksFetches += 1;
+      return res.end(JSON.stringify({ keys: [jwk] }));
+    }
+    if (req.url.includes('/.well-known/')) {
+      const { issuer } = state;
+      const body = JSON.stringify({ issuer, authorization_endpoint: `${issuer}/authorize`, token_endpoint: `${issuer}/token`, jwks_uri: `${new URL(issuer).origin}/jwks`, response_types_supported: ['code'], grant_types_supported: ['authorization_code', 'refresh_token'], code_challenge_methods_supported: ['S256'], registration_endpoint: `${issuer}/register`, token_endpoint_auth_methods_supported: ['none'] });
+      return void setTimeout(() => res.end(body), state.discoveryDelayMs);
+    }
+    res.statusCode = 404;
+    res.end('{}');
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  state.issuer = `http://127.0.0.1:${server.address().port}/realms/bench`;
+  return {
+    issuer: state.issuer,
+    privateKey,
+    jwksFetches: () => state.jwksFetches,
+    setDiscoveryDelay: (ms) => void (state.discoveryDelayMs = ms),
+    close: () => server.close(),
+  };
 }
