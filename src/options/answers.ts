@@ -30,16 +30,12 @@ export interface Answers {
   timeoutMs: number;
 }
 
-/** Raw option values from commander (camelCase of the flags in SPEC §3). */
-export interface CreateFlags {
+/**
+ * Raw option values from commander (camelCase of the flags in SPEC §3): the provider's fields as
+ * typed (not yet normalised or validated), and the rest.
+ */
+export interface CreateFlags extends ProviderInput {
   provider?: string;
-  domain?: string;
-  authServer?: string;
-  tenant?: string;
-  region?: string;
-  userPool?: string;
-  clientId?: string[];
-  issuer?: string;
   resource?: string;
   audience?: string;
   scopes?: string;
