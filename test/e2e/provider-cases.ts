@@ -1,6 +1,6 @@
 /**
  * For each provider: the discovery document it really serves (a fixture from
- * /work/shared/fixtures/discovery, rewritten to a local issuer), the flags a user passes, and the
+ * test/fixtures/discovery, rewritten to a local issuer), the flags a user passes, and the
  * shape of its access tokens. Written independently of the template's own test shapes, so the two
  * check each other.
  */

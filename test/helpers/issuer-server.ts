@@ -6,13 +6,14 @@
  * Also: `refusedUrl()` (a port that was opened and closed) and `startHangingServer()`.
  */
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import http from 'node:http';
 import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { SignJWT, exportJWK, generateKeyPair, type CryptoKey, type JWK, type JWTPayload, type KeyObject } from 'jose';
 
-/** Where the real provider documents live. */
-export const FIXTURES_DIR = '/work/shared/fixtures/discovery';
+/** Where the real provider documents live (copied into the repository, each with its source note). */
+export const FIXTURES_DIR = fileURLToPath(new URL('../fixtures/discovery', import.meta.url));
 
 /** Loads a fixture JSON (`auth0-tenant`, `keycloak-realm-http-jwks`, …) from FIXTURES_DIR. */
 export function fixture(name: string): Record<string, unknown> {

@@ -1,6 +1,6 @@
 /**
  * The metadata server checks (AUTH-FACTS 26–30) on synthetic contexts whose authorization server
- * metadata is a real provider's document from ../shared/fixtures/discovery: Auth0's trailing
+ * metadata is a real provider's document from test/fixtures/discovery: Auth0's trailing
  * slash, Entra's unqualified scopes, Okta's mirror, Google's slash-less issuer.
  */
 import { describe, expect, test } from 'vitest';

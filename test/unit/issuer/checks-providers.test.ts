@@ -1,5 +1,5 @@
 /**
- * The issuer checks against the real provider documents in /work/shared/fixtures/discovery, each
+ * The issuer checks against the real provider documents in test/fixtures/discovery, each
  * served by a local test issuer with its URLs rewritten to that server.
  */
 import { afterEach, describe, expect, test } from 'vitest';
