@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { BIN, tempDir } from '../helpers/cli.js';
 import { startIssuerServer, type IssuerServer } from '../helpers/issuer-server.js';
 import { openTerminal } from '../helpers/terminal.js';
+import { programs, skipWithout } from '../helpers/requires.js';
 
 let issuer: IssuerServer;
 beforeAll(async () => {
@@ -18,7 +19,7 @@ function workDir(): string {
   return dir;
 }
 
-describe('create in a terminal', () => {
+describe.skipIf(skipWithout(programs.tmux, 'the terminal tests of create'))('create in a terminal', () => {
   test('asks, validates as the user types, writes the project and prints the one-line command', async () => {
     const cwd = workDir();
     const term = await openTerminal(['node', BIN], { cwd });

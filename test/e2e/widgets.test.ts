@@ -10,6 +10,7 @@ import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, tempDir } from '../helpers/cli.js';
+import { programs, skipWithout } from '../helpers/requires.js';
 import { startWidgetHost, type ToolResult, type WidgetHost } from '../helpers/widget-host.js';
 
 const WAIT = { timeout: 10_000 };
@@ -24,7 +25,7 @@ const challenge = (error: string, description: string): ToolResult => ({
   },
 });
 
-describe('widgets in a browser MCP Apps host', () => {
+describe.skipIf(skipWithout(programs.chromium, 'the widget tests'))('widgets in a browser MCP Apps host', () => {
   let projectDir: string;
   let host: WidgetHost;
 

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { fetchDocument, fetchJson, NetError } from '../../../src/issuer/http.js';
 import { toNetError } from '../../../src/issuer/net-error.js';
+import { programs, skipWithout } from '../../helpers/requires.js';
 import { refusedUrl, startHangingServer, startIssuerServer, type IssuerServer } from '../../helpers/issuer-server.js';
 
 let srv: IssuerServer;
@@ -277,16 +278,7 @@ describe('fetchJson failures', () => {
 });
 
 describe('TLS and error-cause mapping', () => {
-  const hasOpenssl = (() => {
-    try {
-      execFileSync('openssl', ['version'], { stdio: 'ignore' });
-      return true;
-    } catch {
-      return false;
-    }
-  })();
-
-  test.skipIf(!hasOpenssl)('a self-signed certificate is tls, naming the code', async () => {
+  test.skipIf(skipWithout(programs.openssl, 'the self-signed certificate test'))('a self-signed certificate is tls, naming the code', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'issuer-tls-'));
     execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1',
       '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem')], { stdio: 'ignore' });
