@@ -11,6 +11,10 @@ import type { Answers } from './options/answers.js';
 import { getProvider } from './providers/index.js';
 import type { Output } from './ui/output.js';
 
+/** What to do when the issuer is only out of reach from here, not wrong. */
+const UNREACHABLE_NEXT =
+  'If the issuer is right but out of reach from this machine (no network, a proxy, a VPN), run the same command with --skip-issuer-check to write the project now, then run npx create-fastapps doctor inside it once the issuer can be reached.';
+
 /** Checks `answers.issuer`; resolves with the answers to use (the issuer possibly adopted). */
 export async function runIssuerCheck(answers: Answers, ctx: { out: Output; signal: AbortSignal }): Promise<Answers> {
   const { out } = ctx;
@@ -22,7 +26,7 @@ export async function runIssuerCheck(answers: Answers, ctx: { out: Output; signa
       if (ctx.signal.aborted) throw new CancelledError();
       if (blockingFailures(result.report).length > 0) {
         const { message, hint } = renderIssuerFailure(result.report);
-        throw new FailureError(`${message} Nothing was written.`, hint);
+        throw new FailureError(`${message} Nothing was written.`, result.report.unreachable ? [hint, UNREACHABLE_NEXT].filter(Boolean).join('\n') : hint);
       }
       return result;
     },

@@ -108,6 +108,9 @@ export function runChecks(ctx: CheckContext, checks: readonly Check[] = CHECKS):
   return checks.map((check) => check.run(ctx));
 }
 
+/** Failures that mean no answer came back at all, as opposed to a wrong one. */
+const TRANSPORT_KINDS: ReadonlySet<string> = new Set(['dns', 'refused', 'reset', 'tls', 'timeout', 'network']);
+
 /** Builds the report from a context and its findings. */
 function toReport(ctx: CheckContext, findings: Finding[]): IssuerReport {
   const chosen = ctx.discovery?.chosen;
@@ -117,6 +120,9 @@ function toReport(ctx: CheckContext, findings: Finding[]): IssuerReport {
   if (ctx.jwks?.fetched && c) {
     report.jwks = { uri: ctx.jwks.uri, usable: c.usable.length, keys: ctx.jwks.fetched.keys, ignored: c.ignored };
   }
+  const attempts = ctx.discovery?.attempts ?? [];
+  const discoveryUnreachable = !chosen && attempts.length > 0 && attempts.every((a) => a.error !== undefined && TRANSPORT_KINDS.has(a.error.kind));
+  if (discoveryUnreachable || (ctx.jwks?.error && TRANSPORT_KINDS.has(ctx.jwks.error.kind))) report.unreachable = true;
   return report;
 }
 

@@ -68,4 +68,10 @@ export interface IssuerReport {
   jwks?: { uri: string; usable: number; keys: unknown[]; ignored: Array<{ kid?: string; reason: string }> };
   /** True when no finding has status `fail`. */
   ok: boolean;
+  /**
+   * True when the issuer could not be reached from here at all (DNS, refused, reset, TLS, timeout):
+   * no network, a proxy or a VPN, rather than a wrong document. `create` and `auth` then name
+   * `--skip-issuer-check` and `doctor` for later.
+   */
+  unreachable?: true;
 }

@@ -38,6 +38,8 @@ describe('create refuses to write when the issuer check fails', () => {
     expect(result.exitCode).toBe(1);
     expect(result.stderr).toMatch(/404/);
     expect(result.stderr).toMatch(/Nothing was written/);
+    // A wrong issuer is not worked around by skipping the check.
+    expect(result.stderr).not.toContain('--skip-issuer-check');
   });
 
   test('an HTML page instead of the discovery document', async () => {
@@ -87,12 +89,15 @@ describe('create refuses to write when the issuer check fails', () => {
     expect(result.exitCode).toBe(1);
     expect(result.stderr).toMatch(/800 ms|timed out|did not answer/i);
     expect(result.ms).toBeLessThan(800 + 2_500);
+    expect(result.stderr).toMatch(/out of reach from this machine \(no network, a proxy, a VPN\), run the same command with --skip-issuer-check .* npx create-fastapps doctor/);
   });
 
   test('a refused connection', async () => {
     const result = await createAgainst(`${await refusedUrl()}/realms/demo`);
     expect(result.exitCode).toBe(1);
     expect(result.stderr).toMatch(/refused/i);
+    expect(result.stderr).toContain('--skip-issuer-check');
+    expect(result.stderr).toContain('npx create-fastapps doctor');
   });
 
   test('--skip-issuer-check writes anyway and records the check as owed', async () => {
