@@ -72,7 +72,7 @@ export async function runCreate(dirArg: string | undefined, flags: CreateFlags, 
   // runs: "Cancelled", 130, and the note above. Without this wait in the event loop's poll phase
   // (where signals are read; an immediate is not enough), the rest of the command can finish in
   // microtasks and the signal would be dropped.
-  await new Promise((resolve) => setTimeout(resolve, 10));
+  await new Promise((resolve) => setTimeout(resolve, 1));
 
   // 5. Install and git (execa is loaded only when one of them runs).
   const needsProcess = answers.install || answers.git;

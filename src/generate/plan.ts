@@ -9,7 +9,7 @@ import { MANIFEST_FILE, TEMPLATE_VERSION } from './manifest.js';
 import { dotEnv, dotEnvExample } from './env.js';
 import { packageJson } from './package-json.js';
 import { render } from './render.js';
-import type { TemplateSource } from './templates.js';
+import { byPath, type TemplateSource } from './templates.js';
 
 export { MANIFEST_FILE, TEMPLATE_VERSION };
 
@@ -68,7 +68,7 @@ export function planProject(answers: Answers, templates: TemplateSource, generat
   files.set('.env.example', Buffer.from(dotEnvExample(answers)));
 
   const planned: PlannedFile[] = [...files]
-    .sort(([a], [b]) => a.localeCompare(b))
+    .sort(([a], [b]) => byPath(a, b))
     .map(([path, content]) => ({ path, content, owner: fromOverlay.has(path) ? 'auth' : ownerOf(path) }));
   const hashes = Object.fromEntries(planned.filter((file) => file.path !== '.env').map((file) => [file.path, sha256(file.content)]));
   planned.push({ path: MANIFEST_FILE, content: Buffer.from(manifestDocument(answers, hashes, generator)), owner: 'auth' });

@@ -2,8 +2,17 @@
  * Handlebars, compiled with `noEscape` (HTML escaping would corrupt URLs in code and Markdown) and
  * `strict` (a missing variable throws instead of becoming an empty string). Values that land in
  * code go through `{{json value}}`, so they are string literals, never spliced raw.
+ *
+ * The bundle precompiles every template at build time (same options) and carries only
+ * Handlebars' runtime (`scripts/build.mjs` aliases `handlebars` to `handlebars/runtime`); from
+ * source, templates are compiled here.
  */
 import Handlebars from 'handlebars';
+import { createHash } from 'node:crypto';
+import { precompiled } from './precompiled.js';
+
+/** The options templates are compiled with, here and in scripts/build.mjs. */
+export const COMPILE_OPTIONS = { noEscape: true, strict: true } as const;
 
 const hbs = Handlebars.create();
 hbs.registerHelper('json', (value: unknown) => JSON.stringify(value));
@@ -11,9 +20,22 @@ hbs.registerHelper('join', (values: unknown, separator: unknown) => (Array.isArr
 hbs.registerHelper('eq', (a: unknown, b: unknown) => a === b);
 hbs.registerHelper('includes', (values: unknown, value: unknown) => Array.isArray(values) && values.includes(value));
 
+/** The key of a template in `precompiled`. */
+export function templateKey(source: string): string {
+  return `sha256-${createHash('sha256').update(source).digest('hex')}`;
+}
+
+function compiled(source: string, name: string): Handlebars.TemplateDelegate {
+  const spec = precompiled[templateKey(source)];
+  if (spec) return hbs.template(spec as Parameters<typeof hbs.template>[0]);
+  // The runtime alone (the bundle) has no compiler: a template it was not built with is stale.
+  if (typeof hbs.compile !== 'function') throw new Error(`${name} changed since this CLI was built; run npm run build`);
+  return hbs.compile(source, COMPILE_OPTIONS);
+}
+
 export function render(source: string, context: object, name: string): string {
   try {
-    return hbs.compile(source, { noEscape: true, strict: true })(context);
+    return compiled(source, name)(context);
   } catch (error) {
     throw new Error(`template ${name}: ${(error as Error).message}`);
   }
