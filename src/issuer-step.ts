@@ -10,10 +10,23 @@ import type { IssuerReport } from './issuer/types.js';
 import type { Answers } from './options/answers.js';
 import { getProvider } from './providers/index.js';
 import type { Output } from './ui/output.js';
+import { hostsRefusingWithoutS256 } from './generate/hosts.js';
 
 /** What to do when the issuer is only out of reach from here, not wrong. */
 const UNREACHABLE_NEXT =
   'If the issuer is right but out of reach from this machine (no network, a proxy, a VPN), run the same command with --skip-issuer-check to write the project now, then run npx create-fastapps doctor inside it once the issuer can be reached.';
+
+/**
+ * `direct` sign-in on a provider whose metadata strict hosts refuse (Entra ID, Cognito: no
+ * code_challenge_methods_supported): said once, with the way out.
+ */
+export function warnAboutSignIn(answers: Answers, out: Output): void {
+  const provider = getProvider(answers.provider);
+  if (answers.signIn !== 'direct' || provider.signIn[0] !== 'facade') return;
+  out.line(
+    `  ${out.c.yellow('⚠')} Direct sign-in: ${hostsRefusingWithoutS256()} will refuse ${provider.name}'s metadata (it lists no code_challenge_methods_supported). --sign-in facade (the default) makes them accept it.`,
+  );
+}
 
 /** Checks `answers.issuer`; resolves with the answers to use (the issuer possibly adopted). */
 export async function runIssuerCheck(answers: Answers, ctx: { out: Output; signal: AbortSignal }): Promise<Answers> {
@@ -22,7 +35,7 @@ export async function runIssuerCheck(answers: Answers, ctx: { out: Output; signa
   const checked = await out.task(
     `Checking ${provider.name} issuer ${answers.issuer}`,
     async () => {
-      const result = await checkProviderIssuer(provider, { issuer: answers.issuer, provider: answers.provider, preRegisteredClient: provider.preRegisteredClient, timeoutMs: answers.timeoutMs, signal: ctx.signal });
+      const result = await checkProviderIssuer(provider, { issuer: answers.issuer, provider: answers.provider, preRegisteredClient: provider.preRegisteredClient, signIn: answers.signIn, timeoutMs: answers.timeoutMs, signal: ctx.signal });
       if (ctx.signal.aborted) throw new CancelledError();
       if (blockingFailures(result.report).length > 0) {
         const { message, hint } = renderIssuerFailure(result.report);

@@ -2,6 +2,7 @@
 import { getProvider } from '../providers/index.js';
 import { runCommand, installCommand } from '../install/package-manager.js';
 import type { Answers } from '../options/answers.js';
+import { HOSTS, type Host } from './hosts.js';
 
 export interface TemplateContext {
   projectName: string;
@@ -20,6 +21,13 @@ export interface TemplateContext {
   scopes: string[];
   scopesText: string;
   authMode: string;
+  /** `direct` or `facade` (SPEC §9). */
+  signIn: string;
+  facade: boolean;
+  /** The authorization server hosts see: the façade's issuer (the resource's origin), else the provider's. */
+  hostIssuer: string;
+  /** What each host needs, for the checklists' "connect the hosts" section. */
+  hosts: readonly Host[];
   https: boolean;
   input: Record<string, string>;
   appIdUri: string;
@@ -50,6 +58,10 @@ export function templateContext(answers: Answers, issuerCheck: 'passed' | 'skipp
     scopes: answers.scopes,
     scopesText: answers.scopes.join(' '),
     authMode: answers.authMode,
+    signIn: answers.signIn,
+    facade: answers.signIn === 'facade',
+    hostIssuer: answers.signIn === 'facade' ? url.origin : answers.issuer,
+    hosts: HOSTS,
     https: url.protocol === 'https:',
     input,
     appIdUri: answers.provider === 'azure' ? (answers.audiences[1] ?? '') : '',

@@ -14,7 +14,7 @@ interface Variable {
   doc: string;
 }
 
-export const AUTH_ENV_KEYS = ['MCP_RESOURCE_URL', 'AUTH_MODE', 'OAUTH_ISSUER', 'OAUTH_AUDIENCE', 'OAUTH_CLIENT_IDS', 'OAUTH_SCOPES', 'OAUTH_ALGORITHMS'] as const;
+export const AUTH_ENV_KEYS = ['MCP_RESOURCE_URL', 'AUTH_MODE', 'OAUTH_SIGN_IN', 'OAUTH_ISSUER', 'OAUTH_AUDIENCE', 'OAUTH_CLIENT_IDS', 'OAUTH_SCOPES', 'OAUTH_ALGORITHMS'] as const;
 
 function variables(answers: Answers): Variable[] {
   const provider = getProvider(answers.provider);
@@ -30,6 +30,14 @@ function variables(answers: Answers): Variable[] {
       doc: 'Public URL of the MCP endpoint, exactly as clients use it (it is the OAuth resource; no trailing slash).',
     },
     { key: 'AUTH_MODE', value: answers.authMode, example: 'required', doc: 'required: every request needs a token. mixed: public tools work anonymously, protected tools ask to sign in.' },
+    {
+      key: 'OAUTH_SIGN_IN',
+      value: local ? undefined : answers.signIn,
+      example: local ? 'direct' : answers.signIn,
+      doc: local
+        ? 'Not used with the local provider: the embedded development server is the authorization server hosts sign in at.'
+        : "How hosts sign in. direct: at the provider itself. facade: this server publishes its own authorization server metadata (its origin as issuer, S256, only this server's scopes) over the provider's endpoints; the tokens stay the provider's (see AUTH_SETUP.md).",
+    },
     {
       key: 'OAUTH_ISSUER',
       value: local ? undefined : answers.issuer,

@@ -8,7 +8,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { AuthMode } from '../options/answers.js';
 import type { AuthSettings } from '../options/resolve.js';
-import { providerIds, type ProviderId, type ProviderInput } from '../providers/index.js';
+import { providerIds, type ProviderId, type ProviderInput, type SignIn } from '../providers/index.js';
 
 /** The manifest's name, at the project root. */
 export const MANIFEST_FILE = 'fastapps.json';
@@ -89,6 +89,9 @@ export function readProject(root: string, shown = MANIFEST_FILE): RecordedProjec
   for (const key of ['audiences', 'clientIds', 'scopes'] as const) if (!strings(document[key])) damaged(`"${key}"`, 'is not a list of text');
   const authMode = document['authMode'];
   if (authMode !== 'required' && authMode !== 'mixed') damaged('"authMode"', 'is neither required nor mixed');
+  // Projects from before sign-in modes were recorded point hosts at the provider: direct.
+  const signIn = document['signIn'] ?? 'direct';
+  if (signIn !== 'direct' && signIn !== 'facade') damaged('"signIn"', 'is neither direct nor facade');
   const template = generator['template'];
   const files = document['files'];
   const issuerCheck = document['issuerCheck'];
@@ -106,6 +109,7 @@ export function readProject(root: string, shown = MANIFEST_FILE): RecordedProjec
       clientIds: document['clientIds'] as string[],
       scopes: document['scopes'] as string[],
       authMode: authMode as AuthMode,
+      signIn: signIn as SignIn,
     },
     files: isObject(files) ? (files as Record<string, string>) : undefined,
     generator: { version: typeof generator['version'] === 'string' ? generator['version'] : 'unknown', template: typeof template === 'number' ? template : undefined },

@@ -54,11 +54,12 @@ export function planProject(answers: Answers, templates: TemplateSource, generat
   const merged = new Map<string, Buffer>();
   for (const file of [...templates.base, ...templates.overlay]) merged.set(file.path, file.content);
   const context = templateContext(answers, generator.issuerCheck);
+  const partials = Object.fromEntries(templates.partials.map((file) => [file.path.replace(/\..*$/, ''), file.content.toString('utf8')]));
 
   const files = new Map<string, Buffer>();
   for (const [templatePath, content] of merged) {
     const out = outputPath(templatePath);
-    files.set(out, templatePath.endsWith('.hbs') ? Buffer.from(render(content.toString('utf8'), context, templatePath)) : content);
+    files.set(out, templatePath.endsWith('.hbs') ? Buffer.from(render(content.toString('utf8'), context, templatePath, partials)) : content);
   }
   // Whatever a provider's overlay brings is that provider's, so `auth` owns it (e.g. the local
   // provider's sign-in test), whether or not AUTH_OWNED names it.
@@ -92,6 +93,7 @@ export function manifestDocument(answers: Answers, hashes: Record<string, string
     clientIds: answers.clientIds,
     scopes: answers.scopes,
     authMode: answers.authMode,
+    signIn: answers.signIn,
     issuerCheck: generator.issuerCheck,
     files: hashes,
   };

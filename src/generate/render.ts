@@ -33,9 +33,11 @@ function compiled(source: string, name: string): Handlebars.TemplateDelegate {
   return hbs.compile(source, COMPILE_OPTIONS);
 }
 
-export function render(source: string, context: object, name: string): string {
+/** Renders `source`; `partials` (name → source) are available to it as `{{> name}}`. */
+export function render(source: string, context: object, name: string, partials: Record<string, string> = {}): string {
   try {
-    return compiled(source, name)(context);
+    const compiledPartials = Object.fromEntries(Object.entries(partials).map(([partial, text]) => [partial, compiled(text, `partials/${partial}`)]));
+    return compiled(source, name)(context, { partials: compiledPartials });
   } catch (error) {
     throw new Error(`template ${name}: ${(error as Error).message}`);
   }

@@ -48,12 +48,15 @@ export function readTemplateTree(root: string): TemplateFile[] {
 export interface TemplateSource {
   base: TemplateFile[];
   overlay: TemplateFile[];
+  /** Shared pieces (`templates/partials/<name>.hbs`), used as `{{> name}}`; never files of their own. */
+  partials: TemplateFile[];
 }
 
-/** The base project plus the provider's overlay. */
+/** The base project plus the provider's overlay, and the partials both may use. */
 export function loadTemplates(provider: string, root = templatesRoot()): TemplateSource {
   return {
     base: readTemplateTree(path.join(root, 'project')),
     overlay: readTemplateTree(path.join(root, 'providers', provider)),
+    partials: readTemplateTree(path.join(root, 'partials')),
   };
 }

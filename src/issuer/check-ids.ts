@@ -35,6 +35,8 @@ export const TOKEN_AUTH_METHODS = 'metadata.token-auth-methods';
 export const SCOPES = 'metadata.scopes';
 /** AUTH-FACTS 17: RFC 9207 `iss` in authorization responses. */
 export const ISS_PARAMETER = 'metadata.iss-parameter';
+/** SPEC §9: the provider can sit behind the façade sign-in (no RFC 9207 `iss` of its own). */
+export const SIGN_IN_FACADE = 'signin.facade';
 /** AUTH-FACTS 18: the JWKS answers with a non-empty key set. */
 export const JWKS_REACHABLE = 'jwks.reachable';
 /** AUTH-FACTS 19: at least one usable asymmetric signing key. */
@@ -64,6 +66,7 @@ export const CHECK_IDS = [
   TOKEN_AUTH_METHODS,
   SCOPES,
   ISS_PARAMETER,
+  SIGN_IN_FACADE,
   JWKS_REACHABLE,
   JWKS_SIGNING_KEYS,
   JWKS_NO_SECRETS,
@@ -87,6 +90,7 @@ export const BLOCKING_IDS: ReadonlySet<string> = new Set<CheckId>([
   MULTI_TENANT_PLACEHOLDER,
   ISSUER_ECHO,
   REQUIRED_FIELDS,
+  SIGN_IN_FACADE,
   JWKS_REACHABLE,
   JWKS_SIGNING_KEYS,
 ]);

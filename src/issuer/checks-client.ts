@@ -27,13 +27,16 @@ export const pkceCheck = defineCheck(PKCE, 'PKCE (S256) is advertised', (ctx, v)
   const methods = strings(doc, 'code_challenge_methods_supported');
   if (methods === undefined) {
     const name = FLAVOR_NAMES[ctx.flavor];
-    const facade = `serve an RFC 8414 metadata façade on your MCP server’s origin that mirrors the endpoints and adds "code_challenge_methods_supported": ["S256"], or use a broker authorization server`;
+    if (ctx.input.signIn === 'facade') {
+      return v.pass(`${capitalize(name)} lists no code_challenge_methods_supported; the façade sign-in publishes ["S256"] for it`);
+    }
+    const facade = 'use the façade sign-in (create or auth with --sign-in facade): the server publishes its own metadata with "code_challenge_methods_supported": ["S256"] over the provider’s endpoints';
     return v.warn(
-      'The metadata has no code_challenge_methods_supported, so MCP clients from 2025-11-25 on must refuse to start the flow (ChatGPT tolerates it)',
+      'The metadata has no code_challenge_methods_supported: ChatGPT (at connector creation), claude.ai, Claude Desktop and Claude Code refuse to sign in, as MCP clients from 2025-11-25 on must',
       [],
       forFlavor(ctx.flavor, {
-        azure: `${name} accepts S256 but doesn't advertise it, and its metadata can't be changed: ${facade}`,
-        cognito: `${name} accepts S256 but doesn't advertise it, and its metadata can't be changed: ${facade}`,
+        azure: `${name} accepts S256 but doesn't advertise it, and its metadata can't be changed: ${facade} (the default for Entra ID)`,
+        cognito: `${name} accepts S256 but doesn't advertise it, and its metadata can't be changed: ${facade} (the default for Cognito)`,
         generic: `Advertise "code_challenge_methods_supported": ["S256"] in the authorization server metadata, or ${facade}`,
       }),
     );
@@ -152,6 +155,7 @@ export const scopesCheck = defineCheck(SCOPES, 'Advertised scopes can all be gra
   if (!doc) return v.skip(NO_DOCUMENT);
   const scopes = strings(doc, 'scopes_supported');
   if (!scopes?.length) return v.pass('No scopes_supported advertised; clients request only the scopes your server asks for');
+  if (ctx.input.signIn === 'facade') return v.pass('The façade sign-in advertises only the scopes this server needs, so hosts do not request the provider’s others');
   const extra = scopes.filter((s) => !OIDC_BASIC.has(s));
   if (!extra.length) return v.pass(`Advertised scopes: ${scopes.join(', ')}`);
   const risky = extra.filter((s) => RISKY.has(s));

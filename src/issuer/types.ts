@@ -24,6 +24,13 @@ export interface Finding {
 
 export type ProviderId = 'auth0' | 'okta' | 'azure' | 'cognito' | 'oidc' | 'local';
 
+/**
+ * How hosts sign users in (SPEC §9): `direct` points them at the provider; `facade` publishes the
+ * server's own authorization server metadata (S256 advertised, only this server's scopes) over the
+ * provider's endpoints, adapting what the provider rejects, with the provider's tokens.
+ */
+export type SignIn = 'direct' | 'facade';
+
 /** Options every network request takes. */
 export interface NetOptions {
   /** Per-request timeout in milliseconds (SPEC: `--timeout`, default 5000). */
@@ -54,6 +61,8 @@ export interface CheckIssuerInput {
   signal?: AbortSignal;
   /** Opt-in: POST deliberately invalid metadata to `registration_endpoint` (AUTH-FACTS item 14). */
   probeRegistration?: boolean;
+  /** The sign-in mode the server will use (`create`, `auth`, a project's `doctor`); checks what it needs. */
+  signIn?: SignIn;
 }
 
 /** The result of `checkIssuer`. */

@@ -1,4 +1,4 @@
-import type { ProviderId, ProviderInput } from '../providers/index.js';
+import type { ProviderId, ProviderInput, SignIn } from '../providers/index.js';
 
 export type AuthMode = 'required' | 'mixed';
 export type PackageManager = 'npm' | 'pnpm' | 'yarn' | 'bun';
@@ -22,6 +22,8 @@ export interface Answers {
   clientIds: string[];
   scopes: string[];
   authMode: AuthMode;
+  /** How hosts sign users in (SPEC §9). */
+  signIn: SignIn;
   skipIssuerCheck: boolean;
   install: boolean;
   git: boolean;
@@ -40,6 +42,7 @@ export interface CreateFlags extends ProviderInput {
   audience?: string;
   scopes?: string;
   authMode?: string;
+  signIn?: string;
   skipIssuerCheck?: boolean;
   install?: boolean;
   git?: boolean;

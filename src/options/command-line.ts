@@ -40,6 +40,7 @@ export function equivalentCommand(answers: Answers): string {
     parts.push('--scopes', shellQuote(answers.scopes.join(',')));
   }
   if (answers.authMode !== 'required') parts.push('--auth-mode', answers.authMode);
+  if (answers.signIn !== provider.signIn[0]) parts.push('--sign-in', answers.signIn);
   if (!answers.install) parts.push('--no-install');
   if (!answers.git) parts.push('--no-git');
   return parts.join(' ');

@@ -20,9 +20,14 @@ export function providerOptions(command: Command): Command {
     .option('--timeout <ms>', 'timeout for each network request, in milliseconds (default: 5000)');
 }
 
+/** How hosts sign users in: `create` and `auth` (SPEC §9). */
+export function signInOption(command: Command): Command {
+  return command.option('--sign-in <mode>', 'how hosts sign users in: direct (at the provider) or facade (the server publishes S256 metadata over the provider; default for azure and cognito)');
+}
+
 /** `create`'s options: the provider's, then what only `create` has. */
 export function createOptions(command: Command): Command {
-  return providerOptions(command)
+  return signInOption(providerOptions(command))
     .addOption(new Option('--skip-issuer-check', 'write the project even if the issuer cannot be checked now (recorded as owed)'))
     .option('--no-install', 'do not install dependencies')
     .option('--no-git', 'do not run git init')

@@ -14,7 +14,7 @@
 import path from 'node:path';
 import { UsageError } from '../errors.js';
 import { detectPackageManager, packageManagers } from '../install/package-manager.js';
-import { getProvider, providerIds, providers, type Field, type FieldKey, type Provider, type ProviderId, type ProviderInput } from '../providers/index.js';
+import { getProvider, providerIds, providers, type Field, type FieldKey, type Provider, type ProviderId, type ProviderInput, type SignIn } from '../providers/index.js';
 import { localIssuer } from '../providers/local.js';
 import { splitList, validateIssuerUrl, validateResourceUrl, validateScope } from '../providers/validate.js';
 import { DEFAULT_RESOURCE, DEFAULT_TIMEOUT_MS, type Answers, type AuthMode, type CreateFlags, type PackageManager } from './answers.js';
@@ -115,6 +115,9 @@ export function checkChoiceFlags(flags: CreateFlags): number {
   if (flags.authMode !== undefined && flags.authMode !== 'required' && flags.authMode !== 'mixed') {
     throw new UsageError(`--auth-mode: "${flags.authMode}" is not a mode; use required or mixed.`);
   }
+  if (flags.signIn !== undefined && !SIGN_IN_MODES.includes(flags.signIn as SignIn)) {
+    throw new UsageError(`--sign-in: "${flags.signIn}" is not a sign-in mode; use one of ${SIGN_IN_MODES.join(', ')}.`);
+  }
   if (flags.pm !== undefined && !packageManagers.includes(flags.pm as PackageManager)) {
     throw new UsageError(`--pm: "${flags.pm}" is not a package manager; use one of ${packageManagers.join(', ')}.`);
   }
@@ -132,7 +135,35 @@ export function checkValueFlags(flags: CreateFlags): void {
 }
 
 /** The answers that make up a project's auth configuration (what `fastapps.json` records). */
-export type AuthSettings = Pick<Answers, 'provider' | 'providerInput' | 'issuer' | 'resource' | 'audiences' | 'clientIds' | 'scopes' | 'authMode'>;
+export type AuthSettings = Pick<Answers, 'provider' | 'providerInput' | 'issuer' | 'resource' | 'audiences' | 'clientIds' | 'scopes' | 'authMode' | 'signIn'>;
+
+export const SIGN_IN_MODES: readonly SignIn[] = ['direct', 'facade'];
+
+const SIGN_IN_CHOICES: Record<SignIn, string> = {
+  direct: 'hosts sign in at the provider itself',
+  facade: 'the server publishes the metadata hosts insist on (S256, only its scopes) over the provider; no tokens of its own',
+};
+
+/** The sign-in mode: flag → recorded (same provider) → the provider's default → asked when there is a choice. */
+async function resolveSignIn(provider: Provider, flags: CreateFlags, ask: Prompter | undefined, recorded: AuthSettings | undefined): Promise<SignIn> {
+  const given = flags.signIn as SignIn | undefined;
+  if (given !== undefined) {
+    if (!provider.signIn.includes(given)) {
+      throw new UsageError(
+        `--sign-in: the ${provider.id} provider has no ${given} sign-in; use ${provider.signIn.join(' or ')}.`,
+        provider.id === 'local' ? 'The local provider is its own authorization server and already publishes everything hosts need.' : undefined,
+      );
+    }
+    return given;
+  }
+  const fallback = recorded?.signIn ?? provider.signIn[0];
+  if (!ask || provider.signIn.length === 1) return fallback;
+  return ask.select<SignIn>({
+    message: 'Sign-in mode',
+    choices: provider.signIn.map((mode) => ({ value: mode, name: mode, description: SIGN_IN_CHOICES[mode] })),
+    default: fallback,
+  });
+}
 
 export interface SettingsContext {
   /** A prompter when questions may be asked; undefined when not interactive. */
@@ -179,6 +210,9 @@ export async function resolveAuthSettings(flags: CreateFlags, ctx: SettingsConte
     else if (field.key === 'clientId') input.clientId = Array.isArray(value) ? value : [value];
     else (input as Record<string, unknown>)[field.key] = value;
   }
+
+  // 3b. How hosts sign in (asked only when the provider offers a choice).
+  const signIn = missing.length > 0 ? provider.signIn[0] : await resolveSignIn(provider, flags, ask, recorded);
 
   // 4. The public URL of the MCP endpoint.
   let resource = flags.resource;
@@ -266,6 +300,7 @@ export async function resolveAuthSettings(flags: CreateFlags, ctx: SettingsConte
     clientIds: input.clientId ?? [],
     scopes,
     authMode: authMode ?? carried.authMode ?? 'required',
+    signIn,
   };
 }
 

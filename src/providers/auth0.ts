@@ -26,5 +26,6 @@ export const auth0: Provider = {
   defaultAudiences: (_input, resource, audience) => [audience ?? resource],
   defaultScopes: () => ['mcp:tools'],
   preRegisteredClient: false,
+  signIn: ['direct', 'facade'],
   acceptsAudience: true,
 };

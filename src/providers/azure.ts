@@ -75,4 +75,7 @@ export const azure: Provider = {
   defaultScopes: (_input, _resource, audiences) => [`${(audiences[1] ?? '').replace(/\/$/, '')}/mcp.tools`],
   preRegisteredClient: true,
   acceptsAudience: true,
+  // Entra publishes no code_challenge_methods_supported (ChatGPT and Claude refuse its metadata)
+  // and rejects a resource that is not the Application ID URI (AADSTS9010010): the façade by default.
+  signIn: ['facade', 'direct'],
 };

@@ -16,4 +16,4 @@ export function getProvider(id: ProviderId): Provider {
   return provider;
 }
 
-export type { Field, FieldKey, Provider, ProviderId, ProviderInput, ProviderSettings } from './types.js';
+export type { Field, FieldKey, Provider, ProviderId, ProviderInput, ProviderSettings, SignIn } from './types.js';

@@ -14,6 +14,7 @@ export const local: Provider = {
   defaultAudiences: (_input, resource) => [resource],
   defaultScopes: () => ['mcp:tools'],
   preRegisteredClient: false,
+  signIn: ['direct'],
   acceptsAudience: false,
 };
 

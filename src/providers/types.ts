@@ -1,6 +1,6 @@
-import type { ProviderId } from '../issuer/types.js';
+import type { ProviderId, SignIn } from '../issuer/types.js';
 
-export type { ProviderId };
+export type { ProviderId, SignIn };
 
 /** Provider-specific values, as given by flags or prompts (before defaults). */
 export interface ProviderInput {
@@ -75,4 +75,6 @@ export interface Provider {
   preRegisteredClient: boolean;
   /** Whether `--audience` means anything for this provider. */
   acceptsAudience: boolean;
+  /** The sign-in modes this provider can be used with, the default first. */
+  signIn: readonly [SignIn, ...SignIn[]];
 }

@@ -19,7 +19,7 @@ import { packageJson } from '../generate/package-json.js';
 import { MANIFEST_FILE, manifestDocument, planProject, sha256, type GeneratorInfo, type PlannedFile } from '../generate/plan.js';
 import { loadTemplates } from '../generate/templates.js';
 import { detectPackageManager, installCommand, runCommand } from '../install/package-manager.js';
-import { runIssuerCheck } from '../issuer-step.js';
+import { runIssuerCheck, warnAboutSignIn } from '../issuer-step.js';
 import type { Answers, CreateFlags, PackageManager } from '../options/answers.js';
 import { equivalentCommand } from '../options/command-line.js';
 import type { Prompter } from '../options/prompter.js';
@@ -112,6 +112,7 @@ export async function runAuth(flags: AuthFlags, ctx: AuthContext): Promise<AuthO
     answers = await runIssuerCheck(answers, { out, signal: ctx.signal });
     issuerCheck = 'passed';
   }
+  warnAboutSignIn(answers, out);
   const previous: Answers = { ...answers, ...recorded.settings };
 
   // 4. Plan and decide, per file.
@@ -329,6 +330,7 @@ function describeChanges(from: AuthSettings, to: AuthSettings): string[] {
   if (list(from.clientIds) !== list(to.clientIds)) changes.push(`client ids ${list(from.clientIds)} → ${list(to.clientIds)}`);
   if (list(from.scopes) !== list(to.scopes)) changes.push(`scopes ${list(from.scopes)} → ${list(to.scopes)}`);
   if (from.authMode !== to.authMode) changes.push(`auth mode ${from.authMode} → ${to.authMode}`);
+  if (from.signIn !== to.signIn) changes.push(`sign-in ${from.signIn} → ${to.signIn}`);
   return changes;
 }
 

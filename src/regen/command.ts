@@ -4,7 +4,7 @@
  */
 import type { Command } from 'commander';
 import type { CommandContext } from '../command-context.js';
-import { providerOptions } from '../options/flags.js';
+import { providerOptions, signInOption } from '../options/flags.js';
 import type { AuthFlags } from './auth.js';
 
 const EXAMPLES = `
@@ -26,11 +26,11 @@ Exit codes: 0 done or nothing to change, 1 failure (not a project, issuer check,
 changes, write), 2 usage error, 130 cancelled.`;
 
 export function registerAuth(program: Command, ctx: CommandContext): void {
-  providerOptions(
+  signInOption(providerOptions(
     program
       .command('auth')
-      .description("regenerate this project's auth configuration (provider, issuer, audience, scopes, auth mode) without overwriting your edits"),
-  )
+      .description("regenerate this project's auth configuration (provider, issuer, audience, scopes, auth mode, sign-in) without overwriting your edits"),
+  ))
     .option('--skip-issuer-check', 'write even if the issuer cannot be checked now (recorded as owed)')
     .option('--dry-run', 'print what would change, with a unified diff; write nothing')
     .option('--force', 'overwrite files you edited (instead of writing <file>.new), recreate files you deleted, and rewrite files with uncommitted changes')

@@ -109,3 +109,35 @@ describe('create refuses to write when the issuer check fails', () => {
     expect(manifest.issuerCheck).toBe('skipped');
   });
 });
+
+describe('the sign-in mode is checked with the issuer', () => {
+  test('a provider that sends RFC 9207 iss cannot sit behind a façade: exit 1, naming direct and broker, nothing written', async () => {
+    const keycloak = await startIssuerServer({ fixture: 'keycloak-master-localhost' });
+    keycloak.document['authorization_response_iss_parameter_supported'] = true;
+    try {
+      const result = await createAgainst(keycloak.issuer, ['--sign-in', 'facade']);
+      expect(result.exitCode).toBe(1);
+      expect(result.stderr).toMatch(/sends iss in its authorization responses .*cannot sit behind a façade\. Nothing was written\./);
+      expect(result.stderr).toMatch(/Use --sign-in direct: .*--sign-in broker/);
+    } finally {
+      await keycloak.close();
+    }
+  });
+
+  test('Entra with --sign-in direct: written, with the warning that ChatGPT and Claude will refuse it', async () => {
+    const entra = await startIssuerServer({ fixture: 'entra-v2-tenant' });
+    try {
+      const cwd = tempDir();
+      const result = await runCli(['app', '--provider', 'azure', '--client-id', '6f2a1e4b-8c3d-4e5f-9a0b-1c2d3e4f5a6b', '--issuer', entra.issuer, '--sign-in', 'direct', '--no-install', '--no-git'], { cwd });
+      expect(result.exitCode, result.stderr).toBe(0);
+      expect(result.stdout).toContain("Direct sign-in: ChatGPT, claude.ai and Claude Desktop, Claude Code will refuse Microsoft Entra ID's metadata");
+      expect(result.stdout).toContain('--sign-in facade (the default) makes them accept it');
+      const manifest = JSON.parse((await import('node:fs')).readFileSync(path.join(cwd, 'app', 'fastapps.json'), 'utf8'));
+      expect(manifest.signIn).toBe('direct');
+      // The checklist says so too.
+      expect((await import('node:fs')).readFileSync(path.join(cwd, 'app', 'AUTH_SETUP.md'), 'utf8')).toContain('ChatGPT, Claude and Claude Code refuse this project as it is');
+    } finally {
+      await entra.close();
+    }
+  });
+});

@@ -153,3 +153,14 @@ describe('help and version', () => {
     expect(result.stdout.trim()).toBe(JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).version);
   });
 });
+
+describe('--sign-in', () => {
+  test('an unknown mode: exit 2, naming the modes', async () => {
+    await expectRefused(['app', '--provider', 'oidc', '--issuer', 'https://sso.example.com/realms/main', '--sign-in', 'proxy'], 2, /--sign-in: "proxy" is not a sign-in mode; use one of direct, facade\./);
+  });
+
+  test('the local provider has no façade: exit 2, saying why', async () => {
+    const result = await expectRefused(['app', '--provider', 'local', '--sign-in', 'facade'], 2, /--sign-in: the local provider has no facade sign-in; use direct\./);
+    expect(result.stderr).toContain('already publishes everything hosts need');
+  });
+});

@@ -22,6 +22,7 @@ import {
   MULTI_TENANT_PLACEHOLDER,
   OKTA_ORG_SERVER,
   REQUIRED_FIELDS,
+  SIGN_IN_FACADE,
 } from '../../../src/issuer/checks.js';
 import { discoveryLatencyCheck } from '../../../src/issuer/checks-discovery.js';
 import { findingOf, statuses } from '../../helpers/findings.js';
@@ -56,6 +57,7 @@ describe('report', () => {
       'metadata.token-auth-methods': 'pass',
       'metadata.scopes': 'pass',
       'metadata.iss-parameter': 'pass',
+      'signin.facade': 'skip',
       'jwks.reachable': 'pass',
       'jwks.signing-keys': 'pass',
       'jwks.no-secret-keys': 'pass',
@@ -100,6 +102,7 @@ describe('BLOCKING_IDS', () => {
         MULTI_TENANT_PLACEHOLDER,
         ISSUER_ECHO,
         REQUIRED_FIELDS,
+        SIGN_IN_FACADE,
         JWKS_REACHABLE,
         JWKS_SIGNING_KEYS,
       ].sort(),

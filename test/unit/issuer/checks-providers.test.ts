@@ -21,6 +21,7 @@ import {
   runChecks,
   ISSUER_URL,
   SCOPES,
+  SIGN_IN_FACADE,
   TOKEN_AUTH_METHODS,
 } from '../../../src/issuer/checks.js';
 import { parseIssuer } from '../../../src/issuer/issuer-url.js';
@@ -146,9 +147,16 @@ describe('Entra ID', () => {
     expect(resolution.fix).toContain('Nothing to change in Entra ID');
     expect(findingOf(report, PKCE)).toMatchObject({
       status: 'warn',
-      summary: 'The metadata has no code_challenge_methods_supported, so MCP clients from 2025-11-25 on must refuse to start the flow (ChatGPT tolerates it)',
-      fix: expect.stringMatching(/^Entra ID accepts S256 but doesn't advertise it.*metadata façade/),
+      // What the hosts really do (CLIENTS.md): ChatGPT refuses at connector creation, Claude too.
+      summary: 'The metadata has no code_challenge_methods_supported: ChatGPT (at connector creation), claude.ai, Claude Desktop and Claude Code refuse to sign in, as MCP clients from 2025-11-25 on must',
+      fix: expect.stringMatching(/^Entra ID accepts S256 but doesn't advertise it.*--sign-in facade.*the default for Entra ID/),
     });
+    expect(findingOf(report, PKCE).summary).not.toMatch(/tolerat/);
+    // The façade sign-in publishes S256 for it, and nothing stops it.
+    const facade = await check({ issuer: srv.issuer, provider: 'azure', preRegisteredClient: true, signIn: 'facade' });
+    expect(findingOf(facade, PKCE)).toMatchObject({ status: 'pass', summary: expect.stringContaining('the façade sign-in publishes ["S256"]') });
+    expect(findingOf(facade, SIGN_IN_FACADE).status).toBe('pass');
+    expect(blockingFailures(facade)).toEqual([]);
     expect(findingOf(report, REGISTRATION)).toMatchObject({ status: 'fail', fix: expect.stringContaining('App registrations › New registration') });
     expect(findingOf(report, JWKS_SIGNING_KEYS)).toMatchObject({ status: 'pass', summary: '2 of 2 key(s) can verify tokens (RSA (no alg))' });
     expect(blockingFailures(report)).toEqual([]);
@@ -253,6 +261,21 @@ describe('Keycloak', () => {
     expect(blockingFailures(report)).toEqual([]);
     expect(report.jwks?.usable).toBe(1);
     expect(findingOf(report, PKCE).status).toBe('pass');
+  });
+
+  test('a Keycloak that sends iss in authorization responses (RFC 9207) cannot sit behind the façade', async () => {
+    const srv = await serve({ fixture: 'keycloak-master-localhost', jwks: 'keycloak-master-localhost-jwks' });
+    // Keycloak 22 and later publish this; hosts compare the response's iss with the façade's issuer.
+    srv.document['authorization_response_iss_parameter_supported'] = true;
+    const direct = await check({ issuer: srv.issuer });
+    expect(findingOf(direct, SIGN_IN_FACADE).status).toBe('skip');
+    const facade = await check({ issuer: srv.issuer, signIn: 'facade' });
+    expect(findingOf(facade, SIGN_IN_FACADE)).toMatchObject({
+      status: 'fail',
+      summary: expect.stringContaining('sends iss in its authorization responses (authorization_response_iss_parameter_supported: true, RFC 9207)'),
+      fix: expect.stringMatching(/^Use --sign-in direct: .*--sign-in broker/),
+    });
+    expect(blockingFailures(facade).map((finding) => finding.id)).toEqual([SIGN_IN_FACADE]);
   });
 });
 

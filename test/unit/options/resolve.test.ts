@@ -52,6 +52,7 @@ describe('interactive', () => {
       ['Identity provider', 'okta'],
       ['Okta domain', 'https://acme.okta.com/'],
       ['authorization server id', ''],
+      ['Sign-in mode', 'direct'],
       ['Public URL', 'https://mcp.acme.dev/mcp'],
       ['Customise', false],
       ['Install dependencies', false],
@@ -62,12 +63,15 @@ describe('interactive', () => {
       'Identity provider',
       'Okta domain',
       'Okta authorization server id',
+      'Sign-in mode',
       'Public URL of the MCP endpoint',
       'Customise audience, scopes and auth mode?',
       'Install dependencies now?',
     ]);
     expect(prompter.asked[1]!.default).toBe('local');
     expect(prompter.asked[3]!.default).toBe('default');
+    // Okta publishes S256 itself: hosts can sign in there directly, so that is the default.
+    expect(prompter.asked[4]!.default).toBe('direct');
     expect(answers).toMatchObject({
       targetDir: '/work/projects/my-app',
       projectName: 'my-app',
@@ -87,11 +91,14 @@ describe('interactive', () => {
       ['Identity provider', 'azure'],
       ['Entra tenant', '9a95fd9e-005d-487a-9a01-d08c1eab2757'],
       ['client) id', '6f2a1e4b-8c3d-4e5f-9a0b-1c2d3e4f5a6b'],
+      ['Sign-in mode', 'facade'],
       ['Public URL', ''],
       ['Customise', false],
       ['Install', true],
     ]);
     await resolveCreateAnswers('app', {}, ctx(prompter));
+    // Entra's metadata is refused by ChatGPT and Claude as it is: the façade is the default.
+    expect(prompter.asked.find((q) => q.message === 'Sign-in mode')!.default).toBe('facade');
     const tenant = prompter.asked.find((q) => q.message.startsWith('Entra tenant'))!;
     expect(tenant.validate!('common')).toMatch(/multi-tenant alias.*placeholder issuer/);
     expect(tenant.validate!('not a tenant')).toMatch(/not a tenant id/);
@@ -104,6 +111,7 @@ describe('interactive', () => {
     const prompter = scripted([
       ['Identity provider', 'auth0'],
       ['Auth0 domain', 'acme.eu.auth0.com'],
+      ['Sign-in mode', 'facade'],
       ['Public URL', 'https://mcp.acme.dev/mcp'],
       ['Customise', true],
       ['Audience', 'https://api.acme.dev'],
@@ -116,7 +124,8 @@ describe('interactive', () => {
     expect(answers.scopes).toEqual(['read:data', 'write:data']);
     expect(answers.authMode).toBe('mixed');
     const command = equivalentCommand(answers);
-    expect(command).toBe('npx create-fastapps app --provider auth0 --domain acme.eu.auth0.com --resource https://mcp.acme.dev/mcp --audience https://api.acme.dev --scopes read:data,write:data --auth-mode mixed');
+    expect(answers.signIn).toBe('facade');
+    expect(command).toBe('npx create-fastapps app --provider auth0 --domain acme.eu.auth0.com --resource https://mcp.acme.dev/mcp --audience https://api.acme.dev --scopes read:data,write:data --auth-mode mixed --sign-in facade');
     // Feeding the printed flags back in gives the same answers without a single question.
     const args = command.split(' ').slice(3);
     const flags: Record<string, string> = {};
@@ -127,7 +136,7 @@ describe('interactive', () => {
 
   test('flags that were given are not asked again', async () => {
     const prompter = scripted([['Customise', false]]);
-    await resolveCreateAnswers('app', { provider: 'cognito', userPool: 'eu-west-1_AbC123', clientId: ['abc123'], resource: 'https://x.example.com/mcp', install: false }, ctx(prompter, ['install']));
+    await resolveCreateAnswers('app', { provider: 'cognito', userPool: 'eu-west-1_AbC123', clientId: ['abc123'], resource: 'https://x.example.com/mcp', signIn: 'facade', install: false }, ctx(prompter, ['install']));
     // The region is derived from the pool id, so it is not asked either.
     expect(prompter.asked.map((q) => q.message)).toEqual(['Customise audience, scopes and auth mode?']);
   });

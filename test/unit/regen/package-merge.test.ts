@@ -16,6 +16,7 @@ const base: Answers = {
   clientIds: [],
   scopes: ['mcp:tools'],
   authMode: 'required',
+  signIn: 'direct',
   skipIssuerCheck: false,
   install: false,
   git: false,

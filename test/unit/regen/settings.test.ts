@@ -14,6 +14,7 @@ const auth0: AuthSettings = {
   clientIds: [],
   scopes: ['mcp:tools'],
   authMode: 'mixed',
+  signIn: 'direct',
 };
 
 const resolve = (flags: Record<string, unknown>, base: AuthSettings = auth0, prompter?: Prompter) => resolveAuthSettings(flags, { base, prompter, example: authExample });
@@ -47,6 +48,7 @@ describe('non-interactive', () => {
       clientIds: [],
       scopes: ['mcp:tools'],
       authMode: 'mixed',
+      signIn: 'direct',
     });
   });
 
@@ -73,6 +75,7 @@ describe('non-interactive', () => {
       clientIds: ['a1', 'b2'],
       scopes: ['mcp/tools'],
       authMode: 'required',
+      signIn: 'facade',
     };
     expect(await resolve({}, cognito)).toEqual(cognito);
     // A new pool in another region: the region follows the pool, not the record.
@@ -114,6 +117,7 @@ describe('on a terminal', () => {
     expect(prompter.asked).toEqual([
       { message: 'Identity provider', default: 'auth0' },
       { message: 'Auth0 domain (tenant or custom domain)', default: 'acme.us.auth0.com' },
+      { message: 'Sign-in mode', default: 'direct' },
       { message: 'Public URL of the MCP endpoint', default: 'https://mcp.acme.dev/mcp' },
       { message: 'Customise audience, scopes and auth mode?', default: false },
       { message: 'Audience (aud) of access tokens', default: 'https://mcp.acme.dev/mcp' },

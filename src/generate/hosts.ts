@@ -1,0 +1,67 @@
+/**
+ * What each MCP host does at sign-in, for the setup checklists (and doctor's verdicts): the
+ * redirect URIs it uses, whether it keeps a secret, and where its OAuth client is entered. From
+ * ../shared/CLIENTS.md (public issue threads and vendor docs, late 2026).
+ */
+
+export interface Host {
+  id: 'chatgpt' | 'claude' | 'claude-code' | 'vscode' | 'cursor';
+  name: string;
+  /** Redirect URIs to allow at the provider, exactly. `<…>` marks a part the host shows you. */
+  redirectUris: string[];
+  /** `confidential`: a server-side host that can keep a client secret; `public`: PKCE only. */
+  client: 'confidential' | 'public';
+  /** Where the client id (and secret) goes, one sentence. */
+  paste: string;
+  /** Refuses authorization server metadata without `code_challenge_methods_supported` containing S256. */
+  needsS256: boolean;
+}
+
+export const HOSTS: readonly Host[] = [
+  {
+    id: 'chatgpt',
+    name: 'ChatGPT',
+    redirectUris: ['https://chatgpt.com/connector/oauth/<callback-id>', 'https://chatgpt.com/connector_platform_oauth_redirect'],
+    client: 'confidential',
+    paste:
+      "Settings › Apps › Create app (developer mode): the MCP URL, then Advanced OAuth settings › User-Defined OAuth Client: client id, client secret, token endpoint auth method client_secret_post. The <callback-id> redirect URI is shown there, unique per app; add it at the provider before you sign in.",
+    needsS256: true,
+  },
+  {
+    id: 'claude',
+    name: 'claude.ai and Claude Desktop',
+    redirectUris: ['https://claude.ai/api/mcp/auth_callback', 'https://claude.com/api/mcp/auth_callback'],
+    client: 'confidential',
+    paste: 'Settings › Connectors › Add custom connector: the MCP URL, then Advanced settings: OAuth Client ID and OAuth Client Secret.',
+    needsS256: true,
+  },
+  {
+    id: 'claude-code',
+    name: 'Claude Code',
+    redirectUris: ['http://localhost:<port>/callback'],
+    client: 'public',
+    paste: 'claude mcp add --transport http --client-id <client-id> --callback-port <port> <name> <MCP URL> (pick a fixed port, e.g. 8765, and allow http://localhost:8765/callback).',
+    needsS256: true,
+  },
+  {
+    id: 'vscode',
+    name: 'VS Code',
+    redirectUris: ['http://127.0.0.1:33418/', 'https://vscode.dev/redirect'],
+    client: 'public',
+    paste: 'Add the server (MCP: Add Server › HTTP, the MCP URL); with no dynamic registration VS Code asks for the client id when it first connects.',
+    needsS256: false,
+  },
+  {
+    id: 'cursor',
+    name: 'Cursor',
+    redirectUris: ['cursor://anysphere.cursor-mcp/oauth/callback', 'https://www.cursor.com/agents/mcp/oauth/callback', 'http://localhost:8787/callback'],
+    client: 'public',
+    paste: 'Add the server to mcp.json with its URL; Cursor asks for the client id when the server offers no dynamic registration.',
+    needsS256: false,
+  },
+];
+
+/** Hosts that refuse a provider whose metadata lacks S256 (direct sign-in on Entra or Cognito). */
+export function hostsRefusingWithoutS256(): string {
+  return HOSTS.filter((host) => host.needsS256).map((host) => host.name).join(', ');
+}
