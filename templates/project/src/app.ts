@@ -16,6 +16,7 @@ import { setUpIssuer, type IssuerSetup } from './auth/issuer.js';
 import { withTopLevelSecuritySchemes } from './auth/top-level-schemes.js';
 import { RemoteKeySet } from './auth/jwks.js';
 import { JwtVerifier } from './auth/jwt.js';
+import { facadeMetadata, facadeRoutes } from './auth/facade.js';
 import { metadataRoutes } from './auth/metadata.js';
 import type { ToolAuth } from './auth/tool-auth.js';
 import { rules } from './auth/verifier.js';
@@ -35,6 +36,8 @@ export interface FastAppsServer {
   app: Express;
   /** The issuer tokens must come from. */
   issuer: string;
+  /** The authorization server hosts sign in at: the provider's issuer, or this server's own (facade). */
+  hostIssuer: string;
   /** The provider's signing keys (undefined with a custom verifier). */
   keys: RemoteKeySet | undefined;
   /** Mints a token with the embedded development server's keys (local provider only). */
@@ -54,6 +57,14 @@ export async function createServer({ config, log = createLogger(config.logLevel)
   }
   if (rules.requires?.includes('audiences') && config.audiences.length === 0) {
     throw new ConfigError(`OAUTH_AUDIENCE is not set: set it to the audience ${rules.provider} puts in access tokens for this API (see AUTH_SETUP.md).`);
+  }
+
+  // The authorization server hosts see: the provider itself (direct), or this server's façade over
+  // the provider (facade), whose metadata lists what strict hosts insist on.
+  let hostMetadata = issuer.metadata;
+  if (config.signIn === 'facade') {
+    if (issuer.mount) throw new ConfigError('OAUTH_SIGN_IN=facade does not apply to the local provider: the embedded development server is itself the authorization server; remove OAUTH_SIGN_IN.');
+    hostMetadata = facadeMetadata({ resource: config.resource, upstream: issuer.metadata, scopes: config.scopes, adapt: rules.facade, providerName: rules.provider });
   }
 
   let keys: RemoteKeySet | undefined;
@@ -86,7 +97,10 @@ export async function createServer({ config, log = createLogger(config.logLevel)
   app.all(mcpPath, authGate({ verifier, mode: config.authMode, scopes: config.scopes, resource: config.resource, resourceMetadataUrl, log }), (req, res) => {
     void serveMcp(req, res, req.body);
   });
-  app.use(metadataRoutes({ oauthMetadata: issuer.metadata, resource: config.resource, scopes: config.scopes, resourceName: project.name }));
+  app.use(metadataRoutes({ oauthMetadata: hostMetadata, resource: config.resource, scopes: config.scopes, resourceName: project.name }));
+  if (config.signIn === 'facade') {
+    app.use(facadeRoutes({ resource: config.resource, upstream: issuer.metadata, scopes: config.scopes, adapt: rules.facade, providerName: rules.provider, timeoutMs: config.httpTimeoutMs, log }));
+  }
   app.use(httpErrors(log));
 
   // An embedded development issuer parses its own request bodies, so it is mounted on an outer
@@ -103,6 +117,7 @@ export async function createServer({ config, log = createLogger(config.logLevel)
   return {
     app: root,
     issuer: issuer.issuer,
+    hostIssuer: String(hostMetadata.issuer),
     keys,
     mintToken: issuer.mintToken,
     async close() {

@@ -7,6 +7,9 @@ import { existsSync } from 'node:fs';
 
 export type AuthMode = 'required' | 'mixed';
 
+/** How hosts sign in: at the provider (`direct`) or through this server's façade metadata (`facade`). */
+export type SignIn = 'direct' | 'facade';
+
 export interface Config {
   /** Port to listen on (`PORT`, default 3000). */
   port: number;
@@ -30,6 +33,8 @@ export interface Config {
   jwksCooldownSeconds: number;
   /** `required`: every request needs a token. `mixed`: public tools work anonymously (`AUTH_MODE`). */
   authMode: AuthMode;
+  /** `direct` (default) or `facade` (`OAUTH_SIGN_IN`; see src/auth/facade.ts and AUTH_SETUP.md). */
+  signIn: SignIn;
   /** Extra Host header values to accept, beyond the resource host and loopback (`ALLOWED_HOSTS`). */
   allowedHosts: string[];
   /** `error` | `warn` | `info` | `debug` (`LOG_LEVEL`, default info). */
@@ -86,6 +91,9 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const authMode = (env.AUTH_MODE ?? 'required') as AuthMode;
   if (authMode !== 'required' && authMode !== 'mixed') throw new ConfigError(`AUTH_MODE must be "required" or "mixed", got ${JSON.stringify(env.AUTH_MODE)}.`);
 
+  const signIn = (env.OAUTH_SIGN_IN?.trim() || 'direct') as SignIn;
+  if (signIn !== 'direct' && signIn !== 'facade') throw new ConfigError(`OAUTH_SIGN_IN must be "direct" or "facade", got ${JSON.stringify(env.OAUTH_SIGN_IN)}.`);
+
   const logLevel = (env.LOG_LEVEL ?? 'info') as LogLevel;
   if (!['error', 'warn', 'info', 'debug'].includes(logLevel)) throw new ConfigError(`LOG_LEVEL must be error, warn, info or debug, got ${JSON.stringify(env.LOG_LEVEL)}.`);
 
@@ -125,6 +133,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     clockToleranceSeconds: integer('OAUTH_CLOCK_TOLERANCE', env.OAUTH_CLOCK_TOLERANCE, 30),
     jwksCooldownSeconds: jwksCooldown,
     authMode,
+    signIn,
     allowedHosts: list(env.ALLOWED_HOSTS),
     logLevel,
     httpTimeoutMs: integer('OAUTH_HTTP_TIMEOUT', env.OAUTH_HTTP_TIMEOUT, 5000),

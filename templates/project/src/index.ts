@@ -5,6 +5,7 @@
 import { startServer } from './app.js';
 import { ConfigError, loadDotEnv, readConfig } from './config.js';
 import { DiscoveryError } from './auth/discovery.js';
+import { FacadeError } from './auth/facade.js';
 import { FetchJsonError } from './auth/http.js';
 import { VerifierUnavailableError } from './auth/access-token.js';
 import { createLogger } from './log.js';
@@ -14,7 +15,7 @@ loadDotEnv();
 
 /** One line saying what to fix for the failures a user can cause; a stack trace only for a bug. */
 function fail(error: unknown): never {
-  const known = error instanceof ConfigError || error instanceof DiscoveryError || error instanceof VerifierUnavailableError || error instanceof FetchJsonError;
+  const known = error instanceof ConfigError || error instanceof DiscoveryError || error instanceof FacadeError || error instanceof VerifierUnavailableError || error instanceof FetchJsonError;
   const code = (error as NodeJS.ErrnoException)?.code;
   const listen =
     code === 'EADDRINUSE'
@@ -42,6 +43,7 @@ log.info(
     (config.clientIds.length > 0 ? `; client ids ${config.clientIds.join(', ')}` : '') +
     `; scopes ${config.scopes.length > 0 ? config.scopes.join(' ') : '(none required)'}`,
 );
+if (config.signIn === 'facade') log.info(`sign-in: facade; hosts see this server as their authorization server, ${running.hostIssuer}, over ${rules.provider}`);
 log.info(`connect MCP Inspector: npx @modelcontextprotocol/inspector, transport Streamable HTTP, URL ${config.resource.href}`);
 const loopback = ['localhost', '127.0.0.1', '[::1]'].includes(config.resource.hostname);
 if (config.resource.protocol === 'http:' && !loopback) {

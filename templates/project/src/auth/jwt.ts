@@ -14,6 +14,7 @@
  */
 import { decodeJwt, decodeProtectedHeader, errors, jwtVerify, type JWTPayload, type ProtectedHeaderParameters } from 'jose';
 import { TokenRejectedError, VerifierUnavailableError, type AccessToken, type TokenVerifier } from './access-token.js';
+import type { FacadeAdaptation } from './facade.js';
 import type { RemoteKeySet } from './jwks.js';
 import { fingerprint, type Logger } from '../log.js';
 
@@ -47,6 +48,8 @@ export interface TokenRules {
   diagnose?(header: ProtectedHeaderParameters, claims: JWTPayload | undefined): string | undefined;
   /** Configuration without which this provider cannot bind tokens to this server. */
   requires?: Array<'audiences' | 'clientIds'>;
+  /** What the façade sign-in (`OAUTH_SIGN_IN=facade`) adapts for this provider (see facade.ts). */
+  facade?: FacadeAdaptation;
 }
 
 /** One printable ASCII line of at most 200 characters (control and non-ASCII characters become `?`). */

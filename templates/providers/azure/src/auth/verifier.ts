@@ -25,6 +25,9 @@ export const rules: TokenRules = {
   algorithms: ['RS256'],
   checkAudience: true,
   requires: ['audiences'],
+  // Entra refuses an RFC 8707 resource that is not the Application ID URI of the requested scopes
+  // (AADSTS9010010), and every spec-following host sends the MCP URL: the façade drops it.
+  facade: { dropResource: true },
   scopes(claims, expect) {
     const appIdUri = expect.audiences.find((audience) => audience.includes('://'));
     const delegated = scopeList(claims.scp).map((scope) => (appIdUri ? `${appIdUri.replace(/\/$/, '')}/${scope}` : scope));
