@@ -5,7 +5,9 @@
  * check each other.
  */
 import type { JWTPayload } from 'jose';
-import type { ProviderId } from '../../src/issuer/types.js';
+import type { ProviderId, SignIn } from '../../src/issuer/types.js';
+import { startFakeCognito, startFakeEntra, type FakeProvider } from '../helpers/fake-providers.js';
+import type { HostClient } from '../helpers/strict-host.js';
 
 export interface ProviderCase {
   provider: ProviderId;
@@ -19,10 +21,29 @@ export interface ProviderCase {
   claims(input: { issuer: string; resource: string; scopes: string[] }): JWTPayload;
   /** The same token bound to another API or app client. */
   wrongBinding(claims: JWTPayload): JWTPayload;
+  /** The sign-in mode `create` chooses by default. */
+  signIn: SignIn;
+  /** For a façade: a fake of the provider that refuses what it refuses, and the clients registered there for the hosts. */
+  facade?: {
+    start(): Promise<FakeProvider>;
+    /** The hosts' requests go through the server's own endpoints (Entra: without `resource`). */
+    passThrough: boolean;
+    /** ChatGPT: a confidential client with its per-app redirect URI. */
+    chatgpt: { client: HostClient; redirectUri: string };
+    /** Claude Code: a public client on a loopback callback. */
+    claudeCode: { client: HostClient; redirectUri: string };
+    /** How the provider words an unknown redirect URI. */
+    unknownRedirect: RegExp;
+  };
 }
 
+const CHATGPT_REDIRECT = 'https://chatgpt.com/connector/oauth/c_3f9a2b7e';
+const CLAUDE_CODE_REDIRECT = 'http://localhost:8765/callback';
+
 const ENTRA_API_CLIENT = '6f2a1e4b-8c3d-4e5f-9a0b-1c2d3e4f5a6b';
+const ENTRA_HOSTS_CLIENT = 'b7d0c1e2-3f40-4a5b-8c6d-7e8f90a1b2c3';
 const COGNITO_CLIENT = '1example23456789abcdefghij';
+const COGNITO_PUBLIC_CLIENT = '2public3456789abcdefghijk';
 
 export const cases: Record<Exclude<ProviderId, 'local'>, ProviderCase> = {
   auth0: {
@@ -39,6 +60,7 @@ export const cases: Record<Exclude<ProviderId, 'local'>, ProviderCase> = {
       permissions: scopes,
     }),
     wrongBinding: (claims) => ({ ...claims, aud: ['https://api.other.example', `${String(claims.iss)}userinfo`] }),
+    signIn: 'direct',
   },
   okta: {
     provider: 'okta',
@@ -47,6 +69,7 @@ export const cases: Record<Exclude<ProviderId, 'local'>, ProviderCase> = {
     scopes: () => ['mcp:tools'],
     claims: ({ issuer, scopes }) => ({ ver: 1, iss: issuer, sub: 'jane@example.com', aud: 'api://default', cid: '0oa1chatgpt', uid: '00u1', scp: ['openid', ...scopes] }),
     wrongBinding: (claims) => ({ ...claims, aud: 'api://other' }),
+    signIn: 'direct',
   },
   azure: {
     provider: 'azure',
@@ -66,11 +89,27 @@ export const cases: Record<Exclude<ProviderId, 'local'>, ProviderCase> = {
       name: 'Jane Doe',
     }),
     wrongBinding: (claims) => ({ ...claims, aud: '00000000-1111-2222-3333-444444444444' }),
+    signIn: 'facade',
+    facade: {
+      // One client app for the hosts: its Web redirect URIs with a secret, its mobile-and-desktop ones public.
+      start: () =>
+        startFakeEntra({
+          apiClientId: ENTRA_API_CLIENT,
+          clients: [
+            { id: ENTRA_HOSTS_CLIENT, secret: 'entra-web-secret', redirectUris: [CHATGPT_REDIRECT] },
+            { id: 'c8e1d2f3-4051-4b6c-9d7e-8f90a1b2c3d4', redirectUris: [CLAUDE_CODE_REDIRECT] },
+          ],
+        }),
+      passThrough: true,
+      chatgpt: { client: { id: ENTRA_HOSTS_CLIENT, secret: 'entra-web-secret', authMethod: 'client_secret_post' }, redirectUri: CHATGPT_REDIRECT },
+      claudeCode: { client: { id: 'c8e1d2f3-4051-4b6c-9d7e-8f90a1b2c3d4' }, redirectUri: CLAUDE_CODE_REDIRECT },
+      unknownRedirect: /AADSTS50011: The redirect URI 'https:\/\/chatgpt\.com\/connector\/oauth\/unknown' specified in the request does not match/,
+    },
   },
   cognito: {
     provider: 'cognito',
     fixture: 'cognito-userpool-with-domain',
-    flags: (issuer) => ['--user-pool', 'eu-west-1_ZLiEFD4b6', '--client-id', COGNITO_CLIENT, '--issuer', issuer],
+    flags: (issuer) => ['--user-pool', 'eu-west-1_ZLiEFD4b6', '--client-id', COGNITO_CLIENT, '--client-id', COGNITO_PUBLIC_CLIENT, '--issuer', issuer],
     scopes: () => ['mcp/tools'],
     claims: ({ issuer, scopes }) => ({
       iss: issuer,
@@ -81,6 +120,20 @@ export const cases: Record<Exclude<ProviderId, 'local'>, ProviderCase> = {
       scope: ['openid', ...scopes].join(' '),
     }),
     wrongBinding: (claims) => ({ ...claims, client_id: 'anotherappclient0000000000' }),
+    signIn: 'facade',
+    facade: {
+      start: () =>
+        startFakeCognito({
+          clients: [
+            { id: COGNITO_CLIENT, secret: 'cognito-web-secret', redirectUris: [CHATGPT_REDIRECT], allowedScopes: ['openid', 'mcp/tools'] },
+            { id: COGNITO_PUBLIC_CLIENT, redirectUris: [CLAUDE_CODE_REDIRECT], allowedScopes: ['openid', 'mcp/tools'] },
+          ],
+        }),
+      passThrough: false,
+      chatgpt: { client: { id: COGNITO_CLIENT, secret: 'cognito-web-secret', authMethod: 'client_secret_basic' }, redirectUri: CHATGPT_REDIRECT },
+      claudeCode: { client: { id: COGNITO_PUBLIC_CLIENT }, redirectUri: CLAUDE_CODE_REDIRECT },
+      unknownRedirect: /redirect_mismatch/,
+    },
   },
   oidc: {
     provider: 'oidc',
@@ -96,5 +149,6 @@ export const cases: Record<Exclude<ProviderId, 'local'>, ProviderCase> = {
       preferred_username: 'jane',
     }),
     wrongBinding: (claims) => ({ ...claims, aud: 'account' }),
+    signIn: 'direct',
   },
 };

@@ -12,7 +12,9 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { runCli, tempDir } from '../helpers/cli.js';
 import { freePort, parseChallenge, postInitialize, startProcess, type RunningProject } from '../helpers/generated-server.js';
+import type { FakeProvider } from '../helpers/fake-providers.js';
 import { startIssuerServer, type IssuerServer } from '../helpers/issuer-server.js';
+import { CHATGPT_PKCE_REFUSAL, HostRefusal, signInAsHost } from '../helpers/strict-host.js';
 import type { ProviderCase } from './provider-cases.js';
 
 const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
@@ -29,7 +31,8 @@ export function providerE2E(spec: ProviderCase): void {
     const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 
     beforeAll(async () => {
-      issuer = await startIssuerServer({ fixture: spec.fixture });
+      // A façade provider runs against a fake that refuses what the real provider refuses.
+      issuer = spec.facade ? await spec.facade.start() : await startIssuerServer({ fixture: spec.fixture });
       const port = await freePort();
       resource = `http://127.0.0.1:${port}/mcp`;
       prmUrl = `http://127.0.0.1:${port}/.well-known/oauth-protected-resource/mcp`;
@@ -63,6 +66,7 @@ export function providerE2E(spec: ProviderCase): void {
       expect(manifest.resource).toBe(resource);
       expect(manifest.scopes).toEqual(scopes);
       expect(manifest.issuerCheck).toBe('passed');
+      expect(manifest.signIn).toBe(spec.signIn);
     });
 
     test('protected resource metadata names the issuer byte for byte, at both URLs', async () => {
@@ -73,7 +77,8 @@ export function providerE2E(spec: ProviderCase): void {
       const document = (await pathForm.json()) as { resource: string; authorization_servers: string[] };
       expect(await rootForm.json()).toEqual(document);
       expect(document.resource).toBe(resource);
-      expect(document.authorization_servers[0]).toBe(issuer.document.issuer);
+      // direct: the provider; facade: this server's own issuer, the origin of the MCP URL.
+      expect(document.authorization_servers[0]).toBe(spec.signIn === 'facade' ? new URL(resource).origin : issuer.document.issuer);
     });
 
     test('no token: 401 with resource_metadata', async () => {
@@ -122,6 +127,8 @@ export function providerE2E(spec: ProviderCase): void {
       expect(challenge.scope).toBe(scopes.join(' '));
     });
 
+    if (spec.facade) facadeTests(() => ({ issuer: issuer as FakeProvider, resource, scopes, dir, project }), spec);
+
     test('the server log names what it enforces and never prints a token', async () => {
       const token = await issuer.mint({ ...claims(), exp: Math.floor(Date.now() / 1000) - 300 });
       await postInitialize(resource, bearer(token));
@@ -132,4 +139,131 @@ export function providerE2E(spec: ProviderCase): void {
       for (const part of token.split('.')) expect(log).not.toContain(part);
     });
   });
+}
+
+/** What the hosts see of a façade, and the sign-in they complete through it (SPEC §9). */
+function facadeTests(get: () => { issuer: FakeProvider; resource: string; scopes: string[]; dir: string; project: RunningProject }, spec: ProviderCase): void {
+  const facade = spec.facade!;
+
+  async function whoami(resource: string, token: string): Promise<{ subject: string; scopes: string[] }> {
+    const client = new Client({ name: 'strict-host', version: '1.0.0' });
+    await client.connect(new StreamableHTTPClientTransport(new URL(resource), { requestInit: { headers: { authorization: `Bearer ${token}` } } }));
+    const result = await client.callTool({ name: 'whoami', arguments: {} });
+    await client.close();
+    expect(result.isError, JSON.stringify(result)).toBeFalsy();
+    return result.structuredContent as { subject: string; scopes: string[] };
+  }
+
+  test('the façade metadata echoes its issuer and lists S256, the provider\'s keys and only this server\'s scopes', async () => {
+    const { issuer, resource, scopes } = get();
+    const origin = new URL(resource).origin;
+    const response = await fetch(`${origin}/.well-known/oauth-authorization-server`);
+    expect(response.status).toBe(200);
+    const document = (await response.json()) as Record<string, unknown>;
+    expect(document.issuer).toBe(origin);
+    expect(document.code_challenge_methods_supported).toEqual(['S256']);
+    expect(document.response_types_supported).toEqual(['code']);
+    expect(document.grant_types_supported).toEqual(expect.arrayContaining(['authorization_code', 'refresh_token']));
+    expect(document.token_endpoint_auth_methods_supported).toEqual(expect.arrayContaining(['none', ...(issuer.document.token_endpoint_auth_methods_supported as string[])]));
+    expect(document.jwks_uri).toBe(issuer.document.jwks_uri);
+    expect(document.scopes_supported).toEqual(scopes);
+    expect(document.registration_endpoint).toBeUndefined();
+    expect(document.authorization_response_iss_parameter_supported).toBeUndefined();
+    if (facade.passThrough) {
+      expect(document.authorization_endpoint).toBe(`${origin}/oauth/authorize`);
+      expect(document.token_endpoint).toBe(`${origin}/oauth/token`);
+    } else {
+      expect(document.authorization_endpoint).toBe(issuer.document.authorization_endpoint);
+      expect(document.token_endpoint).toBe(issuer.document.token_endpoint);
+    }
+    // No OpenID Connect document: ID tokens are the provider's and name its issuer.
+    expect((await fetch(`${origin}/.well-known/openid-configuration`)).status).toBe(404);
+  });
+
+  test(`a strict host signs in like ChatGPT (a confidential client) and the protected widget shows the ${spec.provider} subject`, async () => {
+    const { issuer, resource } = get();
+    const before = { authorize: issuer.authorizeRequests.length, token: issuer.tokenRequests.length };
+    const session = await signInAsHost({ mcpUrl: resource, redirectUri: facade.chatgpt.redirectUri, client: facade.chatgpt.client, user: { username: issuer.user.username, password: issuer.user.password } });
+    expect(session.metadata.issuer).toBe(new URL(resource).origin);
+    const user = await whoami(resource, session.accessToken);
+    expect(user.subject).toBe(issuer.user.sub);
+    // What reached the provider: Entra never sees the resource it would refuse; Cognito gets the host's request unchanged.
+    const authorize = issuer.authorizeRequests.slice(before.authorize);
+    const token = issuer.tokenRequests.slice(before.token);
+    expect(authorize.length).toBeGreaterThan(0);
+    expect(token).toHaveLength(1);
+    for (const request of [...authorize, ...token]) expect(request.get('resource')).toBe(facade.passThrough ? null : resource);
+  });
+
+  test('a strict host signs in like Claude Code (a public client, PKCE only) and refreshes', async () => {
+    const { issuer, resource, scopes } = get();
+    const session = await signInAsHost({
+      mcpUrl: resource,
+      redirectUri: facade.claudeCode.redirectUri,
+      client: facade.claudeCode.client,
+      user: { username: issuer.user.username, password: issuer.user.password },
+      authorizeParams: { scope: [...scopes, 'offline_access', 'openid'].filter((s) => spec.provider === 'azure' || s !== 'offline_access').join(' ') },
+    });
+    expect((await whoami(resource, session.accessToken)).subject).toBe(issuer.user.sub);
+    const refreshed = await session.refresh();
+    expect((await whoami(resource, refreshed.access_token as string)).subject).toBe(issuer.user.sub);
+  });
+
+  test('the same project in direct sign-in: the strict host refuses the provider\'s metadata as ChatGPT does', async () => {
+    const { issuer, dir } = get();
+    const port = await freePort();
+    const direct = `http://127.0.0.1:${port}/mcp`;
+    const running = await startProcess(dir, ['node', 'dist/index.js'], { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', PORT: String(port), MCP_RESOURCE_URL: direct, OAUTH_SIGN_IN: 'direct' });
+    try {
+      const prm = (await (await fetch(`http://127.0.0.1:${port}/.well-known/oauth-protected-resource/mcp`)).json()) as { authorization_servers: string[] };
+      expect(prm.authorization_servers[0]).toBe(issuer.document.issuer);
+      const refused = await signInAsHost({ mcpUrl: direct, redirectUri: facade.chatgpt.redirectUri, client: facade.chatgpt.client, user: {} }).catch((error: unknown) => error);
+      expect(refused).toBeInstanceOf(HostRefusal);
+      expect((refused as Error).message).toBe(CHATGPT_PKCE_REFUSAL);
+    } finally {
+      await running.stop();
+    }
+  });
+
+  test('a redirect URI the provider does not know: the provider\'s own error reaches the user', async () => {
+    const { issuer, resource } = get();
+    const refused = await signInAsHost({ mcpUrl: resource, redirectUri: 'https://chatgpt.com/connector/oauth/unknown', client: facade.chatgpt.client, user: { username: issuer.user.username, password: issuer.user.password } }).catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(HostRefusal);
+    expect((refused as Error).message).toMatch(facade.unknownRedirect);
+  });
+
+  test('a tampered code: the provider\'s invalid_grant comes back as a 400, not a server error', async () => {
+    const { issuer, resource } = get();
+    const refused = await signInAsHost({ mcpUrl: resource, redirectUri: facade.chatgpt.redirectUri, client: facade.chatgpt.client, user: { username: issuer.user.username, password: issuer.user.password }, tamperCode: (code) => `${code}x` }).catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(HostRefusal);
+    expect((refused as Error).message).toMatch(/^the token request failed: HTTP 400 .*"error":"invalid_grant"/);
+  });
+
+  if (facade.passThrough) {
+    test('the provider does not answer during the token relay: 502 with the reason, nothing secret in the log', async () => {
+      const { issuer, resource, project } = get();
+      const tokenPath = new URL(String(issuer.document.token_endpoint)).pathname;
+      issuer.fault(tokenPath, { stallAfterBytes: 0, method: 'POST' });
+      const code = 'c0de-that-must-not-be-logged-7f3a';
+      try {
+        const response = await fetch(`${new URL(resource).origin}/oauth/token`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          body: new URLSearchParams({ grant_type: 'authorization_code', code, client_id: facade.chatgpt.client.id, client_secret: 'entra-web-secret', redirect_uri: facade.chatgpt.redirectUri, code_verifier: 'v'.repeat(43), resource }),
+        });
+        expect(response.status).toBe(502);
+        const body = (await response.json()) as { error: string; error_description: string };
+        expect(body.error).toBe('temporarily_unavailable');
+        expect(body.error_description).toMatch(/token endpoint could not be reached \(no answer within \d+ ms\)/);
+      } finally {
+        issuer.clearFaults();
+      }
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      const log = project.output();
+      expect(log).toMatch(/facade: authorization_code token request to .* failed: no answer within \d+ ms/);
+      expect(log).not.toContain(code);
+      expect(log).not.toContain('entra-web-secret');
+      expect(log).not.toMatch(/\n\s+at .+:\d+:\d+/);
+    });
+  }
 }

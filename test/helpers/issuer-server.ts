@@ -72,6 +72,19 @@ export interface IssuerServerOptions {
   jwks?: string | { keys: unknown[] };
   /** Which well-known forms are served (default: what the fixture's provider serves, else all). */
   wellKnown?: WellKnownForm[];
+  /**
+   * More endpoints (a fake provider's authorize and token endpoints): called for every request
+   * without a fault; answers it and returns true, or returns false to let the server answer.
+   */
+  routes?: (request: RouteRequest, res: http.ServerResponse) => boolean | Promise<boolean>;
+}
+
+/** A request as `routes` sees it. */
+export interface RouteRequest {
+  method: string;
+  url: URL;
+  headers: http.IncomingHttpHeaders;
+  body: string;
 }
 
 /** A request the server received. */
@@ -317,7 +330,7 @@ export async function startIssuerServer(opts: IssuerServerOptions = {}): Promise
       }),
   };
   server.on('request', (req, res) => {
-    void handle(srv, faults, req, res, started).catch(() => res.destroy());
+    void handle(srv, faults, req, res, started, opts.routes).catch(() => res.destroy());
   });
   return srv;
 }
@@ -349,6 +362,7 @@ async function handle(
   req: http.IncomingMessage,
   res: http.ServerResponse,
   started: number,
+  routes: IssuerServerOptions['routes'],
 ): Promise<void> {
   const path = new URL(req.url ?? '/', srv.origin).pathname;
   const method = req.method ?? 'GET';
@@ -360,6 +374,7 @@ async function handle(
     await serveFault(res, fault, faultedContent(srv, fault, normal.json), srv.origin);
     return;
   }
+  if (routes && (await routes({ method, url: new URL(req.url ?? '/', srv.origin), headers: req.headers, body }, res))) return;
   const bytes = Buffer.from(JSON.stringify(normal.json));
   res.writeHead(normal.status, { 'content-type': 'application/json', 'content-length': String(bytes.length), 'cache-control': 'public, max-age=300' }).end(bytes);
 }
