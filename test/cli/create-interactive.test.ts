@@ -41,6 +41,9 @@ describe.skipIf(skipWithout(programs.tmux, 'the terminal tests of create'))('cre
       await term.waitFor(`That is a discovery URL; give the issuer itself: ${issuer.issuer}`);
       await term.press(...Array('/.well-known/openid-configuration'.length).fill('BSpace'), 'Enter');
 
+      await term.waitFor('Sign-in mode');
+      await term.waitFor('hosts sign in at the provider itself');
+      await term.press('Enter');
       await term.waitFor('Public URL of the MCP endpoint');
       await term.press('Enter');
       await term.waitFor('Customise audience, scopes and auth mode?');
@@ -55,7 +58,7 @@ describe.skipIf(skipWithout(programs.tmux, 'the terminal tests of create'))('cre
       expect(screen).toContain('To create this project again without questions:');
       expect(screen).toContain(`npx create-fastapps demo --provider oidc --issuer ${issuer.issuer} --no-install`);
       const manifest = JSON.parse(readFileSync(path.join(cwd, 'demo', 'fastapps.json'), 'utf8'));
-      expect(manifest).toMatchObject({ provider: 'oidc', issuer: issuer.issuer, resource: 'http://localhost:3000/mcp', issuerCheck: 'passed' });
+      expect(manifest).toMatchObject({ provider: 'oidc', issuer: issuer.issuer, resource: 'http://localhost:3000/mcp', issuerCheck: 'passed', signIn: 'direct' });
     } finally {
       await term.close();
     }
@@ -80,6 +83,9 @@ describe.skipIf(skipWithout(programs.tmux, 'the terminal tests of create'))('cre
     for (const url of issuer.discoveryUrls) issuer.fault(url, { delayMs: 10_000 });
     const term = await openTerminal(['node', BIN, 'demo', '--provider', 'oidc', '--issuer', issuer.issuer, '--resource', 'http://localhost:3000/mcp', '--scopes', 'mcp:tools', '--auth-mode', 'required', '--no-install', '--timeout', '20000'], { cwd });
     try {
+      // An OpenID Connect server offers a choice of sign-in; direct is the default.
+      await term.waitFor('Sign-in mode');
+      await term.press('Enter');
       await term.waitFor('Customise audience');
       await term.press('Enter');
       await term.waitFor('Checking OpenID Connect issuer');
