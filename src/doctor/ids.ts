@@ -27,6 +27,8 @@ export const SERVER_PRM_AUTHORIZATION_SERVERS = 'server.prm-authorization-server
 export const SERVER_PRM_SCOPES = 'server.prm-scopes';
 /** AUTH-FACTS 30: a mirror of the authorization server metadata on the MCP origin matches the real one. */
 export const SERVER_AS_MIRROR = 'server.as-mirror';
+/** SPEC §9: the authorization server hosts see accepts them (S256, issuer, a registration path); a façade's pass-through endpoints answer. */
+export const SERVER_SIGN_IN = 'server.sign-in';
 /** AUTH-FACTS 31: a bad token and a query-string token get 401 `invalid_token` (never 500, never accepted). */
 export const SERVER_BAD_TOKEN = 'server.bad-token';
 /** With `--token`: the server accepts the token (and says why not when it doesn't). */
@@ -69,6 +71,7 @@ export const SERVER_IDS = [
   SERVER_PRM_AUTHORIZATION_SERVERS,
   SERVER_PRM_SCOPES,
   SERVER_AS_MIRROR,
+  SERVER_SIGN_IN,
   SERVER_BAD_TOKEN,
   SERVER_TOKEN_ACCEPTED,
   SERVER_INSUFFICIENT_SCOPE,

@@ -42,6 +42,7 @@ function issuerInput(input: DoctorInput, issuer: string, net: NetOptions): Check
     issuer,
     ...(input.provider ? { provider: input.provider } : {}),
     ...(input.preRegisteredClient !== undefined ? { preRegisteredClient: input.preRegisteredClient } : {}),
+    ...(input.project ? { signIn: input.project.settings.signIn } : {}),
     timeoutMs: net.timeoutMs,
     ...(net.signal ? { signal: net.signal } : {}),
   };
@@ -95,6 +96,7 @@ export async function diagnose(input: DoctorInput, options: DiagnoseOptions): Pr
         url: server,
         expect: {
           ...(issuer ? { issuer } : {}),
+          ...(input.project?.settings.signIn === 'facade' ? { hostIssuer: new URL(input.project.settings.resource).origin } : {}),
           ...(input.expect.resource ? { resource: input.expect.resource } : {}),
           ...(configuredScopes ? { scopes: configuredScopes } : {}),
           ...(input.expect.authMode ? { authMode: input.expect.authMode } : {}),

@@ -53,6 +53,7 @@ test('a correct server: every server check passes, and its issuer is found from 
     'server.prm-authorization-servers': 'pass',
     'server.prm-scopes': 'pass',
     'server.as-mirror': 'pass',
+    'server.sign-in': 'pass',
     'server.bad-token': 'pass',
     'server.token-accepted': 'skip',
     'server.insufficient-scope': 'skip',

@@ -59,6 +59,7 @@ describe('doctor --server on a generated project', () => {
       'server.prm-authorization-servers': 'pass',
       'server.prm-scopes': 'pass',
       'server.as-mirror': 'pass',
+      'server.sign-in': 'pass',
       'server.bad-token': 'pass',
       'server.token-accepted': 'pass',
       'server.insufficient-scope': 'skip',

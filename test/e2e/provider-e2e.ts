@@ -11,6 +11,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { runCli, tempDir } from '../helpers/cli.js';
+import { jsonFinding, type JsonReport } from '../helpers/doctor.js';
 import { freePort, parseChallenge, postInitialize, startProcess, type RunningProject } from '../helpers/generated-server.js';
 import type { FakeProvider } from '../helpers/fake-providers.js';
 import { startIssuerServer, type IssuerServer } from '../helpers/issuer-server.js';
@@ -220,9 +221,28 @@ function facadeTests(get: () => { issuer: FakeProvider; resource: string; scopes
       const refused = await signInAsHost({ mcpUrl: direct, redirectUri: facade.chatgpt.redirectUri, client: facade.chatgpt.client, user: {} }).catch((error: unknown) => error);
       expect(refused).toBeInstanceOf(HostRefusal);
       expect((refused as Error).message).toBe(CHATGPT_PKCE_REFUSAL);
+      // doctor says the same, naming the hosts that refuse.
+      const doctor = await runCli(['doctor', '--server', direct, '--json'], { cwd: tempDir() });
+      const signIn = jsonFinding(JSON.parse(doctor.stdout) as JsonReport, 'server.sign-in');
+      expect(signIn.status).toBe('fail');
+      expect(signIn.summary).toContain('lists no S256 in code_challenge_methods_supported, so ChatGPT, claude.ai and Claude Desktop, Claude Code refuse to sign in');
+      expect(doctor.exitCode).toBe(1);
     } finally {
       await running.stop();
     }
+  });
+
+  test('doctor inside the project understands the façade: its metadata and pass-through endpoints pass, naming the hosts', async () => {
+    const { dir, resource } = get();
+    const result = await runCli(['doctor', '--server', resource, '--json'], { cwd: dir });
+    const report = JSON.parse(result.stdout) as JsonReport;
+    expect(result.exitCode, result.stdout).toBe(0);
+    expect(jsonFinding(report, 'server.prm-authorization-servers').status).toBe('pass');
+    expect(jsonFinding(report, 'metadata.pkce')).toMatchObject({ status: 'pass', summary: expect.stringContaining('the façade sign-in publishes ["S256"]') });
+    const signIn = jsonFinding(report, 'server.sign-in');
+    expect(signIn.status).toBe('pass');
+    expect(signIn.summary).toMatch(new RegExp(`^A façade: ${new URL(resource).origin} echoes its own issuer and lists S256 over the provider's endpoints${facade.passThrough ? ', and its pass-through endpoints answer' : ''}; ChatGPT, claude.ai and Claude Desktop, Claude Code, VS Code, Cursor sign in with a client registered by hand at the provider$`));
+    if (facade.passThrough) expect(signIn.details.join('\n')).toMatch(/POST .*\/oauth\/token with a made-up code: HTTP 400 .*invalid_grant/);
   });
 
   test('a redirect URI the provider does not know: the provider\'s own error reaches the user', async () => {

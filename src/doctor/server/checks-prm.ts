@@ -103,7 +103,8 @@ export const prmAuthorizationServersCheck = define(SERVER_PRM_AUTHORIZATION_SERV
   const doc = prmDoc(ctx);
   if (!doc) return v.skip('Skipped: no protected resource metadata');
   const list = strings(doc, 'authorization_servers') ?? [];
-  const expected = ctx.expect.issuer;
+  // The façade sign-in names the server's own issuer; tokens still come from the provider's.
+  const expected = ctx.expect.hostIssuer ?? ctx.expect.issuer;
   const [first, ...others] = list;
   if (first === undefined) {
     return v.fail('The protected resource metadata names no authorization_servers, so clients can’t find where to sign in', [], `Publish "authorization_servers": ["${expected ?? '<your issuer, exactly as its discovery document names it>'}"]`);

@@ -8,6 +8,7 @@ import type { ServerCheckId } from '../ids.js';
 import { badTokenCheck, insufficientScopeCheck, tokenAcceptedCheck } from './checks-bearer.js';
 import { challengeCheck, corsCheck, serverUrlCheck, unauthenticatedCheck } from './checks-endpoint.js';
 import { asMirrorCheck, prmAuthorizationServersCheck, prmReachableCheck, prmResourceCheck, prmScopesCheck } from './checks-prm.js';
+import { signInCheck } from './checks-signin.js';
 import { securitySchemesCheck, toolChallengeCheck } from './checks-tools.js';
 import type { ServerContext } from './context.js';
 
@@ -22,6 +23,7 @@ export const SERVER_CHECKS: ReadonlyArray<CheckOf<ServerContext, ServerCheckId>>
   prmAuthorizationServersCheck,
   prmScopesCheck,
   asMirrorCheck,
+  signInCheck,
   badTokenCheck,
   tokenAcceptedCheck,
   insufficientScopeCheck,

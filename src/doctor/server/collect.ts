@@ -14,6 +14,7 @@ import {
   SERVER_BAD_TOKEN,
   SERVER_CORS,
   SERVER_SECURITY_SCHEMES,
+  SERVER_SIGN_IN,
   SERVER_TOOL_CHALLENGE,
   type ServerCheckId,
 } from '../ids.js';
@@ -205,6 +206,9 @@ export function startServerProbes(options: CollectServerOptions): ServerProbes {
     return { ...result, toolCall: { tool: target.name, exchange } };
   })();
 
+  // 4. A façade's own endpoints (authorization and token endpoints on the MCP origin).
+  const facade = wants(SERVER_SIGN_IN) ? sdk.then((view) => facadeProbes(url, view.authServer?.doc, net)) : Promise.resolve(undefined);
+
   const authorizationServer = insertionDoc.then(async (ins) => {
     const fromWellKnown = firstAuthorizationServer(ins.doc) ?? firstAuthorizationServer((await rootDoc).doc);
     return fromWellKnown ?? firstAuthorizationServer((await sdk).sdk.doc);
@@ -213,7 +217,7 @@ export function startServerProbes(options: CollectServerOptions): ServerProbes {
   return { context: assemble(), authorizationServer };
 
   async function assemble(): Promise<ServerContext> {
-    const [a, ao, pf, bt, qt, wt, ins, rt, mirror, cu, cd, view, toolProbes] = await Promise.all([
+    const [a, ao, pf, bt, qt, wt, ins, rt, mirror, cu, cd, view, toolProbes, facadeSeen] = await Promise.all([
       anonymous,
       anonymousWithOrigin,
       preflight,
@@ -227,6 +231,7 @@ export function startServerProbes(options: CollectServerOptions): ServerProbes {
       challengeDoc,
       sdk,
       tools,
+      facade,
     ]);
     const ctx: ServerContext = {
       url,
@@ -243,8 +248,28 @@ export function startServerProbes(options: CollectServerOptions): ServerProbes {
     if (mirror) ctx.asMirror = mirror;
     if (view.resourceSelection) ctx.resourceSelection = view.resourceSelection;
     if (view.authServer) ctx.authServer = view.authServer;
+    if (facadeSeen) ctx.facade = facadeSeen;
     return ctx;
   }
+}
+
+/**
+ * Probes the authorization and token endpoints that the metadata puts on the MCP server's own
+ * origin (a façade's pass-through): a bare GET of the first, and a token request with a made-up
+ * code to the second, which the provider must refuse and the façade relay. Nothing otherwise.
+ */
+async function facadeProbes(url: string, doc: Record<string, unknown> | undefined, net: NetOptions): Promise<ServerContext['facade']> {
+  const origin = new URL(url).origin;
+  const own = (value: unknown): string | undefined => (typeof value === 'string' && URL.canParse(value) && new URL(value).origin === origin ? value : undefined);
+  const authorize = own(doc?.['authorization_endpoint']);
+  const token = own(doc?.['token_endpoint']);
+  if (!authorize && !token) return undefined;
+  const form = new URLSearchParams({ grant_type: 'authorization_code', code: 'create-fastapps-doctor-probe', redirect_uri: 'https://doctor.invalid/callback', client_id: 'create-fastapps-doctor' });
+  const [authorizeProbe, tokenProbe] = await Promise.all([
+    authorize ? probe(authorize, net) : undefined,
+    token ? probe(token, net, { method: 'POST', body: form.toString(), headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' } }) : undefined,
+  ]);
+  return { ...(authorizeProbe ? { authorize: authorizeProbe } : {}), ...(tokenProbe ? { token: tokenProbe } : {}) };
 }
 
 /** The first `authorization_servers` entry of a metadata probe, once it settles. */

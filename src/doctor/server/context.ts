@@ -9,8 +9,13 @@ import { parseChallenge, type ParsedChallenge } from './www-authenticate.js';
 
 /** What the configuration (flags or `fastapps.json`) says the server should do. */
 export interface ServerExpectations {
-  /** The issuer the server should name first in `authorization_servers`. */
+  /** The issuer tokens come from. */
   issuer?: string;
+  /**
+   * The issuer the server should name first in `authorization_servers` when it is not `issuer`:
+   * the façade sign-in names the server's own origin.
+   */
+  hostIssuer?: string;
   /** The configured resource (`--resource` / `fastapps.json`), when it may differ from the URL probed. */
   resource?: string;
   /** Scopes a token needs. */
@@ -80,6 +85,12 @@ export interface ServerContext {
   authServer?: { url: string; doc?: Record<string, unknown>; error?: string };
   /** GET `<origin>/.well-known/oauth-authorization-server` (the SDK router's mirror). */
   asMirror?: DocProbe;
+  /**
+   * A façade's own endpoints, probed when the authorization server metadata puts them on the MCP
+   * origin: a bare GET of the authorization endpoint, and a token request with a made-up code (the
+   * provider's refusal must come back relayed).
+   */
+  facade?: { authorize?: Probe; token?: Probe };
   /** `tools/list`, with the token or anonymously (mixed mode). */
   tools?: { auth: 'token' | 'anonymous'; list?: WireTool[]; exchange: McpExchange };
   /** An anonymous `tools/call` of a protected tool (mixed mode), or why none was made. */

@@ -24,6 +24,7 @@ test('a correct server: every check passes or is skipped for want of a token, in
     'server.prm-authorization-servers': 'pass',
     'server.prm-scopes': 'pass',
     'server.as-mirror': 'pass',
+    'server.sign-in': 'pass',
     'server.bad-token': 'pass',
     'server.token-accepted': 'skip',
     'server.insufficient-scope': 'skip',

@@ -1,0 +1,76 @@
+/**
+ * `server.sign-in` (SPEC §9): does the authorization server the hosts are sent to accept them?
+ * ChatGPT, claude.ai and Claude Code refuse metadata without S256 in
+ * `code_challenge_methods_supported` (../shared/CLIENTS.md). A façade (the server's own origin as
+ * issuer, publishing another origin's keys) must also not promise RFC 9207 `iss`, and its
+ * pass-through endpoints must answer: the authorization endpoint refuses a bare request, and the
+ * token endpoint relays the provider's refusal of a made-up code (a 502 means it cannot reach it).
+ */
+import { defineCheckOf, str, strings, type Verdicts } from '../../issuer/context.js';
+import type { Finding } from '../../issuer/types.js';
+import { HOSTS, hostsRefusingWithoutS256 } from '../../generate/hosts.js';
+import { SERVER_SIGN_IN, type ServerCheckId } from '../ids.js';
+import { bodySnippet, outcome, type Probe, type ServerContext } from './context.js';
+
+const define = (id: ServerCheckId, title: string, run: (ctx: ServerContext, v: Verdicts) => Finding) => defineCheckOf<ServerContext, ServerCheckId>(id, title, run);
+
+const originOf = (url: string | undefined): string | undefined => (url && URL.canParse(url) ? new URL(url).origin : undefined);
+
+/** What is wrong with a façade's pass-through endpoint, or undefined when it answers as one should. */
+function passThroughProblem(kind: 'authorization' | 'token', p: Probe | undefined): string | undefined {
+  if (!p) return undefined;
+  if (p.error) return `its ${kind} endpoint ${p.url} did not answer: ${p.error.message}`;
+  const status = p.res?.status ?? 0;
+  if (status === 404 || status === 405) return `its ${kind} endpoint ${p.url} answers HTTP ${status}: the pass-through is not mounted`;
+  if (kind === 'authorization') return status === 400 || (status >= 300 && status < 400) ? undefined : `its authorization endpoint ${p.url} answered a bare request with HTTP ${status} (expected 400)`;
+  if (status >= 500) return `its token endpoint ${p.url} could not relay a token request to the provider (HTTP ${status}: ${bodySnippet(p)})`;
+  let error: unknown;
+  try {
+    error = (JSON.parse(p.res?.text ?? '') as { error?: unknown }).error;
+  } catch {
+    return `its token endpoint ${p.url} answered HTTP ${status} without a JSON body`;
+  }
+  return typeof error === 'string' ? undefined : `its token endpoint ${p.url} answered a made-up code with HTTP ${status} and no OAuth error`;
+}
+
+export const signInCheck = define(SERVER_SIGN_IN, 'Hosts accept the authorization server', (ctx, v) => {
+  const doc = ctx.authServer?.doc;
+  if (!doc) return v.skip('Skipped: the authorization server metadata could not be loaded');
+  const mcpOrigin = new URL(ctx.url).origin;
+  const issuer = str(doc, 'issuer') ?? '(no issuer)';
+  const keysOrigin = originOf(str(doc, 'jwks_uri'));
+  const facade = issuer === mcpOrigin && keysOrigin !== undefined && keysOrigin !== mcpOrigin;
+  const generated = ctx.expect.generated === true;
+  const register =
+    doc['client_id_metadata_document_supported'] === true ? 'their client metadata documents (CIMD)' : typeof doc['registration_endpoint'] === 'string' ? 'dynamic client registration' : 'a client registered by hand at the provider';
+  const details = [`authorization server: ${issuer}${facade ? ` (a façade over ${keysOrigin})` : ''}`, `code_challenge_methods_supported: ${JSON.stringify(strings(doc, 'code_challenge_methods_supported') ?? null)}`];
+
+  if (strings(doc, 'code_challenge_methods_supported')?.includes('S256') !== true) {
+    return v.fail(
+      `The authorization server ${issuer} lists no S256 in code_challenge_methods_supported, so ${hostsRefusingWithoutS256()} refuse to sign in (ChatGPT already when the connector is created)`,
+      details,
+      generated ? 'Use the façade sign-in, which publishes S256 over the provider: npx create-fastapps auth --sign-in facade, then restart the server' : 'Publish "code_challenge_methods_supported": ["S256"], or serve an RFC 8414 façade on the MCP origin that adds it over the provider’s endpoints',
+    );
+  }
+  if (facade) {
+    if (doc['authorization_response_iss_parameter_supported'] === true) {
+      return v.fail(
+        `The façade ${issuer} says authorization responses carry its iss (RFC 9207), but they come from the provider with the provider's iss: hosts will refuse every sign-in`,
+        details,
+        'Do not publish authorization_response_iss_parameter_supported on a façade; a provider that sends iss needs direct sign-in or a broker',
+      );
+    }
+    const problems = [passThroughProblem('authorization', ctx.facade?.authorize), passThroughProblem('token', ctx.facade?.token)].filter((p): p is string => p !== undefined);
+    if (ctx.facade?.authorize) details.push(`GET ${ctx.facade.authorize.url}: ${outcome(ctx.facade.authorize)}`);
+    if (ctx.facade?.token) details.push(`POST ${ctx.facade.token.url} with a made-up code: ${outcome(ctx.facade.token)} ${bodySnippet(ctx.facade.token, 100)}`);
+    const [first] = problems;
+    if (first) {
+      return v.fail(`The façade ${issuer} publishes what hosts need, but ${first}`, [...details, ...problems], generated ? 'Check that the server runs with OAUTH_SIGN_IN=facade and can reach the provider (OAUTH_HTTP_TIMEOUT, proxy, firewall); the log says why a relay failed' : 'Serve the pass-through endpoints the metadata names, and let them reach the provider');
+    }
+    return v.pass(
+      `A façade: ${issuer} echoes its own issuer and lists S256 over the provider's endpoints${ctx.facade ? ', and its pass-through endpoints answer' : ''}; ${HOSTS.map((host) => host.name).join(', ')} sign in with ${register}`,
+      details,
+    );
+  }
+  return v.pass(`${issuer} lists S256; ${HOSTS.map((host) => host.name).join(', ')} sign in with ${register}`, details);
+});
