@@ -136,3 +136,47 @@ describe(`${provider.name}: required mode`, () => {
     for (const part of token.split('.')) assert.ok(!joined.includes(part), 'a token segment leaked into the log');
   });
 });
+
+// The façade sign-in (OAUTH_SIGN_IN=facade, see src/auth/facade.ts): hosts see this server as their
+// authorization server; the tokens stay the provider's. The local provider is its own server.
+describe(`${provider.name}: façade sign-in`, { skip: provider.issuerPath === '/oauth' ? 'the local provider has no façade' : false }, () => {
+  let facade: TestServer;
+  let origin: string;
+
+  before(async () => {
+    facade = await startTestServer((resource) => ({
+      OAUTH_ISSUER: issuer.issuer,
+      OAUTH_SCOPES: provider.scopes.join(' '),
+      OAUTH_SIGN_IN: 'facade',
+      ...provider.env({ issuer: issuer.issuer, resource }),
+    }));
+    origin = new URL(facade.mcpUrl).origin;
+  });
+  after(async () => {
+    await facade?.close();
+  });
+
+  test('the protected resource metadata names this server, whose metadata echoes it and lists S256 and only its scopes', async () => {
+    const prm = await (await fetch(facade.mcpUrl.replace('/mcp', '/.well-known/oauth-protected-resource/mcp'))).json();
+    assert.equal(prm.authorization_servers[0], origin);
+    const response = await fetch(`${origin}/.well-known/oauth-authorization-server`);
+    assert.equal(response.status, 200);
+    const metadata = await response.json();
+    assert.equal(metadata.issuer, origin);
+    assert.deepEqual(metadata.code_challenge_methods_supported, ['S256']);
+    assert.deepEqual(metadata.response_types_supported, ['code']);
+    assert.deepEqual(metadata.scopes_supported, provider.scopes);
+    // The provider's keys: the façade has none of its own.
+    assert.equal(metadata.jwks_uri, `${new URL(issuer.issuer).origin}/jwks`);
+    assert.ok(!('registration_endpoint' in metadata));
+  });
+
+  test("the provider's token is verified exactly as in direct sign-in", async () => {
+    const facadeClaims = provider.claims({ issuer: issuer.issuer, resource: facade.mcpUrl, scopes: provider.scopes });
+    const ok = await initialize(facade.mcpUrl, bearer(await issuer.mint(facadeClaims)));
+    assert.equal(ok.status, 200);
+    // A token naming the façade as its issuer is not one the provider issued.
+    const wrong = await initialize(facade.mcpUrl, bearer(await issuer.mint({ ...facadeClaims, iss: origin })));
+    assert.equal(wrong.status, 401);
+  });
+});
