@@ -14,12 +14,16 @@ export interface Write {
   /** POSIX path relative to the project root. */
   path: string;
   content: Buffer;
+  /** Remove the file instead (`auth --prune`); `content` is then unused. */
+  remove?: true;
 }
 
 interface Moved {
   target: string;
   /** Copy of the previous version, when there was one. */
   backup: string | undefined;
+  /** The file was removed (rollback puts the backup back; there is no new file to unlink). */
+  removed?: true;
 }
 
 export class WriteFailure extends Error {
@@ -61,7 +65,7 @@ export function applyWrites(root: string, writes: readonly Write[]): void {
     for (const move of [...moved].reverse()) {
       try {
         if (move.backup) renameSync(move.backup, move.target);
-        else unlinkSync(move.target);
+        else if (!move.removed) unlinkSync(move.target);
       } catch {
         restored = false;
       }
@@ -96,12 +100,19 @@ export function applyWrites(root: string, writes: readonly Write[]): void {
     mkdirSync(path.join(staging, 'old'), { recursive: true });
     for (const [index, write] of writes.entries()) {
       current = write.path;
-      writeFileSync(path.join(staging, 'new', String(index)), write.content);
+      if (!write.remove) writeFileSync(path.join(staging, 'new', String(index)), write.content);
     }
     // 2. Move each into place, keeping a copy of what it replaces.
     for (const [index, write] of writes.entries()) {
       current = write.path;
       const target = path.join(root, ...write.path.split('/'));
+      if (write.remove) {
+        if (!existsSync(target)) continue;
+        const backup = path.join(staging, 'old', String(index));
+        renameSync(target, backup);
+        moved.push({ target, backup, removed: true });
+        continue;
+      }
       const staged = path.join(staging, 'new', String(index));
       let backup: string | undefined;
       if (existsSync(target)) {
@@ -115,6 +126,14 @@ export function applyWrites(root: string, writes: readonly Write[]): void {
       moved.push({ target, backup });
     }
     finished = true;
+    // Folders a removal emptied go too (src/local-as/ after a switch away from local).
+    for (const write of writes) {
+      if (!write.remove) continue;
+      for (let dir = path.dirname(path.join(root, ...write.path.split('/'))); dir !== root && dir.startsWith(root); dir = path.dirname(dir)) {
+        if (!existsSync(dir) || readdirSync(dir).length > 0) break;
+        rmdirSync(dir);
+      }
+    }
   } catch (error) {
     const restored = rollback();
     cleanUp();

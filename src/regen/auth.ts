@@ -36,6 +36,8 @@ import { findProjectRoot, projectName, readProject, type RegenerableProject } fr
 
 export interface AuthFlags extends CreateFlags {
   dryRun?: boolean;
+  /** Remove what the new answers no longer need, where it is unchanged since it was generated. */
+  prune?: boolean;
 }
 
 export interface AuthContext {
@@ -117,7 +119,15 @@ export async function runAuth(flags: AuthFlags, ctx: AuthContext): Promise<AuthO
 
   // 4. Plan and decide, per file.
   const planned = planProject(answers, loadTemplates(answers.provider), { version: ctx.version, issuerCheck });
-  const plan = decide(root, recorded, planned, previous, answers, flags.force ?? false);
+  let plan = decide(root, recorded, planned, previous, answers, flags.force ?? false, flags.prune ?? false);
+  // On a terminal, finishing a switch is offered: what is left of the old setup and still as generated.
+  const prunable = plan.notNeeded.filter((file) => file.unchanged).length + (plan.pkg?.notNeeded.length ?? 0);
+  if (flags.prune === undefined && ctx.prompter && prunable > 0) {
+    out.line(`${c.dim('•')} ${prunable} file${prunable === 1 ? '' : 's'} or package.json entr${prunable === 1 ? 'y' : 'ies'} of the old setup ${prunable === 1 ? 'is' : 'are'} no longer needed`);
+    if (await ctx.prompter.confirm({ message: 'Remove what is no longer needed and unchanged since it was generated?', default: true })) {
+      plan = decide(root, recorded, planned, previous, answers, flags.force ?? false, true);
+    }
+  }
   const manifest = manifestDocument(answers, plan.hashes, { version: ctx.version, issuerCheck });
   const writes: Write[] = [...plan.writes];
   if (writes.length > 0 ? manifest !== recorded.raw : !sameManifest(manifest, recorded.document)) writes.push({ path: MANIFEST_FILE, content: Buffer.from(manifest) });
@@ -186,8 +196,10 @@ export async function runAuth(flags: AuthFlags, ctx: AuthContext): Promise<AuthO
 
 interface Plan {
   files: FileResult[];
-  /** Files the manifest lists that the new answers do not generate, still on disk. */
-  notNeeded: string[];
+  /** Files the manifest lists that the new answers do not generate, still on disk (`unchanged`: as generated). */
+  notNeeded: Array<{ path: string; unchanged: boolean }>;
+  /** Of those, the ones `--prune` removes (unchanged since generated). */
+  pruned: string[];
   pkg: PackageMerge | undefined;
   /** package.json was deleted although the change needs entries in it. */
   pkgMissing: boolean;
@@ -211,8 +223,8 @@ function pick(values: Record<string, string>): Record<string, string> {
 }
 
 /** Pure apart from reading the project: what to write, and the hashes to record. */
-function decide(root: string, recorded: RegenerableProject, planned: PlannedFile[], previous: Answers, answers: Answers, force: boolean): Plan {
-  const plan: Plan = { files: [], notNeeded: [], pkg: undefined, pkgMissing: false, env: undefined, envMissing: false, envCreated: false, writes: [], hashes: {} };
+function decide(root: string, recorded: RegenerableProject, planned: PlannedFile[], previous: Answers, answers: Answers, force: boolean, prune: boolean): Plan {
+  const plan: Plan = { files: [], notNeeded: [], pruned: [], pkg: undefined, pkgMissing: false, env: undefined, envMissing: false, envCreated: false, writes: [], hashes: {} };
   const plannedPaths = new Set(planned.map((file) => file.path));
 
   // package.json: only the entries the change of answers needs.
@@ -225,7 +237,7 @@ function decide(root: string, recorded: RegenerableProject, planned: PlannedFile
       plan.pkgMissing = true;
     } else {
       try {
-        plan.pkg = mergePackageJson(pkgDisk.toString('utf8'), pkgBefore, pkgAfter);
+        plan.pkg = mergePackageJson(pkgDisk.toString('utf8'), pkgBefore, pkgAfter, { prune });
       } catch (error) {
         throw new FailureError(`package.json cannot be read (${(error as Error).message}), and the new answers need entries in it. Nothing was written.`, 'Fix package.json (npm pkg get name shows whether npm can read it), then run create-fastapps auth again.');
       }
@@ -276,7 +288,16 @@ function decide(root: string, recorded: RegenerableProject, planned: PlannedFile
 
   for (const recordedPath of Object.keys(recorded.files)) {
     if (recordedPath === MANIFEST_FILE || plannedPaths.has(recordedPath)) continue;
-    if (existsSync(path.join(root, ...recordedPath.split('/')))) plan.notNeeded.push(recordedPath);
+    const disk = readFileIfAny(root, recordedPath);
+    if (disk === undefined) continue;
+    const unchanged = sha256(disk) === recorded.files[recordedPath];
+    // Only what is exactly as it was generated is removed; an edit makes it yours.
+    if (prune && unchanged) {
+      plan.pruned.push(recordedPath);
+      plan.writes.push({ path: recordedPath, content: Buffer.alloc(0), remove: true });
+    } else {
+      plan.notNeeded.push({ path: recordedPath, unchanged });
+    }
   }
   return plan;
 }
@@ -396,7 +417,11 @@ function printReport(out: Output, plan: Plan, writes: Write[]): void {
   }
   if (plan.envCreated) row(ok, 'created', `.env ${c.dim('(--force)')}`);
   if (plan.envMissing) row(warn, 'no .env', `not created ${c.dim('(copy .env.example to .env, or run again with --force)')}`);
-  for (const notNeeded of plan.notNeeded) row(note, 'no longer needed', `${notNeeded} ${c.dim('(not deleted)')}`);
+  for (const removed of plan.pruned) row(ok, 'removed', `${removed} ${c.dim('(no longer needed, unchanged since generated)')}`);
+  for (const entry of plan.pkg?.removed ?? []) row(ok, 'removed', `package.json ${entry} ${c.dim('(no longer needed)')}`);
+  for (const notNeeded of plan.notNeeded) {
+    row(note, 'no longer needed', `${notNeeded.path} ${c.dim(notNeeded.unchanged ? '(not deleted; --prune removes it)' : '(you edited it: kept)')}`);
+  }
   for (const entry of plan.pkg?.notNeeded ?? []) row(note, 'no longer needed', `package.json ${entry} ${c.dim('(not removed)')}`);
   if (writes.some((write) => write.path === MANIFEST_FILE)) row(ok, 'updated', MANIFEST_FILE);
   if (unchanged > 0) row(note, 'unchanged', `${unchanged} auth file${unchanged === 1 ? '' : 's'}`);
@@ -417,6 +442,7 @@ function stat(before: Buffer, after: Buffer): string {
 function diffFor(root: string, write: Write): string {
   const target = write.path.endsWith('.new') ? write.path.slice(0, -'.new'.length) : write.path;
   const before = existsSync(path.join(root, ...target.split('/'))) ? readFileSync(path.join(root, ...target.split('/')), 'utf8') : undefined;
+  if (write.remove) return unifiedDiff(before, undefined, target);
   const after = write.content.toString('utf8');
   if (write.path === '.env') return unifiedDiff(before === undefined ? undefined : redactDotEnv(before), redactDotEnv(after), target, write.path);
   return unifiedDiff(before, after, target, write.path);
@@ -433,9 +459,10 @@ function printNextSteps(out: Output, plan: Plan, previous: Answers, answers: Ans
     steps.push(`Review ${conflicts.map((file) => newPath(file.path)).join(', ')}: merge what you need into the file beside ${conflicts.length === 1 ? 'it' : 'each'} and delete the .new ${c.dim('(or run again with --force to take the new version)')}`);
   }
   if (plan.notNeeded.length > 0 || (plan.pkg?.notNeeded.length ?? 0) > 0) {
-    const oldTests = plan.notNeeded.filter((file) => /^test\/[^/]+\.test\.ts$/.test(file));
+    const oldTests = plan.notNeeded.map((file) => file.path).filter((file) => /^test\/[^/]+\.test\.ts$/.test(file));
     const why = oldTests.length > 0 ? `; until then ${runCommand(answers.pm, 'test')} still runs ${oldTests.join(', ')}, written for ${getProvider(previous.provider).name}` : '';
-    steps.push(`Delete what is no longer needed when you are ready ${c.dim(`(listed above; auth never deletes)${why}`)}`);
+    const prunable = plan.notNeeded.some((file) => file.unchanged) || (plan.pkg?.notNeeded.length ?? 0) > 0;
+    steps.push(`Delete what is no longer needed when you are ready ${c.dim(`(listed above${prunable ? '; npx create-fastapps auth --prune removes what you have not edited' : ''})${why}`)}`);
   }
   steps.push(`${runCommand(answers.pm, 'typecheck')} && ${runCommand(answers.pm, 'test')}`);
   if (answers.provider !== 'local') steps.push(`Finish the ${getProvider(answers.provider).name} setup with your project's values: ${c.cyan('AUTH_SETUP.md')}`);

@@ -19,8 +19,9 @@ Examples:
   $ npx create-fastapps auth --resource https://my-app.example.com/mcp
 
 A file you edited is never overwritten: the new version is written beside it as <file>.new
-(--force overwrites). Files no longer needed are listed, never deleted. Widgets, tools and other
-files of yours are not touched.
+(--force overwrites). Files no longer needed are listed; --prune removes those unchanged since
+they were generated, with the dependencies and scripts only the old setup needed (an edited one is
+kept). Widgets, tools and other files of yours are not touched.
 
 Exit codes: 0 done or nothing to change, 1 failure (not a project, issuer check, uncommitted
 changes, write), 2 usage error, 130 cancelled.`;
@@ -33,6 +34,8 @@ export function registerAuth(program: Command, ctx: CommandContext): void {
   ))
     .option('--skip-issuer-check', 'write even if the issuer cannot be checked now (recorded as owed)')
     .option('--dry-run', 'print what would change, with a unified diff; write nothing')
+    .option('--prune', 'remove the files, dependencies and scripts the new answers no longer need, where unchanged since generated (edited ones are kept and listed)')
+    .option('--no-prune', 'do not offer to remove them on a terminal')
     .option('--force', 'overwrite files you edited (instead of writing <file>.new), recreate files you deleted, and rewrite files with uncommitted changes')
     .option('-y, --yes', 'use the recorded answers for everything not given; never ask')
     .option('--debug', 'print stack traces for unexpected errors')

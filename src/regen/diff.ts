@@ -131,10 +131,10 @@ function diffText(before: string, after: string): DiffLine[] {
  * to `after`; an empty string when they are equal.
  * @example unifiedDiff('a\n', 'b\n', 'x') // '--- a/x\n+++ b/x\n@@ -1 +1 @@\n-a\n+b\n'
  */
-export function unifiedDiff(before: string | undefined, after: string, oldLabel: string, newLabel = oldLabel, context = 3): string {
+export function unifiedDiff(before: string | undefined, after: string | undefined, oldLabel: string, newLabel = oldLabel, context = 3): string {
   if (before === after) return '';
-  const script = diffText(before ?? '', after);
-  const header = `--- ${before === undefined ? '/dev/null' : `a/${oldLabel}`}\n+++ b/${newLabel}\n`;
+  const script = diffText(before ?? '', after ?? '');
+  const header = `--- ${before === undefined ? '/dev/null' : `a/${oldLabel}`}\n+++ ${after === undefined ? '/dev/null' : `b/${newLabel}`}\n`;
   const hunks: string[] = [];
   // Positions (1-based line numbers) of each script entry in the old and new text.
   const oldAt: number[] = [];

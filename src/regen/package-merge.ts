@@ -7,7 +7,8 @@
  * - needed now, absent: added;
  * - its generated value changed and yours is the old generated one: updated;
  * - yours differs from both: kept, and listed;
- * - no longer needed: listed, never removed.
+ * - no longer needed: listed, never removed; with `prune`, removed when yours is still the
+ *   generated value (one you changed is kept and listed).
  * Formatting (indent, final line break) and the order of existing keys are kept.
  */
 
@@ -23,6 +24,8 @@ export interface PackageMerge {
   kept: string[];
   /** Entries present that the new answers no longer need (not removed). */
   notNeeded: string[];
+  /** Entries removed (`prune`): no longer needed and still as generated. */
+  removed: string[];
 }
 
 type Json = Record<string, unknown>;
@@ -42,11 +45,11 @@ function isSorted(keys: string[]): boolean {
  * Merges the entries that differ between the two generated versions into `current`.
  * Throws when `current` is not a JSON object (the caller reports it).
  */
-export function mergePackageJson(current: string, before: Json, after: Json): PackageMerge {
+export function mergePackageJson(current: string, before: Json, after: Json, options: { prune?: boolean } = {}): PackageMerge {
   const parsed: unknown = JSON.parse(current);
   if (!isObject(parsed)) throw new Error('package.json is not a JSON object');
   const json = parsed;
-  const result: PackageMerge = { content: undefined, added: [], updated: [], kept: [], notNeeded: [] };
+  const result: PackageMerge = { content: undefined, added: [], updated: [], kept: [], notNeeded: [], removed: [] };
   let changed = false;
 
   // A top-level text the tool writes and the provider shows in.
@@ -74,7 +77,14 @@ export function mergePackageJson(current: string, before: Json, after: Json): Pa
       const id = `${name}.${key}`;
       const have = mine[key];
       if (wanted === undefined) {
-        if (have !== undefined) result.notNeeded.push(id);
+        if (have === undefined) continue;
+        if (options.prune && have === old) {
+          delete mine[key];
+          result.removed.push(id);
+          sectionChanged = true;
+        } else {
+          result.notNeeded.push(id);
+        }
       } else if (have === undefined) {
         if (old === undefined) {
           mine[key] = wanted;

@@ -118,7 +118,7 @@ describe('local → auth0 → local, without install', () => {
     const result = await auth(dir, ['--provider', 'auth0', '--domain', 'acme.us.auth0.com', '--skip-issuer-check']);
     expect(result.exitCode, result.stderr).toBe(0);
     for (const file of ['src/local-as/index.ts', 'src/local-as/keys.ts', 'scripts/token.ts', 'test/local-sign-in.test.ts']) {
-      expect(result.stdout).toMatch(new RegExp(`no longer needed\\s+${file.replaceAll('.', '\\.')} \\(not deleted\\)`));
+      expect(result.stdout).toMatch(new RegExp(`no longer needed\\s+${file.replaceAll('.', '\\.')} \\(not deleted; --prune removes it\\)`));
       expect(treeEntries(dir).get(file), `${file} is byte-identical`).toBe(original.get(file));
     }
     expect(result.stdout).toMatch(/no longer needed\s+package\.json dependencies\.oidc-provider \(not removed\)/);
@@ -139,6 +139,46 @@ describe('local → auth0 → local, without install', () => {
     for (const [file, hash] of original) if (file !== '.env') expect(now.get(file), file).toBe(hash);
     expect([...now.keys()].filter((file) => !original.has(file))).toEqual([]);
     expect(read(dir, '.env')).toContain('# Not used with Local development server (commented out by create-fastapps auth):\n# OAUTH_ISSUER=https://acme.us.auth0.com/\n');
+  });
+});
+
+describe('local → auth0 with --prune', () => {
+  const auth0 = ['--provider', 'auth0', '--domain', 'acme.us.auth0.com', '--skip-issuer-check'];
+  const leftovers = ['src/local-as/index.ts', 'src/local-as/keys.ts', 'src/local-as/pages.ts', 'src/local-as/store.ts', 'scripts/token.ts', 'test/local-sign-in.test.ts', 'test/support/sign-in.ts'];
+
+  test('--dry-run --prune shows the removals and writes nothing', async () => {
+    const dir = await create(['--provider', 'local']);
+    const before = treeHash(dir);
+    const result = await auth(dir, [...auth0, '--prune', '--dry-run']);
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(treeHash(dir)).toBe(before);
+    for (const file of leftovers) {
+      expect(result.stdout).toMatch(new RegExp(`removed\\s+${file.replaceAll('.', '\\.')} \\(no longer needed, unchanged since generated\\)`));
+      expect(result.stdout).toContain(`--- a/${file}\n+++ /dev/null\n`);
+    }
+    expect(result.stdout).toMatch(/removed\s+package\.json dependencies\.oidc-provider \(no longer needed\)/);
+    expect(result.stdout).toContain('Dry run: nothing was written.');
+  });
+
+  test('removes what is unchanged since generated, keeps and lists an edited leftover, and the unused dependencies go', async () => {
+    const dir = await create(['--provider', 'local']);
+    appendFileSync(path.join(dir, 'scripts/token.ts'), '\n// my token helper\n');
+    const result = await auth(dir, [...auth0, '--prune']);
+    expect(result.exitCode, result.stderr + result.stdout).toBe(0);
+    for (const file of leftovers.filter((file) => file !== 'scripts/token.ts')) expect(existsSync(path.join(dir, file)), file).toBe(false);
+    expect(existsSync(path.join(dir, 'src/local-as')), 'the emptied folder goes too').toBe(false);
+    expect(read(dir, 'scripts/token.ts')).toContain('// my token helper');
+    expect(result.stdout).toMatch(/no longer needed\s+scripts\/token\.ts \(you edited it: kept\)/);
+    const pkg = JSON.parse(read(dir, 'package.json'));
+    expect(pkg.dependencies['oidc-provider']).toBeUndefined();
+    expect(pkg.devDependencies['@types/oidc-provider']).toBeUndefined();
+    expect(pkg.scripts.token).toBeUndefined();
+    expect(pkg.scripts.test).toBeDefined();
+    // A second run: nothing left to prune but the file you kept.
+    const again = await auth(dir, ['--prune', '--skip-issuer-check']);
+    expect(again.exitCode).toBe(0);
+    expect(again.stdout).toContain('Nothing to change');
+    expect(read(dir, 'scripts/token.ts')).toContain('// my token helper');
   });
 });
 
@@ -172,5 +212,36 @@ describe('deleted and edited auth files', () => {
     expect(read(dir, 'AUTH_SETUP.md')).toMatch(/^# Okta setup/);
     expect(read(dir, 'src/config.ts')).toBe(template('project/src/config.ts'));
     expect(read(dir, 'src/auth/verifier.ts')).toBe(template('providers/okta/src/auth/verifier.ts'));
+  });
+});
+
+describe('an Entra project in direct sign-in moves to the façade', () => {
+  let entra: IssuerServer;
+  let dir: string;
+  const flags = () => ['--provider', 'azure', '--client-id', '6f2a1e4b-8c3d-4e5f-9a0b-1c2d3e4f5a6b', '--issuer', entra.issuer];
+
+  beforeAll(async () => {
+    entra = await startIssuerServer({ fixture: 'entra-v2-tenant' });
+    dir = await create([...flags(), '--sign-in', 'direct']);
+  });
+  afterAll(async () => {
+    await entra?.close();
+  });
+
+  test('auth --sign-in facade adds the façade, switches .env and the checklist, records it; a second run changes nothing', async () => {
+    expect(existsSync(path.join(dir, 'src/auth/facade.ts'))).toBe(true); // shipped in every project, used only in facade sign-in
+    expect(read(dir, '.env')).toMatch(/^OAUTH_SIGN_IN=direct$/m);
+    const result = await auth(dir, ['--sign-in', 'facade', '--skip-issuer-check']);
+    expect(result.exitCode, result.stderr + result.stdout).toBe(0);
+    expect(result.stdout).toContain('Changing sign-in direct → facade');
+    expect(read(dir, '.env')).toMatch(/^OAUTH_SIGN_IN=facade$/m);
+    expect(JSON.parse(read(dir, 'fastapps.json')).signIn).toBe('facade');
+    const checklist = read(dir, 'AUTH_SETUP.md');
+    expect(checklist).toContain('With the façade sign-in (this project: `OAUTH_SIGN_IN=facade`)');
+    expect(checklist).not.toContain('refuse this project as it is');
+    expect(checklist).toContain('| ChatGPT | `https://chatgpt.com/connector/oauth/<callback-id>`<br>`https://chatgpt.com/connector_platform_oauth_redirect` | confidential (id + secret) |');
+    const again = await auth(dir, ['--skip-issuer-check']);
+    expect(again.exitCode).toBe(0);
+    expect(again.stdout).toContain('Nothing to change');
   });
 });

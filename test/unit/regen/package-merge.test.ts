@@ -58,8 +58,25 @@ describe('mergePackageJson', () => {
     expect(JSON.parse(result.content!).dependencies['oidc-provider']).toBe('^8.0.0');
   });
 
+  test('local → auth0 with prune: the local server\'s entries go, unless you changed one', () => {
+    const result = mergePackageJson(text(local), local, auth0, { prune: true });
+    expect(result.removed).toEqual(['scripts.token', 'dependencies.oidc-provider', 'devDependencies.@types/oidc-provider']);
+    expect(result.notNeeded).toEqual([]);
+    const merged = JSON.parse(result.content!);
+    expect(merged.scripts.token).toBeUndefined();
+    expect(merged.dependencies['oidc-provider']).toBeUndefined();
+    expect(merged.devDependencies['@types/oidc-provider']).toBeUndefined();
+    expect(merged.scripts.dev).toBe((local.scripts as Record<string, string>).dev);
+    // Your own version of the token script is yours: kept, and listed.
+    const mine = { ...local, scripts: { ...(local.scripts as object), token: 'tsx scripts/token.ts --ttl 60' } };
+    const edited = mergePackageJson(text(mine), local, auth0, { prune: true });
+    expect(edited.removed).toEqual(['dependencies.oidc-provider', 'devDependencies.@types/oidc-provider']);
+    expect(edited.notNeeded).toEqual(['scripts.token']);
+    expect(JSON.parse(edited.content!).scripts.token).toBe('tsx scripts/token.ts --ttl 60');
+  });
+
   test('the same answers change nothing', () => {
-    expect(mergePackageJson(text(auth0), auth0, auth0)).toEqual({ content: undefined, added: [], updated: [], kept: [], notNeeded: [] });
+    expect(mergePackageJson(text(auth0), auth0, auth0)).toEqual({ content: undefined, added: [], updated: [], kept: [], notNeeded: [], removed: [] });
   });
 
   test('indentation and the final line break are kept', () => {

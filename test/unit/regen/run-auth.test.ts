@@ -1,6 +1,6 @@
 /** `runAuth` in-process with a scripted terminal: the questions, and the uncommitted-changes confirmation. */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect, test } from 'vitest';
@@ -113,4 +113,37 @@ test('Ctrl+C at the confirmation: cancelled, nothing written', async () => {
   const { ctx } = context(root, terminal('okta', 'acme.okta.com', 'ctrl-c'));
   await expect(runAuth({ skipIssuerCheck: true }, ctx)).rejects.toBeInstanceOf(CancelledError);
   expect(treeHash(root)).toBe(before);
+});
+
+test('on a terminal, a switch away from local offers to remove what it no longer needs; yes → removed, no → kept', async () => {
+  for (const answer of [true, false]) {
+    const root = path.join(mkdtempSync(path.join(tmpdir(), 'fastapps-prune-')), 'app');
+    const answers: Answers = {
+      targetDir: root, targetArg: 'app', projectName: 'app', provider: 'local', providerInput: {}, issuer: 'http://localhost:3000/oauth',
+      resource: 'http://localhost:3000/mcp', audiences: ['http://localhost:3000/mcp'], clientIds: [], scopes: ['mcp:tools'], authMode: 'required', signIn: 'direct',
+      skipIssuerCheck: false, install: false, git: false, pm: 'npm', force: false, timeoutMs: 5000,
+    };
+    writeProject(planProject(answers, loadTemplates('local'), { version: '0.0.0-test', issuerCheck: 'not-applicable' }), root, { force: false });
+    const asked: string[] = [];
+    const prompter: Prompter = {
+      async input(q) {
+        asked.push(q.message);
+        return q.message.includes('domain') ? 'acme.us.auth0.com' : (q.default ?? '');
+      },
+      async select(q) {
+        asked.push(q.message);
+        return (q.message === 'Identity provider' ? 'auth0' : q.default) as never;
+      },
+      async confirm(q) {
+        asked.push(q.message);
+        return q.message.startsWith('Remove what is no longer needed') ? answer : q.default;
+      },
+    };
+    const { ctx, stdout } = context(root, prompter);
+    await runAuth({ skipIssuerCheck: true }, ctx);
+    expect(asked).toContain('Remove what is no longer needed and unchanged since it was generated?');
+    expect(stdout()).toMatch(/of the old setup are no longer needed/);
+    expect(readFileSync(path.join(root, 'package.json'), 'utf8').includes('oidc-provider')).toBe(!answer);
+    expect(existsSync(path.join(root, 'src/local-as/index.ts'))).toBe(!answer);
+  }
 });

@@ -1,0 +1,50 @@
+/**
+ * Finishing a switch: a project on the local provider (installed with npm) moves to Auth0 with
+ * `create-fastapps auth --prune`, against a local issuer serving Auth0's discovery document. What
+ * only the local provider needed is gone (the embedded server, its sign-in test, the token script,
+ * oidc-provider), and the project type-checks and passes its own tests offline as it is.
+ */
+import { execa } from 'execa';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { runCli, tempDir } from '../helpers/cli.js';
+import { startIssuerServer, type IssuerServer } from '../helpers/issuer-server.js';
+import { cases } from './provider-cases.js';
+
+describe('auth --provider auth0 --prune in an installed local project', () => {
+  let auth0: IssuerServer;
+  let dir: string;
+  let switched: Awaited<ReturnType<typeof runCli>>;
+  const run = (command: string, ...args: string[]) => execa(command, args, { cwd: dir, reject: false, all: true });
+
+  beforeAll(async () => {
+    auth0 = await startIssuerServer({ fixture: cases.auth0.fixture });
+    dir = path.join(tempDir(), 'app');
+    const created = await runCli([dir, '--provider', 'local', '--no-git', '--pm', 'npm'], { cwd: path.dirname(dir) });
+    expect(created.exitCode, created.stdout + created.stderr).toBe(0);
+    switched = await runCli(['auth', '--provider', 'auth0', ...cases.auth0.flags(auth0.issuer), '--prune'], { cwd: dir });
+  }, 300_000);
+  afterAll(async () => {
+    await auth0?.close();
+  });
+
+  test('the switch removes what only the local provider needed', () => {
+    expect(switched.exitCode, switched.stdout + switched.stderr).toBe(0);
+    for (const file of ['src/local-as', 'scripts/token.ts', 'test/local-sign-in.test.ts', 'test/support/sign-in.ts']) expect(existsSync(path.join(dir, file)), file).toBe(false);
+    const pkg = JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8'));
+    expect(pkg.dependencies['oidc-provider']).toBeUndefined();
+    expect(pkg.scripts.token).toBeUndefined();
+    expect(switched.stdout).not.toMatch(/• no longer needed/);
+  });
+
+  test('the project type-checks and passes its own tests offline, without the local sign-in test', async () => {
+    const typecheck = await run('npm', 'run', 'typecheck');
+    expect(typecheck.exitCode, typecheck.all).toBe(0);
+    const tests = await run('npm', 'test');
+    expect(tests.exitCode, tests.all).toBe(0);
+    expect(tests.all).toMatch(/# fail 0/);
+    expect(tests.all).toContain('Auth0: required mode');
+    expect(tests.all).not.toMatch(/local sign-in|Local development server/i);
+  });
+});
