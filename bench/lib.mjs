@@ -115,8 +115,9 @@ export function freePort() {
 export async function startIssuer({ discoveryDelayMs = 0 } = {}) {
   const { publicKey, privateKey } = await generateKeyPair('RS256');
   const jwk = { ...(await exportJWK(publicKey)), kid: 'bench', alg: 'RS256', use: 'sig' };
-  const state = { issuer: '', jwksFetches: 0, discoveryDelayMs };
+  const state = { issuer: '', jwksFetches: 0, requests: 0, discoveryDelayMs };
   const server = createServer((req, res) => {
+    state.requests += 1;
     res.setHeader('content-type', 'application/json');
     if (req.url === '/jwks') {
       state.jwksFetches += 1;
@@ -136,6 +137,8 @@ export async function startIssuer({ discoveryDelayMs = 0 } = {}) {
     issuer: state.issuer,
     privateKey,
     jwksFetches: () => state.jwksFetches,
+    /** Every request this issuer received (discovery, keys, anything else). */
+    requests: () => state.requests,
     setDiscoveryDelay: (ms) => void (state.discoveryDelayMs = ms),
     close: () => server.close(),
   };
