@@ -11,7 +11,7 @@
 import path from 'node:path';
 import { cancellable, setCancelNote } from './cleanup.js';
 import { CancelledError } from './errors.js';
-import { runIssuerCheck, warnAboutSignIn } from './issuer-step.js';
+import { runIssuerCheck, printSetupNotes } from './issuer-step.js';
 import { runCommand, installCommand } from './install/package-manager.js';
 import type { Answers, CreateFlags } from './options/answers.js';
 import { equivalentCommand, shellQuote } from './options/command-line.js';
@@ -57,7 +57,7 @@ export async function runCreate(dirArg: string | undefined, flags: CreateFlags, 
     issuerCheck = 'passed';
   }
 
-  warnAboutSignIn(answers, out);
+  printSetupNotes(answers, out);
 
   // 4. Plan and write.
   const files = planProject(answers, loadTemplates(answers.provider), { version: ctx.version, issuerCheck });

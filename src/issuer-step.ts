@@ -17,11 +17,14 @@ const UNREACHABLE_NEXT =
   'If the issuer is right but out of reach from this machine (no network, a proxy, a VPN), run the same command with --skip-issuer-check to write the project now, then run npx create-fastapps doctor inside it once the issuer can be reached.';
 
 /**
- * `direct` sign-in on a provider whose metadata strict hosts refuse (Entra ID, Cognito: no
+ * The provider's note on a setting these answers depend on, and `direct` sign-in on a provider
+ * whose metadata strict hosts refuse (Entra ID, Cognito: no
  * code_challenge_methods_supported): said once, with the way out.
  */
-export function warnAboutSignIn(answers: Answers, out: Output): void {
+export function printSetupNotes(answers: Answers, out: Output): void {
   const provider = getProvider(answers.provider);
+  const note = provider.setupNote?.(answers);
+  if (note) out.line(`  ${out.c.cyan('ℹ')} ${note}`);
   if (answers.signIn !== 'direct' || provider.signIn[0] !== 'facade') return;
   out.line(
     `  ${out.c.yellow('⚠')} Direct sign-in: ${hostsRefusingWithoutS256()} will refuse ${provider.name}'s metadata (it lists no code_challenge_methods_supported). --sign-in facade (the default) makes them accept it.`,

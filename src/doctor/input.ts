@@ -53,6 +53,8 @@ export interface DoctorInput {
     authMode?: 'required' | 'mixed';
     /** `--audience` as typed, for provider defaults computed later (e.g. from the server URL). */
     audienceFlag?: string;
+    /** Scope hierarchies (`OAUTH_SCOPE_IMPLIES` of the environment, or of the project's `.env`). */
+    implies?: ReadonlyMap<string, readonly string[]>;
   };
   /** Findings about the input itself (`input.provider-fields`). */
   findings: Finding[];

@@ -9,6 +9,7 @@
  *
  * Loaded only when `doctor` runs; the MCP SDK is loaded only with `--server`.
  */
+import { parseScopeImplications, projectScopeImplies } from './token/scope-implies.js';
 import { ReportedFailure, UsageError } from '../errors.js';
 import { collectContext, runChecks } from '../issuer/checks.js';
 import type { CheckContext } from '../issuer/context.js';
@@ -148,6 +149,8 @@ export async function diagnose(input: DoctorInput, options: DiagnoseOptions): Pr
       expect: {
         ...(issuer && issuerSource !== 'token' ? { issuer } : {}),
         ...(audiences ? { audiences } : {}),
+        ...(resource ? { resource } : {}),
+        ...(input.expect.implies ? { implies: input.expect.implies } : {}),
         ...(input.expect.clientIds ? { clientIds: input.expect.clientIds } : {}),
         ...(scopes ? { scopes } : {}),
         ...(input.provider ? { provider: input.provider } : {}),
@@ -181,6 +184,10 @@ export async function diagnose(input: DoctorInput, options: DiagnoseOptions): Pr
  */
 export async function runDoctor(arg: string | undefined, flags: DoctorFlags, ctx: CommandContext): Promise<void> {
   const input = await resolveInput(arg, flags, { cwd: ctx.cwd, stdin: ctx.stdin });
+  const impliesText = input.project ? projectScopeImplies(input.project.root, ctx.env) : ctx.env.OAUTH_SCOPE_IMPLIES;
+  const { implies, errors } = parseScopeImplications(impliesText);
+  if (errors.length > 0) throw new UsageError(`OAUTH_SCOPE_IMPLIES: ${errors.map((pair) => JSON.stringify(pair)).join(', ')} ${errors.length === 1 ? 'is not a broader>narrower pair' : 'are not broader>narrower pairs'} of two different scopes, e.g. write:orders>read:orders.`);
+  if (implies.size > 0) input.expect.implies = implies;
   const work = () => diagnose(input, { version: ctx.version, signal: ctx.signal });
   const what = [input.issuer ?? input.target, input.server].filter(Boolean).join(' and ') || 'the token';
   const report = ctx.out.tty && !input.json ? await ctx.out.task(`Checking ${what}`, work, () => `Checked ${what}`) : await work();

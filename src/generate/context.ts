@@ -17,6 +17,8 @@ export interface TemplateContext {
   prmRootUrl: string;
   audiences: string[];
   audience: string;
+  /** The (first) audience is the MCP URL itself (Auth0: the hosts' resource can select it). */
+  audienceIsResource: boolean;
   clientIds: string[];
   scopes: string[];
   scopesText: string;
@@ -54,6 +56,7 @@ export function templateContext(answers: Answers, issuerCheck: 'passed' | 'skipp
     prmRootUrl: `${url.origin}/.well-known/oauth-protected-resource`,
     audiences: answers.audiences,
     audience: answers.audiences[0] ?? '',
+    audienceIsResource: answers.audiences[0] === answers.resource,
     clientIds: answers.clientIds,
     scopes: answers.scopes,
     scopesText: answers.scopes.join(' '),

@@ -287,7 +287,9 @@ export async function resolveAuthSettings(flags: CreateFlags, ctx: SettingsConte
   if (audience !== undefined && audience === '') throw new UsageError('--audience is empty.');
   if (provider.acceptsAudience) audience ??= carried.audience;
   const audiences = provider.defaultAudiences(input, resource, audience);
-  const scopes = scopesText === undefined ? (carried.scopes ?? provider.defaultScopes(input, resource, audiences)) : splitList(scopesText);
+  const typed = scopesText === undefined ? (carried.scopes ?? provider.defaultScopes(input, resource, audiences)) : splitList(scopesText);
+  // One stored form (Entra: qualified), also for scopes recorded by an older version (auth migrates them).
+  const scopes = provider.normalizeScopes?.(typed, audiences) ?? typed;
   for (const scope of scopes) check(validateScope(scope), '--scopes');
   if (scopes.length === 0) throw new UsageError('--scopes: give at least one scope, e.g. --scopes mcp:tools.');
 

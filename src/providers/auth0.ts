@@ -28,4 +28,10 @@ export const auth0: Provider = {
   preRegisteredClient: false,
   signIn: ['direct', 'facade'],
   acceptsAudience: true,
+  // Hosts send resource=<MCP URL>. With the Resource Parameter Compatibility Profile Auth0 maps it
+  // onto the API whose Identifier equals it; without, the tenant's Default Audience applies.
+  setupNote: ({ resource, audiences }) =>
+    audiences[0] === resource
+      ? `Auth0: hosts send resource=${resource}; turn on the Resource Parameter Compatibility Profile so it selects the API whose Identifier is exactly that URL (AUTH_SETUP.md, step 2).`
+      : `Auth0: the audience ${audiences[0]} is not the MCP URL, so the resource=${resource} hosts send cannot select it: make ${audiences[0]} the tenant's Default Audience and leave the Resource Parameter Compatibility Profile off (AUTH_SETUP.md, step 2).`,
 };

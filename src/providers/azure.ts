@@ -8,6 +8,7 @@ import { GUID, isHostname } from './validate.js';
 import type { Provider } from './types.js';
 
 const MULTI_TENANT = new Set(['common', 'organizations', 'consumers']);
+const OIDC_SCOPES = new Set(['openid', 'profile', 'email', 'offline_access']);
 
 export const azure: Provider = {
   id: 'azure',
@@ -73,6 +74,13 @@ export const azure: Provider = {
     return [clientId, appIdUri];
   },
   defaultScopes: (_input, _resource, audiences) => [`${(audiences[1] ?? '').replace(/\/$/, '')}/mcp.tools`],
+  // Typed as the portal shows them (Widgets.Read) or qualified (api://…/Widgets.Read): stored
+  // qualified, the form hosts must request (a bare one is looked up on Microsoft Graph,
+  // AADSTS650053) and the form the server compares the token's scp in.
+  normalizeScopes: (scopes, audiences) => {
+    const appIdUri = (audiences[1] ?? '').replace(/\/$/, '');
+    return scopes.map((scope) => (appIdUri && !scope.includes('/') && !OIDC_SCOPES.has(scope) ? `${appIdUri}/${scope}` : scope));
+  },
   preRegisteredClient: true,
   acceptsAudience: true,
   // Entra publishes no code_challenge_methods_supported (ChatGPT and Claude refuse its metadata)

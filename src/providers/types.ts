@@ -77,4 +77,11 @@ export interface Provider {
   acceptsAudience: boolean;
   /** The sign-in modes this provider can be used with, the default first. */
   signIn: readonly [SignIn, ...SignIn[]];
+  /**
+   * The one form scopes are stored and compared in, whichever form the user typed (Entra: qualified
+   * with the Application ID URI, as hosts must request them); unchanged when there is nothing to do.
+   */
+  normalizeScopes?(scopes: string[], audiences: string[]): string[];
+  /** One line `create` and `auth` print about a setting these answers depend on (Auth0: which audience setting applies). */
+  setupNote?(settings: { resource: string; audiences: string[] }): string | undefined;
 }

@@ -19,7 +19,7 @@ import { packageJson } from '../generate/package-json.js';
 import { MANIFEST_FILE, manifestDocument, planProject, sha256, type GeneratorInfo, type PlannedFile } from '../generate/plan.js';
 import { loadTemplates } from '../generate/templates.js';
 import { detectPackageManager, installCommand, runCommand } from '../install/package-manager.js';
-import { runIssuerCheck, warnAboutSignIn } from '../issuer-step.js';
+import { runIssuerCheck, printSetupNotes } from '../issuer-step.js';
 import type { Answers, CreateFlags, PackageManager } from '../options/answers.js';
 import { equivalentCommand } from '../options/command-line.js';
 import type { Prompter } from '../options/prompter.js';
@@ -114,7 +114,7 @@ export async function runAuth(flags: AuthFlags, ctx: AuthContext): Promise<AuthO
     answers = await runIssuerCheck(answers, { out, signal: ctx.signal });
     issuerCheck = 'passed';
   }
-  warnAboutSignIn(answers, out);
+  printSetupNotes(answers, out);
   const previous: Answers = { ...answers, ...recorded.settings };
 
   // 4. Plan and decide, per file.

@@ -3,6 +3,7 @@
  * lifetime and clocks (39, SPEC §5's one-hour advice), scopes in the provider's claim (40), and
  * the `typ` header (41). Fixes name each provider's own setting.
  */
+import { withImplied } from './scope-implies.js';
 import { defineCheckOf, type Verdicts } from '../../issuer/context.js';
 import { forFlavor, type PerFlavor } from '../../issuer/flavor.js';
 import { explainIssuerDifference } from '../../issuer/issuer-diff.js';
@@ -111,6 +112,22 @@ export const tokenAudienceCheck = define(TOKEN_AUDIENCE, 'Token is bound to this
   if (ctx.flavor === 'auth0' && aud.length > 0 && aud.every((a) => a.endsWith('/userinfo'))) {
     return v.fail(`The token is only for Auth0's /userinfo (aud ${aud.join(' ')}), not for your API`, details, `Request it for your API: audience=${expected[0]}, or enable the Resource Parameter Compatibility Profile (Auth0 Dashboard › Settings › Advanced) with an API whose Identifier is ${expected[0]}`);
   }
+  // Auth0 picks the audience one of two ways; a token for the other API says which one applied.
+  const resource = ctx.expect.resource;
+  if (ctx.flavor === 'auth0' && resource !== undefined && !expected.includes(resource) && aud.includes(resource)) {
+    return v.fail(
+      `${summary}: its aud is the MCP URL, so the Resource Parameter Compatibility Profile mapped the host's resource=${resource} onto an API whose Identifier is the MCP URL, while this project expects ${want}`,
+      details,
+      `Either turn the Resource Parameter Compatibility Profile off and make ${expected[0]} the tenant's Default Audience (Auth0 Dashboard › Settings › General › API Authorization Settings), or use that API: npx create-fastapps auth --audience ${resource}`,
+    );
+  }
+  if (ctx.flavor === 'auth0' && resource !== undefined && expected.includes(resource) && aud.some((a) => !a.endsWith('/userinfo'))) {
+    return v.fail(
+      `${summary}: Auth0 ignored the host's resource=${resource} and used the tenant's Default Audience (${aud.filter((a) => !a.endsWith('/userinfo')).join(' ')})`,
+      details,
+      `Turn on the Resource Parameter Compatibility Profile (Auth0 Dashboard › Settings › Advanced) and create an API whose Identifier is exactly ${resource}, so resource maps onto it`,
+    );
+  }
   if (ctx.flavor === 'azure' && aud.some((a) => a.startsWith('api://'))) {
     return v.fail(`${summary}: an Application ID URI in aud means an Entra v1 token`, details, V1_FIX);
   }
@@ -177,7 +194,10 @@ export const tokenScopesCheck = define(TOKEN_SCOPES, 'Token carries the required
   const details = sources.length ? sources : ['no scope claim'];
   const required = ctx.expect.scopes;
   if (!required?.length) return v.info(`The token grants ${scopes.join(' ') || 'no scopes'}`, details, 'Pass --scopes to check the ones your server requires');
-  const missing = required.filter((s) => !hasScope(scopes, s, ctx.flavor));
+  // A broader scope implies narrower ones (OAUTH_SCOPE_IMPLIES), as the server counts them.
+  const implied = ctx.expect.implies ? withImplied(scopes, ctx.expect.implies) : scopes;
+  if (implied.length > scopes.length) details.push(`implied by OAUTH_SCOPE_IMPLIES: ${implied.filter((s) => !scopes.includes(s)).join(' ')}`);
+  const missing = required.filter((s) => !hasScope(implied, s, ctx.flavor));
   if (missing.length === 0) return v.pass(`The token grants the required scopes ${required.join(' ')}`, details);
   return v.warn(`The token lacks ${missing.join(' ')} (it grants ${scopes.join(' ') || 'nothing'}); the server answers 403 insufficient_scope`, details, forFlavor(ctx.flavor, SCOPE_FIX));
 });

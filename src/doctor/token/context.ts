@@ -2,6 +2,7 @@
  * What the token checks (AUTH-FACTS 35–41) see: the decoded token, its signature verdict, the
  * issuer's keys, and what the configuration expects; plus where each provider puts scopes.
  */
+import type { ScopeImplications } from './scope-implies.js';
 import type { JWTPayload } from 'jose';
 import type { Flavor, ProviderId } from '../../issuer/types.js';
 import type { DecodedToken, SignatureOutcome } from './decode.js';
@@ -17,6 +18,10 @@ export interface TokenExpectations {
   /** Scopes a token needs. */
   scopes?: string[];
   provider?: ProviderId;
+  /** The MCP URL, which hosts send as the RFC 8707 `resource` (Auth0: which audience setting applied). */
+  resource?: string;
+  /** Scope hierarchies (`OAUTH_SCOPE_IMPLIES`): a broader granted scope covers the narrower ones. */
+  implies?: ScopeImplications;
 }
 
 /** Everything the token checks need. */

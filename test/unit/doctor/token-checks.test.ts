@@ -88,6 +88,25 @@ describe('Auth0', () => {
     });
   });
 
+  test('a custom audience, but the token is for the MCP URL: the Compatibility Profile applied, named with both ways out', async () => {
+    const custom = { audiences: ['https://api.acme.example'], scopes: ['mcp:tools'], resource: RESOURCE };
+    const findings = await check(servers.auth0!, await servers.auth0!.mint(claims()), 'auth0', custom);
+    expect(findings['token.audience']).toMatchObject({
+      status: 'fail',
+      summary: expect.stringContaining(`its aud is the MCP URL, so the Resource Parameter Compatibility Profile mapped the host's resource=${RESOURCE} onto an API whose Identifier is the MCP URL, while this project expects https://api.acme.example`),
+      fix: `Either turn the Resource Parameter Compatibility Profile off and make https://api.acme.example the tenant's Default Audience (Auth0 Dashboard › Settings › General › API Authorization Settings), or use that API: npx create-fastapps auth --audience ${RESOURCE}`,
+    });
+  });
+
+  test('the MCP URL as audience, but the token is for the Default Audience: the profile is off, named', async () => {
+    const findings = await check(servers.auth0!, await servers.auth0!.mint({ ...claims(), aud: ['https://default-api.acme.example', `${servers.auth0!.issuer}userinfo`] }), 'auth0', { ...expectAuth0, resource: RESOURCE });
+    expect(findings['token.audience']).toMatchObject({
+      status: 'fail',
+      summary: expect.stringContaining(`Auth0 ignored the host's resource=${RESOURCE} and used the tenant's Default Audience (https://default-api.acme.example)`),
+      fix: `Turn on the Resource Parameter Compatibility Profile (Auth0 Dashboard › Settings › Advanced) and create an API whose Identifier is exactly ${RESOURCE}, so resource maps onto it`,
+    });
+  });
+
   test('HS256 (an API set to a symmetric algorithm): token.header fails naming the Signing Algorithm setting', async () => {
     const findings = await check(servers.auth0!, await servers.auth0!.mint(claims(), { alg: 'HS256', key: new TextEncoder().encode('s'.repeat(32)) }), 'auth0', expectAuth0);
     expect(findings['token.header']).toMatchObject({ status: 'fail', summary: "The token is signed with HS256, a shared secret, which can't be verified with the issuer's public keys", fix: 'Switch the API to RS256 (Auth0 Dashboard › Applications › APIs › your API › Settings › Signing Algorithm)' });
@@ -120,6 +139,22 @@ describe('Auth0', () => {
   test('issued in the future and not valid yet: token.lifetime fails (clock)', async () => {
     const findings = await check(servers.auth0!, await servers.auth0!.mint({ ...claims(), nbf: now() + 600, exp: now() + 1200 }), 'auth0', expectAuth0);
     expect(findings['token.lifetime']).toMatchObject({ status: 'fail', summary: expect.stringMatching(/^The token is not valid before .+ \(10 min from now\)$/), fix: 'Synchronise the clocks (NTP) of this machine, the server and the identity provider' });
+  });
+});
+
+describe('scope hierarchies (OAUTH_SCOPE_IMPLIES)', () => {
+  const implies = new Map([['admin', ['write:orders']], ['write:orders', ['read:orders']]]);
+  const token = () => servers.auth0!.mint({ sub: 'auth0|1', aud: RESOURCE, scope: 'admin' });
+
+  test('a broader scope covers the narrower ones, transitively, as the server counts them', async () => {
+    const findings = await check(servers.auth0!, await token(), 'auth0', { audiences: [RESOURCE], scopes: ['read:orders'], implies });
+    expect(findings['token.scopes']).toMatchObject({ status: 'pass', summary: 'The token grants the required scopes read:orders' });
+    expect(findings['token.scopes']!.details).toContain('implied by OAUTH_SCOPE_IMPLIES: write:orders read:orders');
+  });
+
+  test('without the hierarchy the same token lacks the scope', async () => {
+    const findings = await check(servers.auth0!, await token(), 'auth0', { audiences: [RESOURCE], scopes: ['read:orders'] });
+    expect(findings['token.scopes']).toMatchObject({ status: 'warn', summary: expect.stringContaining('The token lacks read:orders (it grants admin)') });
   });
 });
 
