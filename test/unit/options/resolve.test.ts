@@ -172,6 +172,14 @@ describe('non-interactive', () => {
     expect(deployed.scopes).toEqual(['https://mcp.contoso.com/mcp/mcp.tools']);
   });
 
+  test('Entra scopes typed as the portal shows them are stored qualified with the Application ID URI, once', async () => {
+    const base = { provider: 'azure', tenant: 'contoso.onmicrosoft.com', clientId: ['6f2a1e4b-8c3d-4e5f-9a0b-1c2d3e4f5a6b'] };
+    const bare = await resolveCreateAnswers('app', { ...base, scopes: 'Widgets.Read, openid' }, ctx());
+    expect(bare.scopes).toEqual(['api://6f2a1e4b-8c3d-4e5f-9a0b-1c2d3e4f5a6b/Widgets.Read', 'openid']);
+    const qualified = await resolveCreateAnswers('app', { ...base, scopes: 'api://6f2a1e4b-8c3d-4e5f-9a0b-1c2d3e4f5a6b/Widgets.Read openid' }, ctx());
+    expect(qualified.scopes).toEqual(bare.scopes);
+  });
+
   test('missing values are all listed together', async () => {
     const error = await resolveCreateAnswers(undefined, { provider: 'okta' }, ctx()).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(UsageError);

@@ -65,6 +65,21 @@ describe('non-interactive', () => {
     expect((await resolve({ provider: 'okta', domain: 'acme.okta.com' }, custom)).audiences).toEqual(['api://default']);
   });
 
+  test('Entra scopes an older version recorded bare are migrated to the qualified form', async () => {
+    const entra: AuthSettings = {
+      provider: 'azure',
+      providerInput: { tenant: '9a95fd9e-005d-487a-9a01-d08c1eab2757', clientId: ['6f2a1e4b-8c3d-4e5f-9a0b-1c2d3e4f5a6b'] },
+      issuer: 'https://login.microsoftonline.com/9a95fd9e-005d-487a-9a01-d08c1eab2757/v2.0',
+      resource: 'http://localhost:3000/mcp',
+      audiences: ['6f2a1e4b-8c3d-4e5f-9a0b-1c2d3e4f5a6b', 'api://6f2a1e4b-8c3d-4e5f-9a0b-1c2d3e4f5a6b'],
+      clientIds: ['6f2a1e4b-8c3d-4e5f-9a0b-1c2d3e4f5a6b'],
+      scopes: ['Widgets.Read'],
+      authMode: 'required',
+      signIn: 'facade',
+    };
+    expect((await resolve({}, entra)).scopes).toEqual(['api://6f2a1e4b-8c3d-4e5f-9a0b-1c2d3e4f5a6b/Widgets.Read']);
+  });
+
   test('recorded multi-value fields carry over (Cognito app clients)', async () => {
     const cognito: AuthSettings = {
       provider: 'cognito',
