@@ -62,6 +62,12 @@ function variables(answers: Answers): Variable[] {
     },
     { key: 'OAUTH_SCOPES', value: answers.scopes.join(' '), example: answers.scopes.join(' '), doc: 'Scopes a token needs, space or comma separated.' },
     {
+      key: 'OAUTH_SCOPE_IMPLIES',
+      value: undefined,
+      example: 'write:orders>read:orders,admin>write:orders',
+      doc: 'Scope hierarchies: comma-separated broader>narrower pairs (transitive). A token with a broader scope may call what needs a narrower one.',
+    },
+    {
       key: 'OAUTH_ALGORITHMS',
       value: undefined,
       example: 'RS256',

@@ -4,6 +4,7 @@
  * overwrites). Every variable is documented in `.env.example`.
  */
 import { existsSync } from 'node:fs';
+import { parseScopeImplications } from './auth/scopes.js';
 
 export type AuthMode = 'required' | 'mixed';
 
@@ -25,6 +26,8 @@ export interface Config {
   clientIds: string[];
   /** Scopes a token needs (`OAUTH_SCOPES`, comma or space separated). */
   scopes: string[];
+  /** Scope hierarchies: `OAUTH_SCOPE_IMPLIES="write:orders>read:orders,admin>write:orders"` (a broader scope implies narrower ones, transitively). */
+  scopeImplies: Map<string, string[]>;
   /** Allowed JWS algorithms (`OAUTH_ALGORITHMS`); symmetric algorithms and `none` are refused. */
   algorithms: string[] | undefined;
   /** Clock skew tolerated on `nbf`/`iat`, in seconds (`OAUTH_CLOCK_TOLERANCE`, default 30); `exp` is enforced exactly. */
@@ -109,6 +112,13 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const jwksCooldown = integer('OAUTH_JWKS_COOLDOWN', env.OAUTH_JWKS_COOLDOWN, 30);
   if (jwksCooldown < 1) throw new ConfigError('OAUTH_JWKS_COOLDOWN must be at least 1 (seconds between key refetches caused by unknown key ids).');
 
+  let scopeImplies: Map<string, string[]>;
+  try {
+    scopeImplies = parseScopeImplications(env.OAUTH_SCOPE_IMPLIES);
+  } catch (error) {
+    throw new ConfigError((error as Error).message);
+  }
+
   const issuer = env.OAUTH_ISSUER?.trim() || undefined;
   if (issuer !== undefined) {
     let url: URL;
@@ -129,6 +139,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     audiences: list(env.OAUTH_AUDIENCE),
     clientIds: list(env.OAUTH_CLIENT_IDS),
     scopes: list(env.OAUTH_SCOPES),
+    scopeImplies,
     algorithms: algorithms.length > 0 ? algorithms : undefined,
     clockToleranceSeconds: integer('OAUTH_CLOCK_TOLERANCE', env.OAUTH_CLOCK_TOLERANCE, 30),
     jwksCooldownSeconds: jwksCooldown,

@@ -42,7 +42,9 @@ describe(`${provider.name}: required mode`, () => {
     assert.deepEqual(await rootForm.json(), document);
     assert.equal(document.resource, server.mcpUrl);
     assert.equal(document.authorization_servers[0], issuer.issuer);
-    assert.deepEqual(document.scopes_supported, provider.scopes);
+    // OAUTH_SCOPES first, then every scope a tool needs of its own; never offline_access.
+    assert.deepEqual(document.scopes_supported.slice(0, provider.scopes.length), provider.scopes);
+    assert.ok(!document.scopes_supported.includes('offline_access'));
   });
 
   test('no token: 401 with resource_metadata and scope, and no error code', async () => {
@@ -58,8 +60,8 @@ describe(`${provider.name}: required mode`, () => {
     const token = await issuer.mint(claims());
     const client = new Client({ name: 'test', version: '1.0.0' });
     await client.connect(new StreamableHTTPClientTransport(new URL(server.mcpUrl), { requestInit: { headers: bearer(token) } }));
-    const { tools } = await client.listTools();
-    assert.deepEqual(tools.map((tool) => tool.name).sort(), ['hello', 'whoami']);
+    const listed = (await client.listTools()).tools.map((tool) => tool.name);
+    assert.ok(listed.includes('whoami'), 'whoami is listed');
     const result = await client.callTool({ name: 'whoami', arguments: {} });
     assert.equal(result.isError, undefined);
     const user = result.structuredContent as { subject: string; scopes: string[] };
@@ -152,11 +154,19 @@ describe(`${provider.name}: façade sign-in`, { skip: provider.issuerPath === '/
     }));
     origin = new URL(facade.mcpUrl).origin;
   });
+
+  // A src/app.ts written before the façade existed does not wire it: say so instead of failing.
+  const wired = async (t: { skip(message: string): void }) => {
+    if ('hostIssuer' in facade) return true;
+    t.skip('src/app.ts predates the façade sign-in: switch it to createAuth from src/auth/index.ts (README, "How auth works")');
+    return false;
+  };
   after(async () => {
     await facade?.close();
   });
 
-  test('the protected resource metadata names this server, whose metadata echoes it and lists S256 and only its scopes', async () => {
+  test('the protected resource metadata names this server, whose metadata echoes it and lists S256 and only its scopes', async (t) => {
+    if (!(await wired(t))) return;
     const prm = await (await fetch(facade.mcpUrl.replace('/mcp', '/.well-known/oauth-protected-resource/mcp'))).json();
     assert.equal(prm.authorization_servers[0], origin);
     const response = await fetch(`${origin}/.well-known/oauth-authorization-server`);
@@ -165,13 +175,14 @@ describe(`${provider.name}: façade sign-in`, { skip: provider.issuerPath === '/
     assert.equal(metadata.issuer, origin);
     assert.deepEqual(metadata.code_challenge_methods_supported, ['S256']);
     assert.deepEqual(metadata.response_types_supported, ['code']);
-    assert.deepEqual(metadata.scopes_supported, provider.scopes);
+    assert.deepEqual(metadata.scopes_supported.slice(0, provider.scopes.length), provider.scopes);
     // The provider's keys: the façade has none of its own.
     assert.equal(metadata.jwks_uri, `${new URL(issuer.issuer).origin}/jwks`);
     assert.ok(!('registration_endpoint' in metadata));
   });
 
-  test("the provider's token is verified exactly as in direct sign-in", async () => {
+  test("the provider's token is verified exactly as in direct sign-in", async (t) => {
+    if (!(await wired(t))) return;
     const facadeClaims = provider.claims({ issuer: issuer.issuer, resource: facade.mcpUrl, scopes: provider.scopes });
     const ok = await initialize(facade.mcpUrl, bearer(await issuer.mint(facadeClaims)));
     assert.equal(ok.status, 200);

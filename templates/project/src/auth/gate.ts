@@ -8,6 +8,11 @@
  * - A header: always verified by the SDK's `requireBearerAuth`, in both modes. A bad token is 401
  *   `invalid_token`, never downgraded to anonymous; in `required` mode a token without the
  *   required scopes is 403 `insufficient_scope`.
+ * - In `mixed` mode an anonymous call of a tool that was not declared public (`publicTool` in
+ *   `tools.ts`) is refused here, with the in-band sign-in challenge, before any handler runs:
+ *   a tool registered any other way is protected, whatever its handler does.
+ * - Scope hierarchies (`OAUTH_SCOPE_IMPLIES`): the scopes a token implies count as granted, here
+ *   and in the SDK's per-tool checks (they see the implied scopes in `authInfo.scopes`).
  * - Tokens in the query string or the body are never read.
  * - More than one `Authorization` header is 400 `invalid_request` (RFC 6750 §3.1: one method,
  *   one credential). Node keeps only the first of duplicate `Authorization` lines, so without
@@ -17,12 +22,17 @@ import { requireBearerAuth, type OAuthTokenVerifier } from '@modelcontextprotoco
 import { OAuthError, OAuthErrorCode } from '@modelcontextprotocol/server';
 import type { RequestHandler } from 'express';
 import { TokenRejectedError, VerifierUnavailableError, type TokenVerifier } from './access-token.js';
-import { bearerChallenge } from './challenge.js';
+import { bearerChallenge, toolAuthChallenge } from './challenge.js';
+import { withImplied, type ScopeImplications } from './scopes.js';
 import type { AuthMode } from '../config.js';
 import type { Logger } from '../log.js';
 
-/** Adapts a `TokenVerifier` to the SDK's `OAuthTokenVerifier`; the `AccessToken` rides in `extra`. */
-export function toSdkVerifier(verifier: TokenVerifier, resource: URL): OAuthTokenVerifier {
+/**
+ * Adapts a `TokenVerifier` to the SDK's `OAuthTokenVerifier`; the `AccessToken` rides in `extra`.
+ * `scopes` holds the granted scopes and every scope they imply, so the SDK's exact comparisons
+ * honour the hierarchy.
+ */
+export function toSdkVerifier(verifier: TokenVerifier, resource: URL, implies: ScopeImplications = new Map()): OAuthTokenVerifier {
   return {
     async verifyAccessToken(token) {
       try {
@@ -30,7 +40,7 @@ export function toSdkVerifier(verifier: TokenVerifier, resource: URL): OAuthToke
         return {
           token,
           clientId: accessToken.clientId,
-          scopes: accessToken.scopes,
+          scopes: withImplied(accessToken.scopes, implies),
           expiresAt: accessToken.expiresAt,
           resource,
           extra: { accessToken },
@@ -52,11 +62,28 @@ export interface GateOptions {
   resource: URL;
   resourceMetadataUrl: string;
   log: Logger;
+  /** Scope hierarchies (`OAUTH_SCOPE_IMPLIES`). */
+  implies?: ScopeImplications;
+  /** The tools declared public; when given, anonymous calls of any other tool are refused here. */
+  publicTools?: ReadonlySet<string>;
+  /** Every scope each declared tool needs, named in the challenge an anonymous call of it gets. */
+  toolScopes?: ReadonlyMap<string, readonly string[]>;
 }
 
-export function authGate({ verifier, mode, scopes, resource, resourceMetadataUrl, log }: GateOptions): RequestHandler {
+/** The first `tools/call` in a JSON-RPC body for a tool not in `publicTools`, if any. */
+function undeclaredToolCall(body: unknown, publicTools: ReadonlySet<string>): { id: unknown; name: string } | undefined {
+  for (const message of Array.isArray(body) ? body : [body]) {
+    const m = message as { method?: unknown; id?: unknown; params?: { name?: unknown } } | null;
+    if (m?.method !== 'tools/call') continue;
+    const name = typeof m.params?.name === 'string' ? m.params.name : '';
+    if (!publicTools.has(name)) return { id: m.id ?? null, name };
+  }
+  return undefined;
+}
+
+export function authGate({ verifier, mode, scopes, resource, resourceMetadataUrl, log, implies, publicTools, toolScopes }: GateOptions): RequestHandler {
   const requiredScopes = mode === 'required' ? scopes : [];
-  const bearer = requireBearerAuth({ verifier: toSdkVerifier(verifier, resource), requiredScopes, resourceMetadataUrl });
+  const bearer = requireBearerAuth({ verifier: toSdkVerifier(verifier, resource, implies), requiredScopes, resourceMetadataUrl });
   const challenge = bearerChallenge({ resourceMetadataUrl, scopes: requiredScopes });
   const duplicate = bearerChallenge({ resourceMetadataUrl, error: 'invalid_request', description: 'Send exactly one Authorization header.' });
 
@@ -73,6 +100,19 @@ export function authGate({ verifier, mode, scopes, resource, resourceMetadataUrl
     const header = req.headers.authorization;
     if (header === undefined || header.trim() === '') {
       if (mode === 'mixed') {
+        const refused = publicTools ? undeclaredToolCall(req.body, publicTools) : undefined;
+        if (refused) {
+          // Fail closed: only tools declared public run for anonymous callers.
+          if (debug) log.debug(`auth: anonymous tools/call of ${refused.name || '(no name)'}, which is not declared public; answering the sign-in challenge`);
+          if (Array.isArray(req.body)) {
+            res.set('WWW-Authenticate', bearerChallenge({ resourceMetadataUrl, scopes }));
+            res.status(401).json({ error: 'unauthorized', error_description: 'This tool needs a signed-in user.' });
+            return;
+          }
+          const needed = [...(toolScopes?.get(refused.name) ?? scopes)];
+          res.status(200).json({ jsonrpc: '2.0', id: refused.id, result: toolAuthChallenge({ resourceMetadataUrl, error: 'invalid_token', description: 'Sign in to use this tool.', scopes: needed }) });
+          return;
+        }
         if (debug) log.debug(`auth: ${req.method} ${req.path} without Authorization header; continuing anonymously (mixed mode)`);
         return next();
       }

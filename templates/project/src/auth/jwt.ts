@@ -50,6 +50,11 @@ export interface TokenRules {
   requires?: Array<'audiences' | 'clientIds'>;
   /** What the façade sign-in (`OAUTH_SIGN_IN=facade`) adapts for this provider (see facade.ts). */
   facade?: FacadeAdaptation;
+  /**
+   * The one form a required scope is compared in, whichever form it was written in (Entra:
+   * qualified with the Application ID URI, like the scopes `scopes()` reports).
+   */
+  qualifyScope?(scope: string, expect: Expectation): string;
 }
 
 /** One printable ASCII line of at most 200 characters (control and non-ASCII characters become `?`). */

@@ -6,12 +6,17 @@
 import type { CallToolResult, ServerContext } from '@modelcontextprotocol/server';
 import type { AccessToken } from './access-token.js';
 import { toolAuthChallenge } from './challenge.js';
+import { missingScopes, type ScopeImplications } from './scopes.js';
 import type { AuthMode } from '../config.js';
 
 export interface ToolAuth {
   mode: AuthMode;
   /** Scopes protected tools need (`OAUTH_SCOPES`). */
   scopes: string[];
+  /** Scope hierarchies (`OAUTH_SCOPE_IMPLIES`): a broader scope covers the narrower ones. */
+  implies?: ScopeImplications;
+  /** Writes a scope in the one form tokens are compared in (Entra: qualified). */
+  qualify?: (scope: string) => string;
   resourceMetadataUrl: string;
   /** Provider name shown to users, e.g. "Auth0". */
   provider: string;
@@ -35,7 +40,8 @@ export function accessTokenOf(ctx: ServerContext): AccessToken | undefined {
 }
 
 /**
- * For a protected tool: `{ token }` when the caller is signed in with `scopes`, otherwise
+ * For a tool registered by hand (tools declared with `publicTool`/`protectedTool` in `tools.ts`
+ * do this for you): `{ token }` when the caller is signed in with `scopes`, otherwise
  * `{ challenge }`, a result to return as is:
  *
  * ```ts
@@ -48,7 +54,7 @@ export function requireAccess(ctx: ServerContext, auth: ToolAuth, scopes = auth.
   if (!token) {
     return { challenge: toolAuthChallenge({ resourceMetadataUrl: auth.resourceMetadataUrl, error: 'invalid_token', description: 'Sign in to use this tool.', scopes }) };
   }
-  const missing = scopes.filter((scope) => !token.scopes.includes(scope));
+  const missing = missingScopes(token.scopes, scopes, auth.implies ?? new Map());
   if (missing.length > 0) {
     return {
       challenge: toolAuthChallenge({

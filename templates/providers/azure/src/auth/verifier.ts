@@ -18,6 +18,7 @@ import { scopeList } from './jwt.js';
 
 const text = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
 const GRAPH = ['00000003-0000-0000-c000-000000000000', 'https://graph.microsoft.com'];
+const OIDC_SCOPES = new Set(['openid', 'profile', 'email', 'offline_access']);
 const V1_FIX = 'set "requestedAccessTokenVersion": 2 in the API app registration manifest (Expose an API) and sign in again';
 
 export const rules: TokenRules = {
@@ -32,6 +33,11 @@ export const rules: TokenRules = {
     const appIdUri = expect.audiences.find((audience) => audience.includes('://'));
     const delegated = scopeList(claims.scp).map((scope) => (appIdUri ? `${appIdUri.replace(/\/$/, '')}/${scope}` : scope));
     return [...new Set([...delegated, ...scopeList(claims.roles)])];
+  },
+  // `Widgets.Read` and `api://…/Widgets.Read` are the same scope; OIDC scopes never reach `scp`.
+  qualifyScope(scope, expect) {
+    const appIdUri = expect.audiences.find((audience) => audience.includes('://'));
+    return appIdUri && !scope.includes('/') && !OIDC_SCOPES.has(scope) ? `${appIdUri.replace(/\/$/, '')}/${scope}` : scope;
   },
   clientId: (claims) => text(claims.azp) ?? text(claims.appid),
   check(claims) {

@@ -1,0 +1,138 @@
+/**
+ * The auth entry point: everything this server does about OAuth, behind one call, owned by
+ * create-fastapps (`npx create-fastapps auth` regenerates it, so fixes reach your project):
+ *
+ * ```ts
+ * const auth = await createAuth({ config, log, tools });
+ * app.all(config.resource.pathname, ...auth.mcpRoute, serveMcp);   // CORS and the gate
+ * app.use(auth.routes);                                           // metadata (and the façade)
+ * ```
+ *
+ * It sets up the issuer (your provider, or the embedded development server), its keys and the JWT
+ * verifier (or your own `verifier`), the protected resource metadata with every scope a tool needs,
+ * the sign-in mode (`OAUTH_SIGN_IN`), and the gate in front of `/mcp` (tokens, scopes and their
+ * hierarchy, and tools that did not declare themselves public refused to anonymous callers).
+ */
+import { getOAuthProtectedResourceMetadataUrl } from '@modelcontextprotocol/express';
+import type { OAuthMetadata } from '@modelcontextprotocol/server';
+import cors from 'cors';
+import express, { type Express, type RequestHandler, type Router } from 'express';
+import type { TokenVerifier } from './access-token.js';
+import { facadeMetadata, facadeRoutes } from './facade.js';
+import { authGate } from './gate.js';
+import { setUpIssuer, type IssuerSetup } from './issuer.js';
+import { RemoteKeySet } from './jwks.js';
+import { JwtVerifier } from './jwt.js';
+import { metadataRoutes } from './metadata.js';
+import type { ToolAuth } from './tool-auth.js';
+import { scopesOf, scopesSupported, type ToolDefinition } from './tools.js';
+import { rules } from './verifier.js';
+import { ConfigError, type Config } from '../config.js';
+import type { Logger } from '../log.js';
+
+export interface AuthOptions {
+  config: Config;
+  log: Logger;
+  /** The tools this server registers (`src/tools/index.ts`): their access and scopes. */
+  tools: readonly ToolDefinition[];
+  /** Replaces the built-in JWT verifier (opaque tokens, introspection, ...). */
+  verifier?: TokenVerifier;
+  /** Shown as `resource_name` in the protected resource metadata. */
+  resourceName: string;
+}
+
+export interface Auth {
+  /** The issuer tokens must come from. */
+  issuer: string;
+  /** The authorization server hosts sign in at: the provider's issuer, or this server's own (facade). */
+  hostIssuer: string;
+  /** The provider's signing keys (undefined with a custom verifier). */
+  keys: RemoteKeySet | undefined;
+  /** What tools register with (`registerTools`). */
+  tools: ToolAuth;
+  /** For the MCP endpoint, in this order before the MCP handler: CORS, then the gate. */
+  mcpRoute: RequestHandler[];
+  /** Protected resource metadata, and the façade's metadata and pass-through endpoints. */
+  routes: Router;
+  /** Wraps the app when the issuer is embedded (local provider), which parses its own bodies. */
+  wrap(app: Express): Express;
+  /** Mints a token with the embedded development server's keys (local provider only). */
+  mintToken: IssuerSetup['mintToken'];
+  close(): Promise<void>;
+}
+
+export async function createAuth({ config, log, tools, verifier, resourceName }: AuthOptions): Promise<Auth> {
+  const issuer = await setUpIssuer(config, log);
+  const expect = {
+    issuer: issuer.issuer,
+    audiences: config.audiences.length > 0 ? config.audiences : [config.resource.href],
+    clientIds: config.clientIds,
+  };
+  if (rules.requires?.includes('clientIds') && config.clientIds.length === 0) {
+    throw new ConfigError(`OAUTH_CLIENT_IDS is not set: ${rules.provider} access tokens have no audience, so set it to the app client id(s) allowed to call this server.`);
+  }
+  if (rules.requires?.includes('audiences') && config.audiences.length === 0) {
+    throw new ConfigError(`OAUTH_AUDIENCE is not set: set it to the audience ${rules.provider} puts in access tokens for this API (see AUTH_SETUP.md).`);
+  }
+
+  // Scopes in the one form tokens are compared in (Entra: `Widgets.Read` → `api://…/Widgets.Read`).
+  const qualify = (scope: string) => rules.qualifyScope?.(scope, expect) ?? scope;
+  const required = config.scopes.map(qualify);
+  const scopes = scopesSupported(tools, required, qualify);
+
+  // The authorization server hosts see: the provider itself (direct), or this server's façade over
+  // the provider (facade), whose metadata lists what strict hosts insist on.
+  let hostMetadata: OAuthMetadata = issuer.metadata;
+  if (config.signIn === 'facade') {
+    if (issuer.mount) throw new ConfigError('OAUTH_SIGN_IN=facade does not apply to the local provider: the embedded development server is itself the authorization server; remove OAUTH_SIGN_IN.');
+    hostMetadata = facadeMetadata({ resource: config.resource, upstream: issuer.metadata, scopes, adapt: rules.facade, providerName: rules.provider });
+  }
+
+  let keys: RemoteKeySet | undefined;
+  if (!verifier) {
+    keys = new RemoteKeySet(String(issuer.metadata.jwks_uri), { timeoutMs: config.httpTimeoutMs, cooldownMs: config.jwksCooldownSeconds * 1000, log }, issuer.loadKeys);
+    await keys.load();
+    verifier = new JwtVerifier({ keys, expect, rules, algorithms: config.algorithms, clockToleranceSeconds: config.clockToleranceSeconds, log });
+  }
+
+  const resourceMetadataUrl = getOAuthProtectedResourceMetadataUrl(config.resource);
+  const toolAuth: ToolAuth = { mode: config.authMode, scopes: required, implies: config.scopeImplies, qualify, resourceMetadataUrl, provider: rules.provider, issuer: issuer.issuer };
+  const publicTools = new Set(tools.filter((tool) => tool.access === 'public').map((tool) => tool.name));
+  const toolScopes = new Map(tools.map((tool) => [tool.name, scopesOf(tool, toolAuth)]));
+
+  const routes = express.Router();
+  routes.use(metadataRoutes({ oauthMetadata: hostMetadata, resource: config.resource, scopes, resourceName }));
+  if (config.signIn === 'facade') {
+    routes.use(facadeRoutes({ resource: config.resource, upstream: issuer.metadata, scopes, adapt: rules.facade, providerName: rules.provider, timeoutMs: config.httpTimeoutMs, log }));
+  }
+
+  return {
+    issuer: issuer.issuer,
+    hostIssuer: String(hostMetadata.issuer),
+    keys,
+    tools: toolAuth,
+    mcpRoute: [
+      cors({
+        exposedHeaders: ['WWW-Authenticate', 'Mcp-Session-Id'],
+        allowedHeaders: ['Authorization', 'Content-Type', 'Accept', 'Mcp-Protocol-Version', 'Mcp-Session-Id', 'Last-Event-ID'],
+      }),
+      authGate({ verifier, mode: config.authMode, scopes: required, implies: config.scopeImplies, publicTools, toolScopes, resource: config.resource, resourceMetadataUrl, log }),
+    ],
+    routes,
+    wrap(app) {
+      if (!issuer.mount) return app;
+      // An embedded development issuer parses its own request bodies, so it is mounted on an
+      // outer app, before the MCP app's JSON body parser.
+      const root = express();
+      root.disable('x-powered-by');
+      issuer.mount(root);
+      root.use(app);
+      return root;
+    },
+    mintToken: issuer.mintToken,
+    async close() {
+      keys?.close();
+      await issuer.close?.();
+    },
+  };
+}

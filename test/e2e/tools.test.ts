@@ -1,0 +1,171 @@
+/**
+ * The project as a place to live: tools added with `create-fastapps add`, each public or protected
+ * with its own scopes, in an installed project against a local issuer; then the per-tool matrix
+ * over HTTP with the MCP SDK client, in `mixed` and `required` mode, scope hierarchies from
+ * OAUTH_SCOPE_IMPLIES, and a tool registered by hand (without declaring its access) refused to
+ * anonymous callers. Also: the user files of a project made by the previous version still work
+ * with the auth files of this one.
+ */
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { execa } from 'execa';
+import { appendFileSync, copyFileSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { REPO, runCli, tempDir } from '../helpers/cli.js';
+import { freePort, parseChallenge, startProcess, type RunningProject } from '../helpers/generated-server.js';
+import { startIssuerServer, type IssuerServer } from '../helpers/issuer-server.js';
+
+const SERVER_TS_RAW_TOOL = `
+    // Registered by hand, without publicTool/protectedTool: protected whatever it does.
+    server.registerTool('raw', { description: 'Registered by hand.' }, async () => ({ content: [{ type: 'text', text: 'raw ran' }] }));
+    return server;`;
+
+describe('tools added with create-fastapps add', () => {
+  let issuer: IssuerServer;
+  let dir: string;
+  let mixed: RunningProject;
+  let required: RunningProject;
+  let mixedUrl: string;
+  let requiredUrl: string;
+  const run = (command: string, ...args: string[]) => execa(command, args, { cwd: dir, reject: false, all: true });
+  const token = (scopes: string[]) => issuer.mint({ sub: 'user-7', aud: 'orders-api', scope: scopes.join(' '), client_id: 'host' });
+
+  async function call(url: string, name: string, bearer?: string) {
+    const client = new Client({ name: 'e2e', version: '1.0.0' });
+    await client.connect(new StreamableHTTPClientTransport(new URL(url), bearer ? { requestInit: { headers: { authorization: `Bearer ${bearer}` } } } : {}));
+    try {
+      return await client.callTool({ name, arguments: {} });
+    } finally {
+      await client.close();
+    }
+  }
+
+  /** A raw tools/call, to see the HTTP status and challenge. */
+  async function rawCall(url: string, name: string, bearer: string) {
+    return fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', 'mcp-protocol-version': '2025-06-18', authorization: `Bearer ${bearer}` },
+      body: JSON.stringify({ jsonrpc: '2.0', id: 3, method: 'tools/call', params: { name, arguments: {} } }),
+    });
+  }
+
+  beforeAll(async () => {
+    issuer = await startIssuerServer({ issuerPath: '/realms/shop' });
+    const port = await freePort();
+    mixedUrl = `http://127.0.0.1:${port}/mcp`;
+    dir = path.join(tempDir(), 'shop');
+    const created = await runCli([dir, '--provider', 'oidc', '--issuer', issuer.issuer, '--resource', mixedUrl, '--audience', 'orders-api', '--auth-mode', 'mixed', '--no-git', '--pm', 'npm'], { cwd: path.dirname(dir) });
+    expect(created.exitCode, created.stdout + created.stderr).toBe(0);
+    for (const args of [['tool', 'orders', '--scopes', 'read:orders', '--description', 'Lists your orders'], ['tool', 'refund', '--scopes', 'write:orders'], ['widget', 'forecast', '--public', '--title', 'Forecast']]) {
+      const added = await runCli(['add', ...args], { cwd: dir });
+      expect(added.exitCode, added.stdout + added.stderr).toBe(0);
+    }
+    const server = path.join(dir, 'src', 'server.ts');
+    writeFileSync(server, readFileSync(server, 'utf8').replace('\n    return server;', SERVER_TS_RAW_TOOL));
+    appendFileSync(path.join(dir, '.env'), 'OAUTH_SCOPE_IMPLIES=write:orders>read:orders\n');
+    for (const script of ['typecheck', 'build']) {
+      const result = await run('npm', 'run', script);
+      expect(result.exitCode, result.all).toBe(0);
+    }
+    const ownTests = await run('npm', 'test');
+    expect(ownTests.exitCode, ownTests.all).toBe(0);
+    const base = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' };
+    mixed = await startProcess(dir, ['node', 'dist/index.js'], base);
+    const requiredPort = await freePort();
+    requiredUrl = `http://127.0.0.1:${requiredPort}/mcp`;
+    required = await startProcess(dir, ['node', 'dist/index.js'], { ...base, PORT: String(requiredPort), MCP_RESOURCE_URL: requiredUrl, AUTH_MODE: 'required' });
+  }, 300_000);
+
+  afterAll(async () => {
+    await mixed?.stop();
+    await required?.stop();
+    await issuer?.close();
+  });
+
+  test('fastapps.json records the added tools; the protected resource metadata advertises every scope a tool needs', async () => {
+    const manifest = JSON.parse(readFileSync(path.join(dir, 'fastapps.json'), 'utf8'));
+    expect(manifest.tools).toEqual([
+      { name: 'orders', kind: 'tool', access: 'protected', scopes: ['read:orders'] },
+      { name: 'refund', kind: 'tool', access: 'protected', scopes: ['write:orders'] },
+      { name: 'forecast', kind: 'widget', access: 'public', scopes: [] },
+    ]);
+    const prm = (await (await fetch(mixedUrl.replace('/mcp', '/.well-known/oauth-protected-resource/mcp'))).json()) as { scopes_supported: string[] };
+    expect(prm.scopes_supported).toEqual(['mcp:tools', 'read:orders', 'write:orders']);
+  });
+
+  test('tools/list: each tool declares its access and scopes, top level and in _meta', async () => {
+    const client = new Client({ name: 'e2e', version: '1.0.0' });
+    await client.connect(new StreamableHTTPClientTransport(new URL(mixedUrl)));
+    const response = await fetch(mixedUrl, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', 'mcp-protocol-version': '2025-06-18' }, body: JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'tools/list' }) });
+    await client.close();
+    const text = await response.text();
+    const message = JSON.parse(text.includes('data: ') ? text.split('data: ')[1]!.split('\n')[0]! : text) as { result: { tools: Array<{ name: string; securitySchemes?: unknown; _meta?: { securitySchemes?: unknown } }> } };
+    const schemes = Object.fromEntries(message.result.tools.map((tool) => [tool.name, tool.securitySchemes]));
+    expect(schemes.orders).toEqual([{ type: 'oauth2', scopes: ['mcp:tools', 'read:orders'] }]);
+    expect(schemes.refund).toEqual([{ type: 'oauth2', scopes: ['mcp:tools', 'write:orders'] }]);
+    expect(schemes.forecast).toEqual([{ type: 'noauth' }]);
+    for (const tool of message.result.tools) if (tool.securitySchemes) expect(tool._meta?.securitySchemes).toEqual(tool.securitySchemes);
+  });
+
+  test('anonymous (mixed): the public widget runs; a protected tool answers with one challenge naming every scope it needs', async () => {
+    const forecast = await call(mixedUrl, 'forecast');
+    expect(forecast.isError).toBeFalsy();
+    expect(forecast.structuredContent).toEqual({ tool: 'forecast', subject: null });
+    const orders = await call(mixedUrl, 'orders');
+    expect(orders.isError).toBe(true);
+    const [challenge] = (orders._meta as Record<string, string[]>)['mcp/www_authenticate']!;
+    expect(parseChallenge(challenge!)).toMatchObject({ error: 'invalid_token', scope: 'mcp:tools read:orders' });
+  });
+
+  test('anonymous (mixed): a tool registered by hand is refused before its handler runs', async () => {
+    const raw = await call(mixedUrl, 'raw');
+    expect(raw.isError).toBe(true);
+    expect(JSON.stringify(raw.content)).not.toContain('raw ran');
+    expect((raw._meta as Record<string, string[]>)['mcp/www_authenticate']![0]).toContain('error="invalid_token"');
+    // With a valid token it is just a tool.
+    const signedIn = await call(mixedUrl, 'raw', await token(['mcp:tools']));
+    expect(JSON.stringify(signedIn.content)).toContain('raw ran');
+  });
+
+  for (const [mode, url] of [['mixed', () => mixedUrl], ['required', () => requiredUrl]] as const) {
+    test(`${mode}: a token without the tool's scope gets 403 insufficient_scope naming every scope the call needs`, async () => {
+      const response = await rawCall(url(), 'orders', await token(['mcp:tools']));
+      expect(response.status).toBe(403);
+      expect(parseChallenge(response.headers.get('www-authenticate'))).toMatchObject({ error: 'insufficient_scope', scope: 'mcp:tools read:orders' });
+    });
+
+    test(`${mode}: the tool's own scope, or a broader one that implies it (OAUTH_SCOPE_IMPLIES), lets it run`, async () => {
+      const exact = await call(url(), 'orders', await token(['mcp:tools', 'read:orders']));
+      expect(exact.isError, JSON.stringify(exact)).toBeFalsy();
+      expect(exact.structuredContent).toEqual({ tool: 'orders', subject: 'user-7' });
+      const broader = await call(url(), 'orders', await token(['mcp:tools', 'write:orders']));
+      expect(broader.isError, JSON.stringify(broader)).toBeFalsy();
+      // The narrower scope does not imply the broader one.
+      const refund = await rawCall(url(), 'refund', await token(['mcp:tools', 'read:orders']));
+      expect(refund.status).toBe(403);
+    });
+  }
+
+  test('required: anonymous is 401 for every tool, public ones included', async () => {
+    const response = await fetch(requiredUrl, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream' }, body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'forecast', arguments: {} } }) });
+    expect(response.status).toBe(401);
+  });
+
+  test('the user files of a project made by the previous version work with this version\'s auth files', async () => {
+    const fixtures = path.join(REPO, 'test', 'fixtures', 'previous-project');
+    const old = path.join(tempDir(), 'old');
+    const created = await runCli([old, '--provider', 'oidc', '--issuer', issuer.issuer, '--audience', 'orders-api', '--no-install', '--no-git'], { cwd: path.dirname(old) });
+    expect(created.exitCode, created.stderr).toBe(0);
+    for (const file of ['src/index.ts', 'src/app.ts', 'src/server.ts', 'src/tools/hello.ts', 'src/tools/whoami.ts']) copyFileSync(path.join(fixtures, file), path.join(old, file));
+    // The previous version had no tools list: it registered each tool in server.ts.
+    rmSync(path.join(old, 'src', 'tools', 'index.ts'));
+    // Reuse the installed dependencies of the project above.
+    const { symlinkSync } = await import('node:fs');
+    symlinkSync(path.join(dir, 'node_modules'), path.join(old, 'node_modules'));
+    const typecheck = await execa('npm', ['run', 'typecheck'], { cwd: old, reject: false, all: true });
+    expect(typecheck.exitCode, typecheck.all).toBe(0);
+    const tests = await execa('npm', ['test'], { cwd: old, reject: false, all: true });
+    expect(tests.exitCode, tests.all).toBe(0);
+  });
+});
