@@ -6,6 +6,7 @@
 import { Command, CommanderError } from 'commander';
 import { createOptions } from './options/flags.js';
 import type { CommandContext } from './command-context.js';
+import { registerAdd } from './add/command.js';
 import { registerAuth } from './regen/command.js';
 import { registerDoctor } from './doctor/command.js';
 import { cancelNote, inCancellableStep, runAbortTasks, setCancelNote } from './cleanup.js';
@@ -121,6 +122,7 @@ export async function main(argv: string[], io: Io = {}): Promise<number> {
   };
   registerDoctor(program, ctx);
   registerAuth(program, ctx);
+  registerAdd(program, ctx);
 
   try {
     await program.parseAsync(argv);

@@ -81,7 +81,7 @@ export function planProject(answers: Answers, templates: TemplateSource, generat
  * (`.env` aside: it holds your secrets and is merged per key). `auth` writes it with the hashes of
  * what it last generated for each file, so the next run can tell your edits from its own.
  */
-export function manifestDocument(answers: Answers, hashes: Record<string, string>, generator: GeneratorInfo): string {
+export function manifestDocument(answers: Answers, hashes: Record<string, string>, generator: GeneratorInfo, tools?: unknown): string {
   const document = {
     $comment: 'Written by create-fastapps. `npx create-fastapps auth` and `npx create-fastapps doctor` read it; edit it only through them.',
     generator: { name: 'create-fastapps', version: generator.version, template: TEMPLATE_VERSION },
@@ -95,6 +95,8 @@ export function manifestDocument(answers: Answers, hashes: Record<string, string
     authMode: answers.authMode,
     signIn: answers.signIn,
     issuerCheck: generator.issuerCheck,
+    // Tools added with `create-fastapps add`, kept as they were recorded.
+    ...(Array.isArray(tools) && tools.length > 0 ? { tools } : {}),
     files: hashes,
   };
   return JSON.stringify(document, null, 2) + '\n';

@@ -126,14 +126,6 @@ export function applyWrites(root: string, writes: readonly Write[]): void {
       moved.push({ target, backup });
     }
     finished = true;
-    // Folders a removal emptied go too (src/local-as/ after a switch away from local).
-    for (const write of writes) {
-      if (!write.remove) continue;
-      for (let dir = path.dirname(path.join(root, ...write.path.split('/'))); dir !== root && dir.startsWith(root); dir = path.dirname(dir)) {
-        if (!existsSync(dir) || readdirSync(dir).length > 0) break;
-        rmdirSync(dir);
-      }
-    }
   } catch (error) {
     const restored = rollback();
     cleanUp();
@@ -142,4 +134,17 @@ export function applyWrites(root: string, writes: readonly Write[]): void {
   }
   cleanUp();
   unregister();
+  // Folders a removal emptied go too (src/local-as/ after a switch away from local); best effort,
+  // after the write has finished, so a folder that cannot go never undoes it.
+  for (const write of writes) {
+    if (!write.remove) continue;
+    for (let dir = path.dirname(path.join(root, ...write.path.split('/'))); dir !== root && dir.startsWith(root); dir = path.dirname(dir)) {
+      try {
+        if (!existsSync(dir) || readdirSync(dir).length > 0) break;
+        rmdirSync(dir);
+      } catch {
+        break;
+      }
+    }
+  }
 }

@@ -24,7 +24,7 @@ import type { Answers, CreateFlags, PackageManager } from '../options/answers.js
 import { equivalentCommand } from '../options/command-line.js';
 import type { Prompter } from '../options/prompter.js';
 import { checkChoiceFlags, checkValueFlags, resolveAuthSettings, type AuthSettings } from '../options/resolve.js';
-import { getProvider, type Provider } from '../providers/index.js';
+import { getProvider, providerIds, type Provider } from '../providers/index.js';
 import type { Output } from '../ui/output.js';
 import { applyWrites, WriteFailure, type Write } from './apply.js';
 import { classify, newPath, writesInPlace, type Action } from './classify.js';
@@ -128,7 +128,7 @@ export async function runAuth(flags: AuthFlags, ctx: AuthContext): Promise<AuthO
       plan = decide(root, recorded, planned, previous, answers, flags.force ?? false, true);
     }
   }
-  const manifest = manifestDocument(answers, plan.hashes, { version: ctx.version, issuerCheck });
+  const manifest = manifestDocument(answers, plan.hashes, { version: ctx.version, issuerCheck }, recorded.document['tools']);
   const writes: Write[] = [...plan.writes];
   if (writes.length > 0 ? manifest !== recorded.raw : !sameManifest(manifest, recorded.document)) writes.push({ path: MANIFEST_FILE, content: Buffer.from(manifest) });
 
@@ -227,9 +227,11 @@ function decide(root: string, recorded: RegenerableProject, planned: PlannedFile
   const plan: Plan = { files: [], notNeeded: [], pruned: [], pkg: undefined, pkgMissing: false, env: undefined, envMissing: false, envCreated: false, writes: [], hashes: {} };
   const plannedPaths = new Set(planned.map((file) => file.path));
 
-  // package.json: only the entries the change of answers needs.
-  const pkgBefore = packageJson(previous);
+  // package.json: only the entries the change of answers needs. With --prune, also the entries
+  // another provider's setup would have generated and these answers do not need (an earlier
+  // switch left them), so a prune after the switch still finds them.
   const pkgAfter = packageJson(answers);
+  const pkgBefore = prune ? withLeftovers(packageJson(previous), pkgAfter, answers) : packageJson(previous);
   const pkgDisk = readFileIfAny(root, 'package.json');
   const pkgRelevant = (json: Record<string, unknown>) => JSON.stringify([json['description'], ...MERGED_SECTIONS.map((name) => json[name])]);
   if (pkgRelevant(pkgBefore) !== pkgRelevant(pkgAfter)) {
@@ -297,9 +299,30 @@ function decide(root: string, recorded: RegenerableProject, planned: PlannedFile
       plan.writes.push({ path: recordedPath, content: Buffer.alloc(0), remove: true });
     } else {
       plan.notNeeded.push({ path: recordedPath, unchanged });
+      // Still recorded, so a later --prune can tell whether it is still as generated.
+      plan.hashes[recordedPath] = recorded.files[recordedPath]!;
     }
   }
   return plan;
+}
+
+/**
+ * `before` plus, in each merged section, the entries any other provider's setup generates that
+ * `after` lacks, with their generated values: what an earlier switch may have left behind.
+ */
+function withLeftovers(before: Record<string, unknown>, after: Record<string, unknown>, answers: Answers): Record<string, unknown> {
+  const result: Record<string, unknown> = { ...before };
+  for (const other of providerIds) {
+    if (other === answers.provider) continue;
+    const generated = packageJson({ ...answers, provider: other });
+    for (const name of MERGED_SECTIONS) {
+      const wanted = (after[name] ?? {}) as Record<string, string>;
+      const merged = { ...((result[name] ?? {}) as Record<string, string>) };
+      for (const [key, value] of Object.entries((generated[name] ?? {}) as Record<string, string>)) if (!(key in wanted) && !(key in merged)) merged[key] = value;
+      result[name] = merged;
+    }
+  }
+  return result;
 }
 
 /** Equal apart from key order and the generator version (a newer tool alone is no change). */
@@ -453,6 +476,9 @@ function printNextSteps(out: Output, plan: Plan, previous: Answers, answers: Ans
   const steps: string[] = [];
   if ((plan.pkg?.added.length ?? 0) > 0 || plan.pkg?.updated.some((entry) => !entry.startsWith('scripts.') && entry !== 'description')) {
     steps.push(`${installCommand(answers.pm)}     ${c.dim('# package.json has new dependencies')}`);
+  } else if (plan.pkg?.removed.some((entry) => !entry.startsWith('scripts.'))) {
+    // The lockfile still lists what was removed; npm ci (the Dockerfile) refuses a stale one.
+    steps.push(`${installCommand(answers.pm)}     ${c.dim('# updates the lockfile: package.json lost dependencies')}`);
   }
   const conflicts = plan.files.filter((file) => file.action.kind === 'conflict');
   if (conflicts.length > 0) {
@@ -469,6 +495,11 @@ function printNextSteps(out: Output, plan: Plan, previous: Answers, answers: Ans
   const oldPort = new URL(previous.resource).port || (previous.resource.startsWith('https:') ? '443' : '80');
   const newPort = new URL(answers.resource).port || (answers.resource.startsWith('https:') ? '443' : '80');
   if (oldPort !== newPort) steps.push(`The resource moved to port ${newPort}: PORT in .env is yours, set it if the server should listen there`);
+  // src/app.ts is yours; one written before createAuth wires neither the façade nor the tools list.
+  const app = path.join(root, 'src', 'app.ts');
+  if (existsSync(app) && !readFileSync(app, 'utf8').includes('createAuth')) {
+    steps.push(`src/app.ts predates createAuth (src/auth/index.ts), so it wires ${answers.signIn === 'facade' ? 'no façade sign-in and ' : ''}no per-tool access: replace its createServer with the one in ${c.cyan('https://github.com/fastapps/create-fastapps/blob/main/templates/project/src/app.ts')} ${c.dim('(your own changes to it stay yours)')}`);
+  }
   if (previous.provider !== answers.provider && existsSync(path.join(root, 'README.md'))) {
     steps.push(`README.md is yours and was left as it is; it may still describe ${getProvider(previous.provider).name}`);
   }

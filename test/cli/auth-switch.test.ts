@@ -182,6 +182,25 @@ describe('local → auth0 with --prune', () => {
   });
 });
 
+describe('a switch first, --prune later', () => {
+  test('a later auth --prune still finds what the switch left, files and dependencies', async () => {
+    const dir = await create(['--provider', 'local']);
+    const switched = await auth(dir, ['--provider', 'auth0', '--domain', 'acme.us.auth0.com', '--skip-issuer-check', '--no-prune']);
+    expect(switched.exitCode, switched.stderr).toBe(0);
+    expect(existsSync(path.join(dir, 'src/local-as/index.ts'))).toBe(true);
+    expect(JSON.parse(read(dir, 'package.json')).dependencies['oidc-provider']).toBeDefined();
+    const pruned = await auth(dir, ['--prune', '--skip-issuer-check']);
+    expect(pruned.exitCode, pruned.stderr + pruned.stdout).toBe(0);
+    expect(existsSync(path.join(dir, 'src/local-as'))).toBe(false);
+    expect(existsSync(path.join(dir, 'test/local-sign-in.test.ts'))).toBe(false);
+    const pkg = JSON.parse(read(dir, 'package.json'));
+    expect(pkg.dependencies['oidc-provider']).toBeUndefined();
+    expect(pkg.scripts.token).toBeUndefined();
+    // The lockfile is stale now: the next steps say so.
+    expect(pruned.stdout).toMatch(/npm install\s+# updates the lockfile: package\.json lost dependencies/);
+  });
+});
+
 describe('deleted and edited auth files', () => {
   test('a deleted file is reported, not recreated; --force recreates it and overwrites edits', async () => {
     const dir = await create(['--provider', 'auth0', '--domain', 'acme.us.auth0.com', '--skip-issuer-check']);

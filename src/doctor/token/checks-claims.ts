@@ -3,7 +3,7 @@
  * lifetime and clocks (39, SPEC §5's one-hour advice), scopes in the provider's claim (40), and
  * the `typ` header (41). Fixes name each provider's own setting.
  */
-import { withImplied } from './scope-implies.js';
+import { shortForms, withImplied } from './scope-implies.js';
 import { defineCheckOf, type Verdicts } from '../../issuer/context.js';
 import { forFlavor, type PerFlavor } from '../../issuer/flavor.js';
 import { explainIssuerDifference } from '../../issuer/issuer-diff.js';
@@ -195,7 +195,9 @@ export const tokenScopesCheck = define(TOKEN_SCOPES, 'Token carries the required
   const required = ctx.expect.scopes;
   if (!required?.length) return v.info(`The token grants ${scopes.join(' ') || 'no scopes'}`, details, 'Pass --scopes to check the ones your server requires');
   // A broader scope implies narrower ones (OAUTH_SCOPE_IMPLIES), as the server counts them.
-  const implied = ctx.expect.implies ? withImplied(scopes, ctx.expect.implies) : scopes;
+  // Entra's scp holds short names; pairs may be written either way (the server qualifies both).
+  const implies = ctx.expect.implies && ctx.flavor === 'azure' ? shortForms(ctx.expect.implies) : ctx.expect.implies;
+  const implied = implies ? withImplied(scopes, implies) : scopes;
   if (implied.length > scopes.length) details.push(`implied by OAUTH_SCOPE_IMPLIES: ${implied.filter((s) => !scopes.includes(s)).join(' ')}`);
   const missing = required.filter((s) => !hasScope(implied, s, ctx.flavor));
   if (missing.length === 0) return v.pass(`The token grants the required scopes ${required.join(' ')}`, details);

@@ -9,13 +9,24 @@ import { parseEnv } from 'node:util';
 
 export type ScopeImplications = ReadonlyMap<string, readonly string[]>;
 
+const SCOPE = /^[\x21\x23-\x5B\x5D-\x7E]+$/;
+
+/** Entra compares short names (`scp` holds them): both sides of each pair, reduced to theirs. */
+export function shortForms(implies: ScopeImplications): Map<string, string[]> {
+  const short = (scope: string) => scope.slice(scope.lastIndexOf('/') + 1);
+  const result = new Map<string, string[]>();
+  for (const [broader, narrower] of implies) result.set(short(broader), [...new Set([...(result.get(short(broader)) ?? []), ...narrower.map(short)])]);
+  return result;
+}
+
 /** Parses the pairs; a malformed one is reported, not guessed at. */
 export function parseScopeImplications(text: string | undefined): { implies: Map<string, string[]>; errors: string[] } {
   const implies = new Map<string, string[]>();
   const errors: string[] = [];
   for (const pair of (text ?? '').split(',').map((item) => item.trim()).filter(Boolean)) {
     const [broader, narrower, extra] = pair.split('>').map((part) => part.trim());
-    if (!broader || !narrower || extra !== undefined || broader === narrower) errors.push(pair);
+    // The server's own rule (src/auth/scopes.ts): two different scope tokens (RFC 6749 §3.3).
+    if (!broader || !narrower || extra !== undefined || broader === narrower || !SCOPE.test(broader) || !SCOPE.test(narrower)) errors.push(pair);
     else implies.set(broader, [...new Set([...(implies.get(broader) ?? []), narrower])]);
   }
   return { implies, errors };
