@@ -21,6 +21,8 @@ export interface TemplateContext {
   audienceIsResource: boolean;
   clientIds: string[];
   scopes: string[];
+  /** The scopes' own names (Entra: without the Application ID URI, as the portal and `scp` show them). */
+  scopeNames: string[];
   scopesText: string;
   authMode: string;
   /** `direct` or `facade` (SPEC §9). */
@@ -59,6 +61,7 @@ export function templateContext(answers: Answers, issuerCheck: 'passed' | 'skipp
     audienceIsResource: answers.audiences[0] === answers.resource,
     clientIds: answers.clientIds,
     scopes: answers.scopes,
+    scopeNames: answers.scopes.map((scope) => (scope.includes('://') ? scope.slice(scope.lastIndexOf('/') + 1) : scope)),
     scopesText: answers.scopes.join(' '),
     authMode: answers.authMode,
     signIn: answers.signIn,

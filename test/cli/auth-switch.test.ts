@@ -129,7 +129,8 @@ describe('local → auth0 → local, without install', () => {
     expect(read(dir, 'src/auth/verifier.ts')).toBe(template('providers/auth0/src/auth/verifier.ts'));
     expect(read(dir, 'src/auth/issuer.ts')).toBe(template('project/src/auth/issuer.ts'));
     expect(read(dir, '.env')).toContain('OAUTH_ISSUER=https://acme.us.auth0.com/\n');
-    expect(Object.keys(JSON.parse(read(dir, 'fastapps.json')).files)).not.toContain('src/local-as/index.ts');
+    // Still recorded with the hash it was generated with, so a later --prune can tell it is unchanged.
+    expect(JSON.parse(read(dir, 'fastapps.json')).files['src/local-as/index.ts']).toBe(sha256(readFileSync(path.join(dir, 'src/local-as/index.ts'))));
   });
 
   test('and back: every file is as create wrote it, but .env, where the issuer line is commented out', async () => {

@@ -197,13 +197,13 @@ function facadeTests(get: () => { issuer: FakeProvider; resource: string; scopes
   });
 
   test('a strict host signs in like Claude Code (a public client, PKCE only) and refreshes', async () => {
-    const { issuer, resource, scopes } = get();
+    const { issuer, resource } = get();
+    // The host asks for exactly what the server advertises (no offline_access: it must not be there).
     const session = await signInAsHost({
       mcpUrl: resource,
       redirectUri: facade.claudeCode.redirectUri,
       client: facade.claudeCode.client,
       user: { username: issuer.user.username, password: issuer.user.password },
-      authorizeParams: { scope: [...scopes, 'offline_access', 'openid'].filter((s) => spec.provider === 'azure' || s !== 'offline_access').join(' ') },
     });
     expect((await whoami(resource, session.accessToken)).subject).toBe(issuer.user.sub);
     const refreshed = await session.refresh();
@@ -261,6 +261,23 @@ function facadeTests(get: () => { issuer: FakeProvider; resource: string; scopes
   });
 
   if (facade.passThrough) {
+    test('a host that names no scope (Claude Code may not) still signs in: the pass-through asks for this server\'s scopes', async () => {
+      const { issuer, resource, scopes } = get();
+      const before = issuer.authorizeRequests.length;
+      const session = await signInAsHost({ mcpUrl: resource, redirectUri: facade.claudeCode.redirectUri, client: facade.claudeCode.client, user: { username: issuer.user.username, password: issuer.user.password }, authorizeParams: { scope: undefined } });
+      expect((await whoami(resource, session.accessToken)).subject).toBe(issuer.user.sub);
+      expect(issuer.authorizeRequests[before]!.get('scope')).toBe([...scopes, 'offline_access'].join(' '));
+    });
+
+    test('the token relay passes only the grants hosts use', async () => {
+      const { issuer, resource } = get();
+      const before = issuer.tokenRequests.length;
+      const response = await fetch(`${new URL(resource).origin}/oauth/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ grant_type: 'password', username: 'jane', password: 'x', client_id: facade.chatgpt.client.id }) });
+      expect(response.status).toBe(400);
+      expect(((await response.json()) as { error: string }).error).toBe('unsupported_grant_type');
+      expect(issuer.tokenRequests.length).toBe(before);
+    });
+
     test('the provider does not answer during the token relay: 502 with the reason, nothing secret in the log', async () => {
       const { issuer, resource, project } = get();
       const tokenPath = new URL(String(issuer.document.token_endpoint)).pathname;

@@ -123,9 +123,12 @@ describe('tools added with create-fastapps add', () => {
     expect(raw.isError).toBe(true);
     expect(JSON.stringify(raw.content)).not.toContain('raw ran');
     expect((raw._meta as Record<string, string[]>)['mcp/www_authenticate']![0]).toContain('error="invalid_token"');
-    // With a valid token it is just a tool.
+    // With a valid token and OAUTH_SCOPES it is just a tool; a token without them is refused.
     const signedIn = await call(mixedUrl, 'raw', await token(['mcp:tools']));
     expect(JSON.stringify(signedIn.content)).toContain('raw ran');
+    const unrelated = await rawCall(mixedUrl, 'raw', await token(['profile']));
+    expect(unrelated.status).toBe(403);
+    expect(parseChallenge(unrelated.headers.get('www-authenticate'))).toMatchObject({ error: 'insufficient_scope', scope: 'mcp:tools' });
   });
 
   for (const [mode, url] of [['mixed', () => mixedUrl], ['required', () => requiredUrl]] as const) {

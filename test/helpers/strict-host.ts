@@ -204,6 +204,10 @@ export async function signInAsHost(options: StrictHostOptions): Promise<HostSess
     client = { id: body.client_id, ...(typeof body.client_secret === 'string' ? { secret: body.client_secret, authMethod: 'client_secret_post' as const } : {}) };
   }
   if (!client) throw new HostRefusal('Error fetching OAuth configuration: no way to register a client (no pre-registered client, CIMD or registration endpoint)');
+  // The client's token endpoint authentication must be one the server offers (default: client_secret_basic).
+  const method = client.secret === undefined ? 'none' : (client.authMethod ?? 'client_secret_post');
+  const offered = Array.isArray(metadata.token_endpoint_auth_methods_supported) ? metadata.token_endpoint_auth_methods_supported : ['client_secret_basic'];
+  if (!offered.includes(method)) throw new HostRefusal(`the authorization server does not offer token endpoint auth method ${method} (it offers ${offered.join(', ')})`);
 
   // 4. The authorization request.
   const verifier = b64url(randomBytes(32));

@@ -28,6 +28,11 @@ export interface FacadeAdaptation {
    * (Entra refuses one that is not the Application ID URI of the requested scopes: AADSTS9010010).
    */
   dropResource?: boolean;
+  /**
+   * Scopes the pass-through adds to every authorization request: Entra issues a refresh token only
+   * for `offline_access`, which hosts never request (it is not, and must not be, in scopes_supported).
+   */
+  addScopes?: string[];
 }
 
 export interface FacadeOptions {
@@ -105,7 +110,9 @@ export function facadeRoutes(options: FacadeOptions): Router {
       return;
     }
     query.delete('resource');
-    if (!query.get('scope')) query.set('scope', scopes.join(' '));
+    const requested = (query.get('scope') ?? '').split(' ').filter(Boolean);
+    const scope = [...new Set([...(requested.length > 0 ? requested : scopes), ...(options.adapt?.addScopes ?? [])])];
+    query.set('scope', scope.join(' '));
     log.debug(`facade: authorization request for client ${printable(query.get('client_id') ?? '')} sent on to ${providerName}`);
     const target = new URL(authorizeUrl);
     for (const [key, value] of query) target.searchParams.append(key, value);
@@ -130,6 +137,12 @@ export function facadeRoutes(options: FacadeOptions): Router {
     const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' };
     if (typeof req.headers.authorization === 'string') headers.authorization = req.headers.authorization;
     const grant = printable(form.get('grant_type') ?? '(none)');
+    // Only what an MCP host uses: the relay is no way to reach the provider's other grants
+    // (password, client_credentials, device code) from this server's address.
+    if (!HOST_GRANTS.includes(form.get('grant_type') ?? '')) {
+      res.status(400).json({ error: 'unsupported_grant_type', error_description: `This server relays only ${HOST_GRANTS.join(' and ')} token requests.` });
+      return;
+    }
     let upstreamResponse: globalThis.Response;
     let text: string;
     try {

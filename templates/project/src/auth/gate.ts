@@ -121,11 +121,22 @@ export function authGate({ verifier, mode, scopes, resource, resourceMetadataUrl
       res.status(401).json({ error: 'unauthorized', error_description: 'This MCP server requires an OAuth bearer token.' });
       return;
     }
-    if (!debug) return bearer(req, res, next);
-    log.debug(`auth: ${req.method} ${req.path} with Authorization header; verifying`);
+    if (debug) log.debug(`auth: ${req.method} ${req.path} with Authorization header; verifying`);
     bearer(req, res, (error?: unknown) => {
-      if (error === undefined && req.auth && requiredScopes.length > 0) log.debug(`auth: required scopes present: ${requiredScopes.join(' ')}`);
-      next(error);
+      if (error !== undefined) return next(error);
+      if (debug && req.auth && requiredScopes.length > 0) log.debug(`auth: required scopes present: ${requiredScopes.join(' ')}`);
+      // Mixed mode: a tool registered by hand (not declared) still needs OAUTH_SCOPES, as a
+      // protected tool does; declared tools check their own scopes.
+      const undeclared = mode === 'mixed' && toolScopes ? undeclaredToolCall(req.body, new Set(toolScopes.keys())) : undefined;
+      const granted = new Set(req.auth?.scopes ?? []);
+      const missing = undeclared ? scopes.filter((scope) => !granted.has(scope)) : [];
+      if (missing.length > 0) {
+        log.warn(`auth: tools/call of ${undeclared!.name || '(no name)'} without the scope ${missing.join(' ')}; answering 403 insufficient_scope`);
+        res.set('WWW-Authenticate', bearerChallenge({ resourceMetadataUrl, error: 'insufficient_scope', description: `This tool needs the scope ${missing.join(' ')}.`, scopes }));
+        res.status(403).json({ error: 'insufficient_scope', error_description: `This tool needs the scope ${missing.join(' ')}.` });
+        return;
+      }
+      next();
     });
   };
 }

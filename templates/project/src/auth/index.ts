@@ -78,6 +78,8 @@ export async function createAuth({ config, log, tools, verifier, resourceName }:
   // Scopes in the one form tokens are compared in (Entra: `Widgets.Read` → `api://…/Widgets.Read`).
   const qualify = (scope: string) => rules.qualifyScope?.(scope, expect) ?? scope;
   const required = config.scopes.map(qualify);
+  // Both sides of every OAUTH_SCOPE_IMPLIES pair in that form too, so `Widgets.Write>Widgets.Read` works on Entra.
+  const implies = new Map([...config.scopeImplies].map(([broader, narrower]) => [qualify(broader), narrower.map(qualify)]));
   const scopes = scopesSupported(tools, required, qualify);
 
   // The authorization server hosts see: the provider itself (direct), or this server's façade over
@@ -96,7 +98,7 @@ export async function createAuth({ config, log, tools, verifier, resourceName }:
   }
 
   const resourceMetadataUrl = getOAuthProtectedResourceMetadataUrl(config.resource);
-  const toolAuth: ToolAuth = { mode: config.authMode, scopes: required, implies: config.scopeImplies, qualify, resourceMetadataUrl, provider: rules.provider, issuer: issuer.issuer };
+  const toolAuth: ToolAuth = { mode: config.authMode, scopes: required, implies, qualify, resourceMetadataUrl, provider: rules.provider, issuer: issuer.issuer };
   const publicTools = new Set(tools.filter((tool) => tool.access === 'public').map((tool) => tool.name));
   const toolScopes = new Map(tools.map((tool) => [tool.name, scopesOf(tool, toolAuth)]));
 
@@ -116,7 +118,7 @@ export async function createAuth({ config, log, tools, verifier, resourceName }:
         exposedHeaders: ['WWW-Authenticate', 'Mcp-Session-Id'],
         allowedHeaders: ['Authorization', 'Content-Type', 'Accept', 'Mcp-Protocol-Version', 'Mcp-Session-Id', 'Last-Event-ID'],
       }),
-      authGate({ verifier, mode: config.authMode, scopes: required, implies: config.scopeImplies, publicTools, toolScopes, resource: config.resource, resourceMetadataUrl, log }),
+      authGate({ verifier, mode: config.authMode, scopes: required, implies, publicTools, toolScopes, resource: config.resource, resourceMetadataUrl, log }),
     ],
     routes,
     wrap(app) {

@@ -28,7 +28,8 @@ export const rules: TokenRules = {
   requires: ['audiences'],
   // Entra refuses an RFC 8707 resource that is not the Application ID URI of the requested scopes
   // (AADSTS9010010), and every spec-following host sends the MCP URL: the façade drops it.
-  facade: { dropResource: true },
+  // It issues refresh tokens only for offline_access, which hosts never ask for: the façade adds it.
+  facade: { dropResource: true, addScopes: ['offline_access'] },
   scopes(claims, expect) {
     const appIdUri = expect.audiences.find((audience) => audience.includes('://'));
     const delegated = scopeList(claims.scp).map((scope) => (appIdUri ? `${appIdUri.replace(/\/$/, '')}/${scope}` : scope));
