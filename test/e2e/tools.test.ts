@@ -9,7 +9,8 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { execa } from 'execa';
-import { appendFileSync, copyFileSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, copyFileSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { sha256 } from '../../src/generate/plan.js';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { REPO, runCli, tempDir } from '../helpers/cli.js';
@@ -155,20 +156,46 @@ describe('tools added with create-fastapps add', () => {
     expect(response.status).toBe(401);
   });
 
-  test('the user files of a project made by the previous version work with this version\'s auth files', async () => {
+  test('auth in a project made by the previous version: its auth files become this version\'s, with the new entry point; the user\'s stay; it type-checks and passes its tests', async () => {
     const fixtures = path.join(REPO, 'test', 'fixtures', 'previous-project');
     const old = path.join(tempDir(), 'old');
     const created = await runCli([old, '--provider', 'oidc', '--issuer', issuer.issuer, '--audience', 'orders-api', '--no-install', '--no-git'], { cwd: path.dirname(old) });
     expect(created.exitCode, created.stderr).toBe(0);
-    for (const file of ['src/index.ts', 'src/app.ts', 'src/server.ts', 'src/tools/hello.ts', 'src/tools/whoami.ts']) copyFileSync(path.join(fixtures, file), path.join(old, file));
-    // The previous version had no tools list: it registered each tool in server.ts.
-    rmSync(path.join(old, 'src', 'tools', 'index.ts'));
+    // Rebuild the previous version's project: its files, recorded as it generated them.
+    const manifestFile = path.join(old, 'fastapps.json');
+    const manifest = JSON.parse(readFileSync(manifestFile, 'utf8'));
+    const previous = (dir: string, prefix = ''): string[] =>
+      readdirSync(path.join(fixtures, dir), { withFileTypes: true }).flatMap((entry) => (entry.isDirectory() ? previous(path.join(dir, entry.name), `${prefix}${entry.name}/`) : entry.name.endsWith('.ts') ? [`${prefix}${entry.name}`] : []));
+    const files = [...previous('src', 'src/'), ...previous('test', 'test/')];
+    for (const file of files) {
+      copyFileSync(path.join(fixtures, file), path.join(old, file));
+      manifest.files[file] = sha256(readFileSync(path.join(old, file)));
+    }
+    const userFiles = ['src/index.ts', 'src/app.ts', 'src/server.ts', 'src/tools/hello.ts', 'src/tools/whoami.ts'];
+    for (const file of ['src/auth/index.ts', 'src/auth/tools.ts', 'src/auth/scopes.ts', 'src/auth/facade.ts', 'src/tools/index.ts']) {
+      rmSync(path.join(old, file));
+      delete manifest.files[file];
+    }
+    delete manifest.signIn;
+    writeFileSync(manifestFile, JSON.stringify(manifest, null, 2) + '\n');
+    const before = Object.fromEntries(userFiles.map((file) => [file, readFileSync(path.join(old, file), 'utf8')]));
+
+    const upgraded = await runCli(['auth', '--skip-issuer-check'], { cwd: old });
+    expect(upgraded.exitCode, upgraded.stdout + upgraded.stderr).toBe(0);
+    for (const file of ['src/auth/index.ts', 'src/auth/tools.ts', 'src/auth/scopes.ts', 'src/auth/facade.ts']) {
+      expect(readFileSync(path.join(old, file), 'utf8'), file).toBe(readFileSync(path.join(REPO, 'templates', 'project', file), 'utf8'));
+    }
+    expect(readFileSync(path.join(old, 'src/auth/gate.ts'), 'utf8')).toBe(readFileSync(path.join(REPO, 'templates/project/src/auth/gate.ts'), 'utf8'));
+    for (const file of userFiles) expect(readFileSync(path.join(old, file), 'utf8'), `${file} is yours`).toBe(before[file]);
+    expect(upgraded.stdout).toContain('src/app.ts predates createAuth');
+    expect(JSON.parse(readFileSync(manifestFile, 'utf8')).signIn).toBe('direct');
+
     // Reuse the installed dependencies of the project above.
-    const { symlinkSync } = await import('node:fs');
     symlinkSync(path.join(dir, 'node_modules'), path.join(old, 'node_modules'));
     const typecheck = await execa('npm', ['run', 'typecheck'], { cwd: old, reject: false, all: true });
     expect(typecheck.exitCode, typecheck.all).toBe(0);
     const tests = await execa('npm', ['test'], { cwd: old, reject: false, all: true });
     expect(tests.exitCode, tests.all).toBe(0);
+    expect(tests.all).toMatch(/# fail 0/);
   });
 });
