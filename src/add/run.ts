@@ -43,6 +43,8 @@ export async function runAdd(kind: string, name: string, flags: AddFlags, ctx: {
     if (valid !== true) throw new UsageError(`--scopes: ${valid}`);
   }
   if (flags.public && typedScopes.length > 0) throw new UsageError('--scopes: a public tool needs no scopes; drop --public to protect it with them.');
+  const oidc = typedScopes.filter((scope) => ['openid', 'profile', 'email', 'offline_access'].includes(scope));
+  if (oidc.length > 0) throw new UsageError(`--scopes: ${oidc.join(', ')} ${oidc.length === 1 ? 'is a sign-in scope' : 'are sign-in scopes'}, not one a tool can require (access tokens do not carry ${oidc.length === 1 ? 'it' : 'them'}); give the API scopes the tool needs.`);
 
   const root = findProjectRoot(ctx.cwd);
   if (!root) throw new FailureError(`No fastapps.json in ${ctx.cwd} or any folder above it: this is not a project create-fastapps generated.`, 'Run add inside the project (the folder with fastapps.json).');
@@ -59,8 +61,13 @@ export async function runAdd(kind: string, name: string, flags: AddFlags, ctx: {
   const index = readFileSync(indexFile, 'utf8');
   const recorded = Array.isArray(project.document['tools']) ? (project.document['tools'] as Array<{ name?: unknown }>) : [];
   const clashes: string[] = [];
-  const declared = new RegExp(`name:\\s*['"]${name}['"]`);
-  const toolSources = readdirSync(path.dirname(indexFile)).filter((file) => file.endsWith('.ts')).map((file) => readFileSync(path.join(path.dirname(indexFile), file), 'utf8'));
+  // Declared with publicTool/protectedTool (name: 'x'), or registered by hand (registerTool('x'), registerAppTool(server, 'x')).
+  const declared = new RegExp(`name:\\s*['"]${name}['"]|register(?:App)?Tool\\(\\s*(?:server\\s*,\\s*)?['"]${name}['"]`);
+  const toolsDir = path.dirname(indexFile);
+  const toolSources = [
+    ...readdirSync(toolsDir, { withFileTypes: true }).filter((entry) => entry.isFile() && entry.name.endsWith('.ts')).map((entry) => path.join(toolsDir, entry.name)),
+    path.join(root, 'src', 'server.ts'),
+  ].filter((file) => existsSync(file)).map((file) => readFileSync(file, 'utf8'));
   if (recorded.some((tool) => tool.name === name) || toolSources.some((source) => declared.test(source))) clashes.push(`a tool named ${name} already exists`);
   if (boundIdentifiers(index).has(identifierOf(name))) clashes.push(`${INDEX} already imports ${identifierOf(name)}`);
   const files = toolFiles(request, readTemplateTree(path.join(templatesRoot(), 'add')));

@@ -53,21 +53,35 @@ export function toolFiles(request: ToolRequest, templates: TemplateFile[]): Arra
 
 /**
  * `src/tools/index.ts` with the tool imported and listed, or undefined when the file no longer has
- * the shape `add` can edit (an import list and `export const tools … = [ … ];`).
+ * the shape `add` can edit: imports, then `export const tools … = [ … ]` whose brackets balance.
  */
 export function withToolListed(index: string, request: ToolRequest): string | undefined {
   const identifier = identifierOf(request.name);
-  const list = /(export const tools(?::[^=]+)?=\s*\[)([\s\S]*?)(\n?\];)/.exec(index);
-  if (!list) return undefined;
-  const imports = [...index.matchAll(/^import .*;$/gm)];
+  const declaration = /export const tools\b[^=]*=\s*\[/.exec(index);
+  if (!declaration) return undefined;
+  // The list's closing bracket, counting nested ones; strings and comments would make it a guess.
+  const open = declaration.index + declaration[0].length;
+  let depth = 1;
+  let close = -1;
+  for (let i = open; i < index.length && close < 0; i++) {
+    const ch = index[i];
+    if (ch === "'" || ch === '"' || ch === '`' || (ch === '/' && (index[i + 1] === '/' || index[i + 1] === '*'))) return undefined;
+    if (ch === '[') depth += 1;
+    else if (ch === ']' && --depth === 0) close = i;
+  }
+  if (close < 0) return undefined;
+  const body = index.slice(open, close);
+  const trimmed = body.replace(/\s+$/, '');
+  const entries = trimmed.replace(/,\s*$/, '');
+  const listed = body.includes('\n')
+    ? `${entries}${entries.trim() === '' ? '' : ','}\n  ${identifier},\n`
+    : `${entries}${entries.trim() === '' ? '' : ', '}${identifier}`;
+  const withEntry = index.slice(0, open) + listed + index.slice(close);
+  const imports = [...withEntry.slice(0, declaration.index).matchAll(/^import .*;$/gm)];
   const last = imports.at(-1);
   const importLine = `import { ${identifier} } from './${request.name}.js';`;
   const at = last ? last.index + last[0].length : 0;
-  const withImport = `${index.slice(0, at)}${last ? '\n' : ''}${importLine}${last ? '' : '\n'}${index.slice(at)}`;
-  const listed = /(export const tools(?::[^=]+)?=\s*\[)([\s\S]*?)(\n?\];)/.exec(withImport)!;
-  const body = listed[2]!.replace(/\s*$/, '');
-  const entry = body.includes('\n') ? `${body}${body.trimEnd().endsWith(',') ? '' : ','}\n  ${identifier},` : `${body}${body.trim() === '' ? '' : ', '}${identifier}`;
-  return withImport.slice(0, listed.index) + listed[1] + entry + listed[3] + withImport.slice(listed.index + listed[0].length);
+  return `${withEntry.slice(0, at)}${last ? '\n' : ''}${importLine}${last ? '' : '\n'}${withEntry.slice(at)}`;
 }
 
 /** The identifiers `src/tools/index.ts` already binds (imports), to refuse a clash. */

@@ -24,7 +24,7 @@ import type { Answers, CreateFlags, PackageManager } from '../options/answers.js
 import { equivalentCommand } from '../options/command-line.js';
 import type { Prompter } from '../options/prompter.js';
 import { checkChoiceFlags, checkValueFlags, resolveAuthSettings, type AuthSettings } from '../options/resolve.js';
-import { getProvider, providerIds, type Provider } from '../providers/index.js';
+import { getProvider, providerIds, type Provider, type ProviderId } from '../providers/index.js';
 import type { Output } from '../ui/output.js';
 import { applyWrites, WriteFailure, type Write } from './apply.js';
 import { classify, newPath, writesInPlace, type Action } from './classify.js';
@@ -231,7 +231,9 @@ function decide(root: string, recorded: RegenerableProject, planned: PlannedFile
   // another provider's setup would have generated and these answers do not need (an earlier
   // switch left them), so a prune after the switch still finds them.
   const pkgAfter = packageJson(answers);
-  const pkgBefore = prune ? withLeftovers(packageJson(previous), pkgAfter, answers) : packageJson(previous);
+  // Only where another provider's files are still recorded (the local server's, after a switch).
+  const leftoverProviders = providerIds.filter((id) => id !== answers.provider && Object.keys(recorded.files).some((file) => file.startsWith(OWN_FOLDERS[id] ?? '\0')));
+  const pkgBefore = prune && leftoverProviders.length > 0 ? withLeftovers(packageJson(previous), pkgAfter, answers, leftoverProviders) : packageJson(previous);
   const pkgDisk = readFileIfAny(root, 'package.json');
   const pkgRelevant = (json: Record<string, unknown>) => JSON.stringify([json['description'], ...MERGED_SECTIONS.map((name) => json[name])]);
   if (pkgRelevant(pkgBefore) !== pkgRelevant(pkgAfter)) {
@@ -306,14 +308,16 @@ function decide(root: string, recorded: RegenerableProject, planned: PlannedFile
   return plan;
 }
 
+/** A folder only a provider's overlay writes: while its files are recorded, that setup's package entries may be left over. */
+const OWN_FOLDERS: Partial<Record<ProviderId, string>> = { local: 'src/local-as/' };
+
 /**
  * `before` plus, in each merged section, the entries any other provider's setup generates that
  * `after` lacks, with their generated values: what an earlier switch may have left behind.
  */
-function withLeftovers(before: Record<string, unknown>, after: Record<string, unknown>, answers: Answers): Record<string, unknown> {
+function withLeftovers(before: Record<string, unknown>, after: Record<string, unknown>, answers: Answers, others: readonly ProviderId[]): Record<string, unknown> {
   const result: Record<string, unknown> = { ...before };
-  for (const other of providerIds) {
-    if (other === answers.provider) continue;
+  for (const other of others) {
     const generated = packageJson({ ...answers, provider: other });
     for (const name of MERGED_SECTIONS) {
       const wanted = (after[name] ?? {}) as Record<string, string>;

@@ -67,6 +67,9 @@ describe('add', () => {
     await refused(dir, ['tool', 'tools'], 2, /reserved word/);
     await refused(dir, ['tool', 'x', '--public', '--scopes', 'a'], 2, /a public tool needs no scopes/);
     await refused(dir, ['tool', 'x', '--scopes', 'a"b'], 2, /--scopes:/);
+    await refused(dir, ['tool', 'x', '--scopes', 'openid'], 2, /openid is a sign-in scope, not one a tool can require/);
+    writeFileSync(path.join(dir, 'src/server.ts'), readFileSync(path.join(dir, 'src/server.ts'), 'utf8').replace('return server;', "server.registerTool('raw', {}, async () => ({ content: [] }));\n    return server;"));
+    await refused(dir, ['tool', 'raw'], 1, /Cannot add raw: a tool named raw already exists/);
     await refused(dir, ['tool', 'hello'], 1, /Cannot add hello: a tool named hello already exists/);
     await refused(dir, ['widget', 'whoami'], 1, /Cannot add whoami: .*src\/tools\/whoami\.ts exists/);
     expect((await runCli(['add', 'tool', 'orders'], { cwd: dir })).exitCode).toBe(0);

@@ -275,7 +275,19 @@ function facadeTests(get: () => { issuer: FakeProvider; resource: string; scopes
       const response = await fetch(`${new URL(resource).origin}/oauth/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ grant_type: 'password', username: 'jane', password: 'x', client_id: facade.chatgpt.client.id }) });
       expect(response.status).toBe(400);
       expect(((await response.json()) as { error: string }).error).toBe('unsupported_grant_type');
+      // A repeated parameter could mean one grant here and another at the provider: refused.
+      const repeated = await fetch(`${new URL(resource).origin}/oauth/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'grant_type=authorization_code&grant_type=password&client_id=x' });
+      expect(repeated.status).toBe(400);
+      expect(((await repeated.json()) as { error: string }).error).toBe('invalid_request');
       expect(issuer.tokenRequests.length).toBe(before);
+    });
+
+    test('a host asking only for openid still gets a token for this server: the pass-through adds its scopes', async () => {
+      const { issuer, resource, scopes } = get();
+      const before = issuer.authorizeRequests.length;
+      const session = await signInAsHost({ mcpUrl: resource, redirectUri: facade.claudeCode.redirectUri, client: facade.claudeCode.client, user: { username: issuer.user.username, password: issuer.user.password }, authorizeParams: { scope: 'openid' } });
+      expect((await whoami(resource, session.accessToken)).subject).toBe(issuer.user.sub);
+      expect(issuer.authorizeRequests[before]!.get('scope')).toBe(['openid', ...scopes, 'offline_access'].join(' '));
     });
 
     test('the provider does not answer during the token relay: 502 with the reason, nothing secret in the log', async () => {

@@ -111,7 +111,10 @@ export function facadeRoutes(options: FacadeOptions): Router {
     }
     query.delete('resource');
     const requested = (query.get('scope') ?? '').split(' ').filter(Boolean);
-    const scope = [...new Set([...(requested.length > 0 ? requested : scopes), ...(options.adapt?.addScopes ?? [])])];
+    // A request naming none of this server's scopes (`openid` alone) would get a token for
+    // another API (Entra: Microsoft Graph), refused here, and the host would sign in again and again.
+    const ours = requested.some((scope) => scopes.includes(scope)) ? requested : [...requested, ...scopes];
+    const scope = [...new Set([...ours, ...(options.adapt?.addScopes ?? [])])];
     query.set('scope', scope.join(' '));
     log.debug(`facade: authorization request for client ${printable(query.get('client_id') ?? '')} sent on to ${providerName}`);
     const target = new URL(authorizeUrl);
@@ -132,7 +135,12 @@ export function facadeRoutes(options: FacadeOptions): Router {
     const form = new URLSearchParams();
     for (const [key, value] of Object.entries(req.body as Record<string, unknown>)) {
       if (key === 'resource') continue;
-      for (const item of Array.isArray(value) ? value : [value]) if (typeof item === 'string') form.append(key, item);
+      // RFC 6749 §3.2: a parameter appears once; a repeated one could mean one thing here and another there.
+      if (typeof value !== 'string') {
+        res.status(400).json({ error: 'invalid_request', error_description: `The parameter ${printable(key)} must appear once.` });
+        return;
+      }
+      form.append(key, value);
     }
     const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' };
     if (typeof req.headers.authorization === 'string') headers.authorization = req.headers.authorization;

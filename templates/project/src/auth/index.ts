@@ -79,7 +79,8 @@ export async function createAuth({ config, log, tools, verifier, resourceName }:
   const qualify = (scope: string) => rules.qualifyScope?.(scope, expect) ?? scope;
   const required = config.scopes.map(qualify);
   // Both sides of every OAUTH_SCOPE_IMPLIES pair in that form too, so `Widgets.Write>Widgets.Read` works on Entra.
-  const implies = new Map([...config.scopeImplies].map(([broader, narrower]) => [qualify(broader), narrower.map(qualify)]));
+  const implies = new Map<string, string[]>();
+  for (const [broader, narrower] of config.scopeImplies) implies.set(qualify(broader), [...new Set([...(implies.get(qualify(broader)) ?? []), ...narrower.map(qualify)])]);
   const scopes = scopesSupported(tools, required, qualify);
 
   // The authorization server hosts see: the provider itself (direct), or this server's façade over
