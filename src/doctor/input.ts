@@ -151,7 +151,7 @@ export async function resolveInput(arg: string | undefined, flags: DoctorFlags, 
     });
   }
   if (flags.issuer !== undefined) {
-    if (flags.domain ?? flags.tenant ?? flags.userPool ?? flags.region ?? flags.authServer) throw new UsageError('--domain, --tenant, --user-pool, --region and --auth-server need --provider.');
+    if (flags.domain ?? flags.tenant ?? flags.userPool ?? flags.region ?? flags.authServer ?? flags.realm) throw new UsageError('--domain, --tenant, --user-pool, --region, --auth-server and --realm need --provider.');
     return withOptional({ ...base, issuer: flags.issuer.trim(), issuerSource: '--issuer' as const, expect: expectations(flags, undefined, undefined) });
   }
   // 3. Inside a generated project.

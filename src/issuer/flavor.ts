@@ -10,6 +10,7 @@ export const FLAVOR_NAMES: Record<Flavor, string> = {
   azure: 'Entra ID',
   cognito: 'Cognito',
   keycloak: 'Keycloak',
+  workos: 'WorkOS AuthKit',
   generic: 'the authorization server',
 };
 
@@ -37,6 +38,7 @@ export function inferFlavorFromUrl(issuer: string): Flavor {
   if (host === 'login.microsoftonline.com' || host === 'sts.windows.net') return 'azure';
   if (/^cognito-idp\.[a-z0-9-]+\.amazonaws\.com$/.test(host)) return 'cognito';
   if (/\/realms\/[^/]+/.test(pathname)) return 'keycloak';
+  if (host.endsWith('.authkit.app')) return 'workos';
   return 'generic';
 }
 
@@ -50,6 +52,8 @@ export function inferFlavor(provider: ProviderId | undefined, issuer: string): F
     case 'okta':
     case 'azure':
     case 'cognito':
+    case 'keycloak':
+    case 'workos':
       return provider;
     default:
       return inferFlavorFromUrl(issuer);

@@ -22,7 +22,7 @@ export interface Finding {
   summary?: string;
 }
 
-export type ProviderId = 'auth0' | 'okta' | 'azure' | 'cognito' | 'oidc' | 'local';
+export type ProviderId = 'auth0' | 'okta' | 'azure' | 'cognito' | 'keycloak' | 'workos' | 'oidc' | 'local';
 
 /**
  * How hosts sign users in (SPEC §9): `direct` points them at the provider; `facade` publishes the
@@ -45,7 +45,7 @@ export interface NetOptions {
  * The provider family an issuer belongs to, used to word fixes with the provider's own settings.
  * `keycloak` has no `ProviderId` of its own (it is configured as `oidc`); `generic` is any other server.
  */
-export type Flavor = 'auth0' | 'okta' | 'azure' | 'cognito' | 'keycloak' | 'generic';
+export type Flavor = 'auth0' | 'okta' | 'azure' | 'cognito' | 'keycloak' | 'workos' | 'generic';
 
 /** What `checkIssuer` is asked to check. */
 export interface CheckIssuerInput {

@@ -2,7 +2,7 @@
  * The one-line command equivalent to an interactive run, printed at the end so it can be put in a
  * script or shared (and it documents what was chosen).
  */
-import { getProvider } from '../providers/index.js';
+import { getProvider, providers } from '../providers/index.js';
 import { DEFAULT_RESOURCE, type Answers } from './answers.js';
 
 /** POSIX shell quoting, only where needed. */
@@ -10,14 +10,8 @@ export function shellQuote(value: string): string {
   return /^[A-Za-z0-9_./:@%+=,-]+$/.test(value) ? value : `'${value.replaceAll("'", `'\\''`)}'`;
 }
 
-const FIELD_FLAG: Record<string, string> = {
-  domain: '--domain',
-  authServer: '--auth-server',
-  tenant: '--tenant',
-  region: '--region',
-  userPool: '--user-pool',
-  issuer: '--issuer',
-};
+/** Each field's flag, from the provider modules. */
+const FIELD_FLAG: Record<string, string> = Object.fromEntries(providers.flatMap((provider) => provider.fields).map((field) => [field.key, field.flag]));
 
 export function equivalentCommand(answers: Answers): string {
   const provider = getProvider(answers.provider);

@@ -39,17 +39,14 @@ export const FIELD_FLAGS = {
   region: 'region',
   userPool: 'userPool',
   clientId: 'clientId',
+  realm: 'realm',
   issuer: 'issuer',
 } as const satisfies Record<FieldKey, keyof CreateFlags>;
 
-const FLAG_NAMES: Partial<Record<keyof CreateFlags, string>> = {
-  domain: '--domain',
-  authServer: '--auth-server',
-  tenant: '--tenant',
-  region: '--region',
-  userPool: '--user-pool',
-  clientId: '--client-id',
-};
+/** Every provider field's flag (`--issuer` aside: every provider takes it), read from the provider modules. */
+const FLAG_NAMES: Partial<Record<keyof CreateFlags, string>> = Object.fromEntries(
+  providers.flatMap((provider) => provider.fields).filter((field) => field.key !== 'issuer').map((field) => [FIELD_FLAGS[field.key], field.flag]),
+);
 
 /** Checks the folder argument: a valid package name from its last segment. */
 export function validateTarget(dir: string, cwd: string): true | string {

@@ -4,10 +4,12 @@ import { azure } from './azure.js';
 import { cognito } from './cognito.js';
 import { local } from './local.js';
 import { oidc } from './oidc.js';
+import { keycloak } from './keycloak.js';
 import { okta } from './okta.js';
+import { workos } from './workos.js';
 import type { Provider, ProviderId } from './types.js';
 
-export const providers: Provider[] = [local, auth0, okta, azure, cognito, oidc];
+export const providers: Provider[] = [local, auth0, okta, azure, cognito, oidc, keycloak, workos];
 export const providerIds = providers.map((provider) => provider.id) as ProviderId[];
 
 export function getProvider(id: ProviderId): Provider {

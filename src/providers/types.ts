@@ -10,10 +10,11 @@ export interface ProviderInput {
   region?: string;
   userPool?: string;
   clientId?: string[];
+  realm?: string;
   issuer?: string;
 }
 
-export type FieldKey = 'domain' | 'authServer' | 'tenant' | 'region' | 'userPool' | 'clientId' | 'issuer';
+export type FieldKey = 'domain' | 'authServer' | 'tenant' | 'region' | 'userPool' | 'clientId' | 'realm' | 'issuer';
 
 /** One value a provider asks for: its flag, its prompt, its check. */
 export interface Field {

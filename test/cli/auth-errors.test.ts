@@ -81,14 +81,14 @@ describe('not a project auth can work on', () => {
 
   test('a damaged answer', async () => {
     const dir = project();
-    editManifest(dir, (doc) => (doc['provider'] = 'keycloak'));
-    await expectRefused(dir, [], 1, /fastapps\.json is damaged: "provider" is "keycloak", not one of local, auth0/);
+    editManifest(dir, (doc) => (doc['provider'] = 'fusionauth'));
+    await expectRefused(dir, [], 1, /fastapps\.json is damaged: "provider" is "fusionauth", not one of local, auth0/);
   });
 });
 
 describe('usage errors: exit 2', () => {
   test('an unknown provider', async () => {
-    await expectRefused(project(), ['--provider', 'keycloak'], 2, /--provider: "keycloak" is not a provider/);
+    await expectRefused(project(), ['--provider', 'fusionauth'], 2, /--provider: "fusionauth" is not a provider/);
   });
 
   test('a new provider without its values: every missing flag in one error, with an auth example', async () => {

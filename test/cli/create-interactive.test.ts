@@ -33,7 +33,7 @@ describe.skipIf(skipWithout(programs.tmux, 'the terminal tests of create'))('cre
       await term.press('Enter');
 
       await term.waitFor('Identity provider');
-      // local, auth0, okta, azure, cognito, oidc
+      // local, auth0, okta, azure, cognito, oidc (then keycloak, workos)
       await term.press('Down', 'Down', 'Down', 'Down', 'Down', 'Enter');
       await term.waitFor('Issuer URL');
       await term.type(`${issuer.issuer}/.well-known/openid-configuration`);

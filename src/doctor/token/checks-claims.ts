@@ -141,6 +141,7 @@ export const tokenAudienceCheck = define(TOKEN_AUDIENCE, 'Token is bound to this
       auth0: `Create an API whose Identifier is ${expected[0]} (Auth0 Dashboard › Applications › APIs) and have the client request it (audience, or resource with the Resource Parameter Compatibility Profile)`,
       okta: `Set the Audience of the authorization server to ${expected[0]} (Okta Admin › Security › API › Authorization Servers › your server › Settings)`,
       azure: `Request a scope of your API ({Application ID URI}/mcp.tools): its v2 tokens carry the API's client id ${expected[0]} in aud`,
+      workos: `Register ${expected[0]} as a resource indicator (WorkOS dashboard › Connect › Configuration › MCP Auth): AuthKit puts the requested resource in aud, and refuses one it does not know with invalid_target`,
       generic: `Configure the authorization server to put ${expected[0]} in aud (MCP clients send it as the RFC 8707 resource parameter)`,
     }),
   );

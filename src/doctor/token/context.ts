@@ -57,6 +57,7 @@ export const SCOPE_CLAIMS: Record<Flavor, string[]> = {
   azure: ['scp', 'roles'],
   cognito: ['scope'],
   keycloak: ['scope'],
+  workos: ['scope'],
   generic: ['scope', 'scp'],
 };
 

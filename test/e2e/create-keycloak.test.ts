@@ -1,0 +1,4 @@
+import { cases } from './provider-cases.js';
+import { providerE2E } from './provider-e2e.js';
+
+providerE2E(cases.keycloak);
