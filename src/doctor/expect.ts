@@ -13,6 +13,9 @@ export function expectedResource(input: DoctorInput, server: string | undefined)
   return input.expect.resource ?? server;
 }
 
+/** Stands in for a resource not known yet (an http URL, as for local development). */
+const UNKNOWN_RESOURCE = 'http://localhost:3000/mcp';
+
 /**
  * Accepted `aud` values: `fastapps.json`, else the provider's defaults for `--audience` and the
  * resource (Okta: `api://default`; Entra: the client id and the Application ID URI; Cognito: none),
@@ -21,19 +24,14 @@ export function expectedResource(input: DoctorInput, server: string | undefined)
 export function expectedAudiences(input: DoctorInput, resource: string | undefined): string[] | undefined {
   if (input.expect.audiences) return input.expect.audiences;
   const flag = input.expect.audienceFlag;
-  switch (input.provider) {
-    case 'cognito':
-      return undefined;
-    case 'okta':
-      return [flag ?? 'api://default'];
-    case 'azure': {
-      const clientIds = input.expect.clientIds;
-      const list = getProvider('azure').defaultAudiences(clientIds ? { clientId: clientIds } : {}, resource ?? 'http://localhost:3000/mcp', flag).filter(Boolean);
-      return list.length ? list : undefined;
-    }
-    default:
-      return flag ? [flag] : resource ? [resource] : undefined;
+  // What create would choose: the provider module's own defaults (none for Cognito, which binds by
+  // client id). A default that would be the resource stays unknown while the resource is.
+  if (input.provider) {
+    const clientIds = input.expect.clientIds;
+    const list = getProvider(input.provider).defaultAudiences(clientIds ? { clientId: clientIds } : {}, resource ?? UNKNOWN_RESOURCE, flag).filter((audience) => audience && (resource !== undefined || audience !== UNKNOWN_RESOURCE));
+    return list.length ? list : undefined;
   }
+  return flag ? [flag] : resource ? [resource] : undefined;
 }
 
 /** Required scopes: configured, else the provider's defaults (provider mode), else the server's 401 `scope`. */

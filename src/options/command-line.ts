@@ -13,9 +13,10 @@ export function shellQuote(value: string): string {
 /** Each field's flag, from the provider modules. */
 const FIELD_FLAG: Record<string, string> = Object.fromEntries(providers.flatMap((provider) => provider.fields).map((field) => [field.key, field.flag]));
 
-export function equivalentCommand(answers: Answers): string {
+/** The one-line command for these answers: `create` (the default) or `auth` in the project. */
+export function equivalentCommand(answers: Answers, command: 'create' | 'auth' = 'create'): string {
   const provider = getProvider(answers.provider);
-  const parts = ['npx', 'create-fastapps', shellQuote(answers.targetArg), '--provider', answers.provider];
+  const parts = command === 'auth' ? ['npx', 'create-fastapps', 'auth', '--provider', answers.provider] : ['npx', 'create-fastapps', shellQuote(answers.targetArg), '--provider', answers.provider];
   const builtIssuer = provider.id === 'local' ? answers.issuer : provider.buildIssuer(answers.providerInput);
   for (const [key, value] of Object.entries(answers.providerInput)) {
     if (key === 'clientId') continue;
@@ -35,7 +36,7 @@ export function equivalentCommand(answers: Answers): string {
   }
   if (answers.authMode !== 'required') parts.push('--auth-mode', answers.authMode);
   if (answers.signIn !== provider.signIn[0]) parts.push('--sign-in', answers.signIn);
-  if (!answers.install) parts.push('--no-install');
-  if (!answers.git) parts.push('--no-git');
+  if (command === 'create' && !answers.install) parts.push('--no-install');
+  if (command === 'create' && !answers.git) parts.push('--no-git');
   return parts.join(' ');
 }

@@ -189,7 +189,7 @@ export async function runAuth(flags: AuthFlags, ctx: AuthContext): Promise<AuthO
   if (ctx.prompter) {
     out.line();
     out.line(c.dim('To make this change again without questions:'));
-    out.line(`  ${equivalentCommand({ ...answers, install: true, git: true }).replace(/^npx create-fastapps \. /, 'npx create-fastapps auth ')}`);
+    out.line(`  ${equivalentCommand(answers, 'auth')}`);
   }
   return { nothingToChange: false, written: writes.map((write) => write.path) };
 }
