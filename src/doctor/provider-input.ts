@@ -9,9 +9,9 @@ import type { Finding } from '../issuer/types.js';
 import { UsageError } from '../errors.js';
 import type { CreateFlags } from '../options/answers.js';
 import { FIELD_FLAGS, rejectForeignFlags } from '../options/resolve.js';
+import { parseFieldValues } from '../providers/fields.js';
 import { getProvider, providerIds, type Provider, type ProviderId, type ProviderInput } from '../providers/index.js';
 import { localIssuer } from '../providers/local.js';
-import { splitList } from '../providers/validate.js';
 import { INPUT_PROVIDER_FIELDS } from './ids.js';
 
 /** The provider flags, as commander hands them over (the same as create's). */
@@ -65,7 +65,8 @@ export function resolveProvider(flags: ProviderFlags, resource: string): Provide
   const issuerGiven = flags.issuer !== undefined && provider.id !== 'oidc';
   for (const field of provider.fields) {
     const raw = flags[FIELD_FLAGS[field.key]] as string | string[] | undefined;
-    const values = splitList(raw).map(field.normalize ?? ((s: string) => s.trim()));
+    // Read as create reads it (src/providers/fields.ts).
+    const values = raw === undefined ? [] : parseFieldValues(field, raw).filter((value) => value !== '');
     const fallback = values.length === 0 ? field.default?.(input) : undefined;
     if (values.length === 0 && fallback === undefined) {
       // A derived value (Cognito's region) is missing only because what it derives from is.

@@ -15,6 +15,7 @@ import path from 'node:path';
 import { UsageError } from '../errors.js';
 import { detectPackageManager, packageManagers } from '../install/package-manager.js';
 import { getProvider, providerIds, providers, type Field, type FieldKey, type Provider, type ProviderId, type ProviderInput, type SignIn } from '../providers/index.js';
+import { parseFieldValues, validateFieldValues } from '../providers/fields.js';
 import { localIssuer } from '../providers/local.js';
 import { splitList, validateIssuerUrl, validateResourceUrl, validateScope } from '../providers/validate.js';
 import { DEFAULT_RESOURCE, DEFAULT_TIMEOUT_MS, type Answers, type AuthMode, type CreateFlags, type PackageManager } from './answers.js';
@@ -327,14 +328,8 @@ function carriedOver(base: AuthSettings | undefined, recorded: AuthSettings | un
 
 async function resolveField(field: Field, flags: CreateFlags, input: ProviderInput, ask: Prompter | undefined, recorded?: string | string[]): Promise<string | string[] | undefined> {
   const flagValue = flags[FIELD_FLAGS[field.key]] as string | string[] | undefined;
-  const normalize = field.normalize ?? ((value: string) => value.trim());
-  // Only a multi-value field is a list; any other value is checked whole, so a stray space or
-  // line break inside it is reported as such instead of splitting it into a second value.
-  const parse = (value: string | string[]): string[] => (field.multiple ? splitList(value).map(normalize) : [normalize([value].flat().join(' '))]);
-  const validateAll = (values: string[]): true | string => {
-    if (values.length === 0) return `give at least one value, e.g. ${field.example}.`;
-    return values.map((value) => field.validate(value, input)).find((result) => result !== true) ?? true;
-  };
+  const parse = (value: string | string[]): string[] => parseFieldValues(field, value);
+  const validateAll = (values: string[]): true | string => validateFieldValues(field, values, input);
   if (flagValue !== undefined) {
     const values = parse(flagValue);
     check(validateAll(values), field.flag);
