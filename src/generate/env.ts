@@ -19,7 +19,7 @@ export const AUTH_ENV_KEYS = ['MCP_RESOURCE_URL', 'AUTH_MODE', 'OAUTH_SIGN_IN', 
 function variables(answers: Answers): Variable[] {
   const provider = getProvider(answers.provider);
   const local = answers.provider === 'local';
-  const cognito = answers.provider === 'cognito';
+  const byClient = provider.bindsByClientId === true;
   return [
     { key: 'PORT', value: String(new URL(answers.resource).port || 3000), example: '3000', doc: 'Port to listen on.' },
     { key: 'HOST', value: undefined, example: '127.0.0.1', doc: 'Interface to bind. The Dockerfile sets 0.0.0.0.' },
@@ -48,17 +48,17 @@ function variables(answers: Answers): Variable[] {
     },
     {
       key: 'OAUTH_AUDIENCE',
-      value: cognito || answers.audiences.length === 0 ? undefined : answers.audiences.join(','),
+      value: byClient || answers.audiences.length === 0 ? undefined : answers.audiences.join(','),
       example: answers.audiences.join(',') || 'https://my-app.example.com/mcp',
-      doc: cognito
-        ? 'Cognito access tokens have no aud (see OAUTH_CLIENT_IDS); one that does (resource binding) must carry one of these. Defaults to MCP_RESOURCE_URL.'
+      doc: byClient
+        ? `${provider.name} access tokens have no aud (see OAUTH_CLIENT_IDS); one that does (resource binding) must carry one of these. Defaults to MCP_RESOURCE_URL.`
         : 'Accepted aud values of access tokens, comma separated. Defaults to MCP_RESOURCE_URL.',
     },
     {
       key: 'OAUTH_CLIENT_IDS',
-      value: answers.clientIds.length > 0 && cognito ? answers.clientIds.join(',') : undefined,
-      example: cognito ? answers.clientIds.join(',') : 'client-id-1,client-id-2',
-      doc: cognito ? 'Cognito app client ids whose access tokens this server accepts.' : 'Only for providers that bind tokens by client id (Cognito).',
+      value: answers.clientIds.length > 0 && byClient ? answers.clientIds.join(',') : undefined,
+      example: byClient ? answers.clientIds.join(',') : 'client-id-1,client-id-2',
+      doc: byClient ? `${provider.name} app client ids whose access tokens this server accepts.` : 'Only for providers that bind tokens by client id (Cognito).',
     },
     { key: 'OAUTH_SCOPES', value: answers.scopes.join(' '), example: answers.scopes.join(' '), doc: 'Scopes a token needs, space or comma separated.' },
     {

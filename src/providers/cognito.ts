@@ -57,6 +57,7 @@ export const cognito: Provider = {
   defaultScopes: () => ['mcp/tools'],
   preRegisteredClient: true,
   acceptsAudience: false,
+  bindsByClientId: true,
   // Cognito publishes no code_challenge_methods_supported (ChatGPT and Claude refuse its metadata)
   // and advertises phone, which hosts then request: the façade by default.
   signIn: ['facade', 'direct'],
