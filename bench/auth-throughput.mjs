@@ -3,16 +3,14 @@
 // measured in the same run, server pinned to CPU 0 and the load generator to CPU 1 when taskset is
 // available. Also counts JWKS fetches during the authenticated run. Goals: ≥ 0.95× and 1 fetch.
 // Usage: node bench/auth-throughput.mjs [seconds=10] [--profile]   (--profile prints where each server spends its CPU)
-import { spawn } from 'node:child_process';
-import { copyFileSync, existsSync } from 'node:fs';
+import { copyFileSync } from 'node:fs';
 import path from 'node:path';
 import { SignJWT } from 'jose';
-import { freePort, median, repo, report, run, sh, startIssuer, tempDir } from './lib.mjs';
+import { freePort, loadToolCalls, median, repo, report, run, sh, startIssuer, startProjectServer, tempDir } from './lib.mjs';
 import { topFunctions } from './support/profile.mjs';
 
 const seconds = Number(process.argv.find((arg) => /^\d+$/.test(arg)) ?? 10);
 const profile = process.argv.includes('--profile');
-const pin = (cpu, command, args) => (existsSync('/usr/bin/taskset') ? ['taskset', ['-c', String(cpu), command, ...args]] : [command, args]);
 
 // A local RS256 issuer that counts JWKS fetches.
 const idp = await startIssuer();
@@ -36,46 +34,20 @@ const token = await new SignJWT({ scope: 'openid mcp:tools', client_id: 'bench' 
   .setExpirationTime('2h')
   .sign(privateKey);
 
-/** Starts `entry` in the project, pinned to CPU 0; resolves once it listens. */
+/** Starts `entry` in the project (with --profile, under --cpu-prof); `stop()` prints the profile. */
 async function startServer(entry, env) {
   const profileDir = profile ? tempDir('fastapps-profile-') : undefined;
-  const [command, args] = pin(0, 'node', [...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []), entry]);
-  const child = spawn(command, args, { cwd: dir, env: { ...process.env, LOG_LEVEL: 'info', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  const exited = new Promise((resolve) => child.on('exit', resolve));
-  await new Promise((resolve, reject) => {
-    const onData = (chunk) => {
-      output += chunk;
-      if (output.includes('MCP server listening')) resolve();
-    };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', onData);
-    void exited.then((code) => reject(new Error(`${entry} exited with ${code}: ${output}`)));
-    setTimeout(() => reject(new Error(`${entry} did not start: ${output}`)), 20_000);
-  }).catch(async (error) => {
-    child.kill('SIGKILL');
-    throw error;
-  });
+  const server = await startProjectServer(dir, [...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []), entry], env);
   return {
     async stop() {
       // SIGINT lets node write the CPU profile (both entries exit on it).
-      child.kill(profileDir ? 'SIGINT' : 'SIGTERM');
-      await exited;
+      await server.stop(profileDir ? 'SIGINT' : 'SIGTERM');
       if (profileDir) console.log(`\nWhere ${entry} spends its CPU (self time):\n${topFunctions(profileDir).join('\n')}`);
     },
   };
 }
 
-async function load(url, headers) {
-  const body = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'whoami', arguments: {} } });
-  const args = ['-c', '10', '-d', String(seconds), '-w', '2', '-j', '-m', 'POST', '-b', body, '-H', 'content-type=application/json', '-H', 'accept=application/json, text/event-stream', '-H', 'mcp-protocol-version=2025-06-18'];
-  for (const [name, value] of Object.entries(headers)) args.push('-H', `${name}=${value}`);
-  const [command, pinned] = pin(1, process.execPath, [path.join(repo, 'node_modules', 'autocannon', 'autocannon.js'), ...args, url]);
-  const result = JSON.parse(await run(command, pinned));
-  const bad = result.non2xx + result.errors + result.timeouts;
-  if (bad > 0) throw new Error(`${bad} failed requests (non-2xx ${result.non2xx}, errors ${result.errors}, timeouts ${result.timeouts})`);
-  return result;
-}
+const load = (url, headers) => loadToolCalls(url, seconds, headers);
 
 // Both servers run at once, idle in turn; the load alternates between them round by round, so a
 // busy moment on the machine hits both alike. The medians are compared.

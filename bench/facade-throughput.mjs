@@ -4,14 +4,11 @@
 // requests the façade server sends to the provider while under load (the façade only changes the
 // metadata hosts read at sign-in, so: none). Goals: ≥ 0.97× and 0 requests.
 // Usage: node bench/facade-throughput.mjs [seconds=8]
-import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { SignJWT } from 'jose';
-import { freePort, median, repo, report, run, sh, startIssuer, tempDir } from './lib.mjs';
+import { freePort, loadToolCalls, median, repo, report, run, sh, startIssuer, startProjectServer, tempDir } from './lib.mjs';
 
 const seconds = Number(process.argv.find((arg) => /^\d+$/.test(arg)) ?? 8);
-const pin = (cpu, command, args) => (existsSync('/usr/bin/taskset') ? ['taskset', ['-c', String(cpu), command, ...args]] : [command, args]);
 
 const idp = await startIssuer();
 const { issuer, privateKey } = idp;
@@ -36,36 +33,8 @@ const token = await new SignJWT({ scope: 'openid mcp:tools', client_id: 'bench' 
   .setExpirationTime('2h')
   .sign(privateKey);
 
-async function startServer(env) {
-  const [command, args] = pin(0, 'node', ['dist/index.js']);
-  const child = spawn(command, args, { cwd: dir, env: { ...process.env, LOG_LEVEL: 'info', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  const exited = new Promise((resolve) => child.on('exit', resolve));
-  await new Promise((resolve, reject) => {
-    const onData = (chunk) => {
-      output += chunk;
-      if (output.includes('MCP server listening')) resolve();
-    };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', onData);
-    void exited.then((code) => reject(new Error(`server exited with ${code}: ${output}`)));
-    setTimeout(() => reject(new Error(`server did not start: ${output}`)), 20_000);
-  });
-  return { output: () => output, stop: async () => (child.kill('SIGTERM'), await exited) };
-}
-
-async function load(url) {
-  const body = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'whoami', arguments: {} } });
-  const args = ['-c', '10', '-d', String(seconds), '-w', '2', '-j', '-m', 'POST', '-b', body, '-H', 'content-type=application/json', '-H', 'accept=application/json, text/event-stream', '-H', 'mcp-protocol-version=2025-06-18', '-H', `authorization=Bearer ${token}`];
-  const [command, pinned] = pin(1, process.execPath, [path.join(repo, 'node_modules', 'autocannon', 'autocannon.js'), ...args, url]);
-  const result = JSON.parse(await run(command, pinned));
-  const bad = result.non2xx + result.errors + result.timeouts;
-  if (bad > 0) throw new Error(`${bad} failed requests (non-2xx ${result.non2xx}, errors ${result.errors}, timeouts ${result.timeouts})`);
-  return result;
-}
-
-const direct = await startServer({ PORT: String(directPort), MCP_RESOURCE_URL: directUrl, OAUTH_SIGN_IN: 'direct' });
-const facade = await startServer({ PORT: String(facadePort), MCP_RESOURCE_URL: facadeUrl, OAUTH_SIGN_IN: 'facade' });
+const direct = await startProjectServer(dir, ['dist/index.js'], { PORT: String(directPort), MCP_RESOURCE_URL: directUrl, OAUTH_SIGN_IN: 'direct' });
+const facade = await startProjectServer(dir, ['dist/index.js'], { PORT: String(facadePort), MCP_RESOURCE_URL: facadeUrl, OAUTH_SIGN_IN: 'facade' });
 if (!facade.output().includes('sign-in: facade')) throw new Error('the façade server did not start in façade sign-in');
 const prm = await (await fetch(`http://127.0.0.1:${facadePort}/.well-known/oauth-protected-resource/mcp`)).json();
 if (prm.authorization_servers[0] !== `http://127.0.0.1:${facadePort}`) throw new Error(`the façade server names ${prm.authorization_servers[0]}`);
@@ -77,9 +46,9 @@ const withDirect = [];
 const providerRequests = [];
 try {
   for (let round = 0; round < rounds; round++) {
-    withDirect.push(await load(directUrl));
+    withDirect.push(await loadToolCalls(directUrl, seconds, { authorization: `Bearer ${token}` }));
     const before = idp.requests();
-    withFacade.push(await load(facadeUrl));
+    withFacade.push(await loadToolCalls(facadeUrl, seconds, { authorization: `Bearer ${token}` }));
     providerRequests.push(idp.requests() - before);
   }
 } finally {

@@ -3,7 +3,7 @@
 import { execFile, execFileSync, spawn } from 'node:child_process';
 import { promisify } from 'node:util';
 import { exportJWK, generateKeyPair } from 'jose';
-import { mkdtempSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, statSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -142,4 +142,55 @@ export async function startIssuer({ discoveryDelayMs = 0 } = {}) {
     setDiscoveryDelay: (ms) => void (state.discoveryDelayMs = ms),
     close: () => server.close(),
   };
+}
+
+/** `[command, args]` pinned to one CPU with taskset when the machine has it (server and load apart). */
+export function pinned(cpu, command, args) {
+  return existsSync('/usr/bin/taskset') ? ['taskset', ['-c', String(cpu), command, ...args]] : [command, args];
+}
+
+/**
+ * Starts `node <args>` in a built generated project, pinned to CPU 0; resolves once it listens,
+ * with `output()` and `stop(signal)`.
+ */
+export async function startProjectServer(dir, args, env = {}) {
+  const [command, commandArgs] = pinned(0, 'node', args);
+  const child = spawn(command, commandArgs, { cwd: dir, env: { ...process.env, LOG_LEVEL: 'info', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  const exited = new Promise((resolve) => child.on('exit', resolve));
+  await new Promise((resolve, reject) => {
+    const onData = (chunk) => {
+      output += chunk;
+      if (output.includes('MCP server listening')) resolve();
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    void exited.then((code) => reject(new Error(`${args.join(' ')} exited with ${code}: ${output}`)));
+    setTimeout(() => reject(new Error(`${args.join(' ')} did not start: ${output}`)), 20_000);
+  }).catch((error) => {
+    child.kill('SIGKILL');
+    throw error;
+  });
+  return {
+    output: () => output,
+    async stop(signal = 'SIGTERM') {
+      child.kill(signal);
+      await exited;
+    },
+  };
+}
+
+/**
+ * Protected tool calls (whoami) against `url` with autocannon, pinned to CPU 1: 10 connections,
+ * `seconds` plus a 2 s warm-up; throws on any failed request. Resolves with autocannon's result.
+ */
+export async function loadToolCalls(url, seconds, headers = {}) {
+  const body = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'whoami', arguments: {} } });
+  const args = ['-c', '10', '-d', String(seconds), '-w', '2', '-j', '-m', 'POST', '-b', body, '-H', 'content-type=application/json', '-H', 'accept=application/json, text/event-stream', '-H', 'mcp-protocol-version=2025-06-18'];
+  for (const [name, value] of Object.entries(headers)) args.push('-H', `${name}=${value}`);
+  const [command, commandArgs] = pinned(1, process.execPath, [path.join(repo, 'node_modules', 'autocannon', 'autocannon.js'), ...args, url]);
+  const result = JSON.parse(await run(command, commandArgs));
+  const bad = result.non2xx + result.errors + result.timeouts;
+  if (bad > 0) throw new Error(`${bad} failed requests (non-2xx ${result.non2xx}, errors ${result.errors}, timeouts ${result.timeouts})`);
+  return result;
 }

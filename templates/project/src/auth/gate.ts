@@ -86,6 +86,8 @@ export function authGate({ verifier, mode, scopes, resource, resourceMetadataUrl
   const bearer = requireBearerAuth({ verifier: toSdkVerifier(verifier, resource, implies), requiredScopes, resourceMetadataUrl });
   const challenge = bearerChallenge({ resourceMetadataUrl, scopes: requiredScopes });
   const duplicate = bearerChallenge({ resourceMetadataUrl, error: 'invalid_request', description: 'Send exactly one Authorization header.' });
+  // Mixed mode: the tools that declared their access (each checks its own scopes).
+  const declaredTools = mode === 'mixed' && toolScopes ? new Set(toolScopes.keys()) : undefined;
 
   // Every request passes here: debug lines are built only when debug logging is on.
   const debug = log.enabled('debug');
@@ -127,9 +129,8 @@ export function authGate({ verifier, mode, scopes, resource, resourceMetadataUrl
       if (debug && req.auth && requiredScopes.length > 0) log.debug(`auth: required scopes present: ${requiredScopes.join(' ')}`);
       // Mixed mode: a tool registered by hand (not declared) still needs OAUTH_SCOPES, as a
       // protected tool does; declared tools check their own scopes.
-      const undeclared = mode === 'mixed' && toolScopes ? undeclaredToolCall(req.body, new Set(toolScopes.keys())) : undefined;
-      const granted = new Set(req.auth?.scopes ?? []);
-      const missing = undeclared ? scopes.filter((scope) => !granted.has(scope)) : [];
+      const undeclared = declaredTools ? undeclaredToolCall(req.body, declaredTools) : undefined;
+      const missing = undeclared ? scopes.filter((scope) => !(req.auth?.scopes ?? []).includes(scope)) : [];
       if (missing.length > 0) {
         log.warn(`auth: tools/call of ${undeclared!.name || '(no name)'} without the scope ${missing.join(' ')}; answering 403 insufficient_scope`);
         res.set('WWW-Authenticate', bearerChallenge({ resourceMetadataUrl, error: 'insufficient_scope', description: `This tool needs the scope ${missing.join(' ')}.`, scopes }));

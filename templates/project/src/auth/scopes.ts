@@ -25,6 +25,7 @@ export function parseScopeImplications(text: string | undefined): Map<string, st
 
 /** The granted scopes with everything they imply, transitively (cycles are harmless). */
 export function withImplied(granted: readonly string[], implies: ScopeImplications): string[] {
+  if (implies.size === 0) return [...granted];
   const all = new Set(granted);
   const queue = [...granted];
   for (let scope = queue.pop(); scope !== undefined; scope = queue.pop()) {
