@@ -21,9 +21,8 @@ import { registerAppTool } from '@modelcontextprotocol/ext-apps/server';
 import type { CallToolResult, McpServer, ServerContext } from '@modelcontextprotocol/server';
 import type { z } from 'zod';
 import type { AccessToken } from './access-token.js';
-import { toolAuthChallenge } from './challenge.js';
 import { missingScopes } from './scopes.js';
-import { accessTokenOf, clientContextOf, securitySchemes, type ClientContext, type ToolAuth } from './tool-auth.js';
+import { accessTokenOf, clientContextOf, requireAccess, securitySchemes, type ClientContext, type ToolAuth } from './tool-auth.js';
 import { registerWidgetResource, widgetToolMeta, type Widget } from '../widgets/widget.js';
 
 type InputSchema = z.ZodObject<z.ZodRawShape>;
@@ -102,15 +101,10 @@ function define<S extends InputSchema | undefined>(spec: ToolSpec<S>, access: 'p
       const callback = async (...params: unknown[]): Promise<CallToolResult> => {
         const ctx = params[params.length - 1] as ServerContext;
         const args = (spec.inputSchema ? params[0] : {}) as Args<S>;
-        const token = accessTokenOf(ctx);
-        if (access === 'protected') {
-          if (!token) return toolAuthChallenge({ resourceMetadataUrl: auth.resourceMetadataUrl, error: 'invalid_token', description: 'Sign in to use this tool.', scopes: needed });
-          const missing = missingScopes(token.scopes, needed, auth.implies ?? new Map());
-          if (missing.length > 0) {
-            return toolAuthChallenge({ resourceMetadataUrl: auth.resourceMetadataUrl, error: 'insufficient_scope', description: `This tool needs the scope ${missing.join(' ')}.`, scopes: needed });
-          }
-        }
-        return handler(args, { token, client: clientContextOf(ctx), auth, ctx });
+        if (access === 'public') return handler(args, { token: accessTokenOf(ctx), client: clientContextOf(ctx), auth, ctx });
+        const granted = requireAccess(ctx, auth, needed);
+        if ('challenge' in granted) return granted.challenge;
+        return handler(args, { token: granted.token, client: clientContextOf(ctx), auth, ctx });
       };
       if (spec.widget) registerWidgetResource(server, spec.widget);
       const tool = spec.widget ? registerAppTool(server, spec.name, config as never, callback as never) : server.registerTool(spec.name, config as never, callback as never);
