@@ -71,10 +71,12 @@ export async function runCreate(dirArg: string | undefined, flags: CreateFlags, 
       : `The project is complete in ${shownDir}.`,
   );
   // A Ctrl+C that arrived during the (synchronous) write is handled here, before anything else
-  // runs: "Cancelled", 130, and the note above. Without this wait in the event loop's poll phase
-  // (where signals are read; an immediate is not enough), the rest of the command can finish in
-  // microtasks and the signal would be dropped.
-  await new Promise((resolve) => setTimeout(resolve, 1));
+  // runs: "Cancelled", 130, and the note above. Signals are read in the event loop's poll phase.
+  // One immediate is not enough (it can run in the check phase right after the poll that was
+  // already under way), and a timer is not either (Node starts it from the loop time cached before
+  // the write, so after a long write it is due before the next poll). An immediate scheduled from
+  // an immediate runs in the next iteration, after a full poll: the signal is seen by then.
+  await new Promise((resolve) => setImmediate(() => setImmediate(resolve)));
 
   // 5. Install and git (execa is loaded only when one of them runs).
   const needsProcess = answers.install || answers.git;
