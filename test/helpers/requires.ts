@@ -1,5 +1,5 @@
 /**
- * Tests that need a program this machine may lack (Chromium, tmux, openssl). Off CI a
+ * Tests that need a program this machine may lack (Chromium, tmux, openssl, redis-server). Off CI a
  * missing program skips those tests with one line in the run's output saying what to install; on CI
  * (`CI` set) it fails the run instead, so a skip can never pass for a pass there (.ci/run installs
  * every program listed here).
@@ -22,6 +22,7 @@ export const programs = {
   chromium: { name: 'Chromium', path: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', install: 'apt-get install chromium, or set CHROMIUM_PATH' },
   tmux: { name: 'tmux', command: 'tmux', args: ['-V'], install: 'apt-get install tmux' },
   openssl: { name: 'openssl', command: 'openssl', args: ['version'], install: 'apt-get install openssl' },
+  redis: { name: 'redis-server', command: 'redis-server', args: ['--version'], install: 'apt-get install redis-server' },
 } satisfies Record<string, Program>;
 
 export function hasProgram(program: Program): boolean {
