@@ -17,10 +17,18 @@ export interface SelectQuestion<T extends string> {
   default?: T;
 }
 
+export interface PasswordQuestion {
+  message: string;
+  /** Runs on submit; returns true or what is wrong (never the value itself). */
+  validate?: (value: string) => true | string;
+}
+
 export interface Prompter {
   input(question: InputQuestion): Promise<string>;
   select<T extends string>(question: SelectQuestion<T>): Promise<T>;
   confirm(question: { message: string; default: boolean }): Promise<boolean>;
+  /** A secret, typed masked (`*`); optional, so a prompter without it is treated as having no terminal for secrets. */
+  password?(question: PasswordQuestion): Promise<string>;
 }
 
 /** Maps Ctrl+C at a prompt (inquirer's ExitPromptError) to `CancelledError`. */
@@ -34,7 +42,7 @@ async function cancellable<T>(ask: () => Promise<T>): Promise<T> {
 }
 
 export function terminalPrompter(): Prompter {
-  // The three prompt packages, not the @inquirer/prompts umbrella: that one also brings the
+  // The four prompt packages, not the @inquirer/prompts umbrella: that one also brings the
   // editor prompt and its 500 kB of character-set tables, which nobody here needs.
   return {
     async input(question) {
@@ -48,6 +56,10 @@ export function terminalPrompter(): Prompter {
     async confirm(question) {
       const { default: confirm } = await import('@inquirer/confirm');
       return cancellable(() => confirm(question));
+    },
+    async password(question) {
+      const { default: password } = await import('@inquirer/password');
+      return cancellable(() => password({ message: question.message, mask: '*', validate: question.validate }));
     },
   };
 }
