@@ -11,10 +11,10 @@
 import path from 'node:path';
 import { cancellable, setCancelNote } from './cleanup.js';
 import { CancelledError } from './errors.js';
-import { runIssuerCheck, printSetupNotes } from './issuer-step.js';
+import { brokerCallbackLine, runIssuerCheck, printSetupNotes } from './issuer-step.js';
 import { runCommand, installCommand } from './install/package-manager.js';
 import type { Answers, CreateFlags } from './options/answers.js';
-import { equivalentCommand, shellQuote } from './options/command-line.js';
+import { equivalentCommand, equivalentCommandNote, shellQuote } from './options/command-line.js';
 import type { Prompter } from './options/prompter.js';
 import { resolveCreateAnswers } from './options/resolve.js';
 import { getProvider } from './providers/index.js';
@@ -39,7 +39,7 @@ export async function runCreate(dirArg: string | undefined, flags: CreateFlags, 
   const c = out.c;
 
   // 1. Answers.
-  let answers = await resolveCreateAnswers(dirArg, flags, { cwd: ctx.cwd, prompter: ctx.prompter, userAgent: ctx.env.npm_config_user_agent, given: ctx.given });
+  let answers = await resolveCreateAnswers(dirArg, flags, { cwd: ctx.cwd, env: ctx.env, prompter: ctx.prompter, userAgent: ctx.env.npm_config_user_agent, given: ctx.given });
   const shownDir = path.relative(ctx.cwd, answers.targetDir) || '.';
 
   // 2. Target folder.
@@ -60,7 +60,7 @@ export async function runCreate(dirArg: string | undefined, flags: CreateFlags, 
   printSetupNotes(answers, out);
 
   // 4. Plan and write.
-  const files = planProject(answers, loadTemplates(answers.provider), { version: ctx.version, issuerCheck });
+  const files = planProject(answers, loadTemplates(answers.provider, answers.signIn), { version: ctx.version, issuerCheck });
   if (ctx.signal.aborted) throw new CancelledError();
   writeProject(files, answers.targetDir, { force: answers.force });
   out.line(`${c.green('✔')} Wrote ${files.length} files to ${shownDir}`);
@@ -100,6 +100,8 @@ export async function runCreate(dirArg: string | undefined, flags: CreateFlags, 
   if (ctx.prompter) {
     out.line();
     out.line(c.dim('To create this project again without questions:'));
+    const note = equivalentCommandNote(answers);
+    if (note) out.line(`  ${c.dim(note)}`);
     out.line(`  ${equivalentCommand(answers)}`);
   }
   return answers;
@@ -119,6 +121,7 @@ function printNextSteps(out: Output, answers: Answers, shownDir: string): void {
   if (answers.provider === 'local') {
     out.line('Sign in on the local login page with any name; the whoami widget shows who you are.');
   } else {
+    if (answers.signIn === 'broker') out.line(brokerCallbackLine(answers, out));
     out.line(`Finish the ${getProvider(answers.provider).name} setup with your project's values: ${c.cyan(path.join(shownDir, 'AUTH_SETUP.md'))}`);
   }
 }

@@ -10,7 +10,7 @@ import type { IssuerReport } from './issuer/types.js';
 import type { Answers } from './options/answers.js';
 import { getProvider } from './providers/index.js';
 import type { Output } from './ui/output.js';
-import { hostsRefusingWithoutS256 } from './generate/hosts.js';
+import { brokerCallbackUrl, hostsRefusingWithoutS256 } from './generate/hosts.js';
 
 /** What to do when the issuer is only out of reach from here, not wrong. */
 const UNREACHABLE_NEXT =
@@ -29,6 +29,11 @@ export function printSetupNotes(answers: Answers, out: Output): void {
   out.line(
     `  ${out.c.yellow('⚠')} Direct sign-in: ${hostsRefusingWithoutS256()} will refuse ${provider.name}'s metadata (it lists no code_challenge_methods_supported). --sign-in facade (the default) makes them accept it.`,
   );
+}
+
+/** Broker sign-in: the one redirect URI to allow on the server's own client at the provider (its secret is never printed). */
+export function brokerCallbackLine(answers: Answers, out: Output): string {
+  return `Allow this redirect URI on the server's own client at ${getProvider(answers.provider).name} (${answers.brokerClientId ?? 'OAUTH_BROKER_CLIENT_ID'}): ${out.c.cyan(brokerCallbackUrl(answers.resource))}`;
 }
 
 /** Checks `answers.issuer`; resolves with the answers to use (the issuer possibly adopted). */

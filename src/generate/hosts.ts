@@ -15,6 +15,12 @@ export interface Host {
   paste: string;
   /** Refuses authorization server metadata without `code_challenge_methods_supported` containing S256. */
   needsS256: boolean;
+  /**
+   * Broker sign-in: how the server is added, with nothing but the MCP URL (the host registers
+   * itself with the server by DCR or CIMD, and the user approves it once on the consent page).
+   * Markdown: it lands in the checklists' hosts table.
+   */
+  add: string;
 }
 
 export const HOSTS: readonly Host[] = [
@@ -26,6 +32,7 @@ export const HOSTS: readonly Host[] = [
     paste:
       "Settings › Apps › Create app (developer mode): the MCP URL, then Advanced OAuth settings › User-Defined OAuth Client: client id, client secret, token endpoint auth method client_secret_post. The <callback-id> redirect URI is shown there, unique per app; add it at the provider before you sign in.",
     needsS256: true,
+    add: 'Settings › Apps › Create app (developer mode): the MCP URL, authentication OAuth; leave the Advanced OAuth settings empty.',
   },
   {
     id: 'claude',
@@ -34,6 +41,7 @@ export const HOSTS: readonly Host[] = [
     client: 'confidential',
     paste: 'Settings › Connectors › Add custom connector: the MCP URL, then Advanced settings: OAuth Client ID and OAuth Client Secret.',
     needsS256: true,
+    add: 'Settings › Connectors › Add custom connector: the MCP URL; leave Advanced settings empty.',
   },
   {
     id: 'claude-code',
@@ -42,6 +50,7 @@ export const HOSTS: readonly Host[] = [
     client: 'public',
     paste: 'claude mcp add --transport http --client-id <client-id> --callback-port <port> <name> <MCP URL> (pick a fixed port, e.g. 8765, and allow http://localhost:8765/callback).',
     needsS256: true,
+    add: '`claude mcp add --transport http <name> <MCP URL>`, then `/mcp` to sign in.',
   },
   {
     id: 'vscode',
@@ -50,6 +59,7 @@ export const HOSTS: readonly Host[] = [
     client: 'public',
     paste: 'Add the server (MCP: Add Server › HTTP, the MCP URL); with no dynamic registration VS Code asks for the client id when it first connects.',
     needsS256: false,
+    add: 'MCP: Add Server › HTTP, the MCP URL; it signs in when it first connects.',
   },
   {
     id: 'cursor',
@@ -58,10 +68,16 @@ export const HOSTS: readonly Host[] = [
     client: 'public',
     paste: 'Add the server to mcp.json with its URL; Cursor asks for the client id when the server offers no dynamic registration.',
     needsS256: false,
+    add: 'Add the server to `mcp.json`: `{ "mcpServers": { "<name>": { "url": "<MCP URL>" } } }`.',
   },
 ];
 
 /** Hosts that refuse a provider whose metadata lacks S256 (direct sign-in on Entra or Cognito). */
 export function hostsRefusingWithoutS256(): string {
   return HOSTS.filter((host) => host.needsS256).map((host) => host.name).join(', ');
+}
+
+/** Broker sign-in: the server's own redirect URI at the provider, on the origin of the MCP URL. */
+export function brokerCallbackUrl(resource: string): string {
+  return `${new URL(resource).origin}/oauth/callback`;
 }

@@ -8,6 +8,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { AuthMode } from '../options/answers.js';
 import type { AuthSettings } from '../options/resolve.js';
+import { validateBrokerClientId } from '../providers/validate.js';
 import { providerIds, type ProviderId, type ProviderInput, type SignIn } from '../providers/index.js';
 
 /** The manifest's name, at the project root. */
@@ -91,7 +92,10 @@ export function readProject(root: string, shown = MANIFEST_FILE): RecordedProjec
   if (authMode !== 'required' && authMode !== 'mixed') damaged('"authMode"', 'is neither required nor mixed');
   // Projects from before sign-in modes were recorded point hosts at the provider: direct.
   const signIn = document['signIn'] ?? 'direct';
-  if (signIn !== 'direct' && signIn !== 'facade') damaged('"signIn"', 'is neither direct nor facade');
+  if (signIn !== 'direct' && signIn !== 'facade' && signIn !== 'broker') damaged('"signIn"', 'is none of direct, facade, broker');
+  // The broker's own client (its secret is only ever in .env).
+  const brokerClientId = document['brokerClientId'];
+  if (brokerClientId !== undefined && (typeof brokerClientId !== 'string' || validateBrokerClientId(brokerClientId) !== true)) damaged('"brokerClientId"', 'is not a client id');
   const template = generator['template'];
   const files = document['files'];
   const issuerCheck = document['issuerCheck'];
@@ -110,6 +114,7 @@ export function readProject(root: string, shown = MANIFEST_FILE): RecordedProjec
       scopes: document['scopes'] as string[],
       authMode: authMode as AuthMode,
       signIn: signIn as SignIn,
+      ...(signIn === 'broker' && typeof brokerClientId === 'string' ? { brokerClientId } : {}),
     },
     files: isObject(files) ? (files as Record<string, string>) : undefined,
     generator: { version: typeof generator['version'] === 'string' ? generator['version'] : 'unknown', template: typeof template === 'number' ? template : undefined },

@@ -27,9 +27,11 @@ export type ProviderId = 'auth0' | 'okta' | 'azure' | 'cognito' | 'keycloak' | '
 /**
  * How hosts sign users in (SPEC §9): `direct` points them at the provider; `facade` publishes the
  * server's own authorization server metadata (S256 advertised, only this server's scopes) over the
- * provider's endpoints, adapting what the provider rejects, with the provider's tokens.
+ * provider's endpoints, adapting what the provider rejects, with the provider's tokens; `broker`
+ * makes the server the authorization server hosts register with (DCR, CIMD), signing users in at
+ * the provider with its own confidential client and issuing its own tokens.
  */
-export type SignIn = 'direct' | 'facade';
+export type SignIn = 'direct' | 'facade' | 'broker';
 
 /** Options every network request takes. */
 export interface NetOptions {

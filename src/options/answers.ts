@@ -24,6 +24,14 @@ export interface Answers {
   authMode: AuthMode;
   /** How hosts sign users in (SPEC §9). */
   signIn: SignIn;
+  /** `broker` sign-in: the server's own client at the provider (`OAUTH_BROKER_CLIENT_ID`); absent otherwise. */
+  brokerClientId?: string;
+  /**
+   * `broker` sign-in: that client's secret, from `OAUTH_BROKER_CLIENT_SECRET` in the environment, a
+   * masked prompt, or (auth) the project's `.env`. Written only to `.env`: never to fastapps.json,
+   * `.env.example`, the terminal or the equivalent command.
+   */
+  brokerClientSecret?: string;
   skipIssuerCheck: boolean;
   install: boolean;
   git: boolean;
@@ -43,6 +51,7 @@ export interface CreateFlags extends ProviderInput {
   scopes?: string;
   authMode?: string;
   signIn?: string;
+  brokerClientId?: string;
   skipIssuerCheck?: boolean;
   install?: boolean;
   git?: boolean;

@@ -36,7 +36,16 @@ export function equivalentCommand(answers: Answers, command: 'create' | 'auth' =
   }
   if (answers.authMode !== 'required') parts.push('--auth-mode', answers.authMode);
   if (answers.signIn !== provider.signIn[0]) parts.push('--sign-in', answers.signIn);
+  if (answers.signIn === 'broker' && answers.brokerClientId !== undefined) parts.push('--broker-client-id', shellQuote(answers.brokerClientId));
   if (command === 'create' && !answers.install) parts.push('--no-install');
   if (command === 'create' && !answers.git) parts.push('--no-git');
   return parts.join(' ');
+}
+
+/**
+ * What the equivalent command needs from the environment, as a shell comment to print above it:
+ * the broker's client secret is never part of a command line (nor printed at all).
+ */
+export function equivalentCommandNote(answers: Answers): string | undefined {
+  return answers.signIn === 'broker' ? '# first set OAUTH_BROKER_CLIENT_SECRET=… in the environment (the client secret; never printed)' : undefined;
 }

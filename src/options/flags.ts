@@ -21,9 +21,14 @@ export function providerOptions(command: Command): Command {
     .option('--timeout <ms>', 'timeout for each network request, in milliseconds (default: 5000)');
 }
 
-/** How hosts sign users in: `create` and `auth` (SPEC §9). */
+/** How hosts sign users in, and the broker's own client: `create` and `auth` (SPEC §9). */
 export function signInOption(command: Command): Command {
-  return command.option('--sign-in <mode>', 'how hosts sign users in: direct (at the provider) or facade (the server publishes S256 metadata over the provider; default for azure and cognito)');
+  return command
+    .option(
+      '--sign-in <mode>',
+      'how hosts sign users in: direct (at the provider), facade (the server publishes S256 metadata over the provider; default for azure and cognito) or broker (the server is the authorization server hosts register with; auth0, okta, azure, cognito, oidc)',
+    )
+    .option('--broker-client-id <id>', 'broker sign-in: the client id of the server\'s own confidential client at the provider (its secret: OAUTH_BROKER_CLIENT_SECRET in the environment, or asked)');
 }
 
 /** `create`'s options: the provider's, then what only `create` has. */

@@ -17,13 +17,15 @@ import { detectPackageManager, packageManagers } from '../install/package-manage
 import { getProvider, providerIds, providers, type Field, type FieldKey, type Provider, type ProviderId, type ProviderInput, type SignIn } from '../providers/index.js';
 import { parseFieldValues, validateFieldValues } from '../providers/fields.js';
 import { localIssuer } from '../providers/local.js';
-import { splitList, validateIssuerUrl, validateResourceUrl, validateScope } from '../providers/validate.js';
+import { splitList, validateBrokerClientId, validateBrokerSecret, validateIssuerUrl, validateResourceUrl, validateScope } from '../providers/validate.js';
 import { DEFAULT_RESOURCE, DEFAULT_TIMEOUT_MS, type Answers, type AuthMode, type CreateFlags, type PackageManager } from './answers.js';
 import { validatePackageName } from './project-name.js';
 import type { Prompter } from './prompter.js';
 
 export interface ResolveContext {
   cwd: string;
+  /** The CLI's environment: `OAUTH_BROKER_CLIENT_SECRET` (broker sign-in) is read from it. */
+  env?: NodeJS.ProcessEnv;
   /** A prompter when questions may be asked; undefined when not interactive. */
   prompter?: Prompter;
   /** `npm_config_user_agent`, for the package manager default. */
@@ -85,6 +87,8 @@ export async function resolveCreateAnswers(dirArg: string | undefined, flags: Cr
 
   // 2–6. Provider, its values, resource, issuer, token binding, scopes and mode.
   const settings = await resolveAuthSettings(flags, { prompter: ask, missing });
+  // 6b. The broker's client secret (never a flag: flags end up in shell history and process lists).
+  const brokerClientSecret = await resolveBrokerSecret(settings, { env: ctx.env ?? {}, prompter: ask });
 
   // 7. Install and git.
   let install = flags.install ?? true;
@@ -96,6 +100,7 @@ export async function resolveCreateAnswers(dirArg: string | undefined, flags: Cr
     targetArg: targetArg!,
     projectName: path.basename(targetDir),
     ...settings,
+    ...(brokerClientSecret !== undefined ? { brokerClientSecret } : {}),
     skipIssuerCheck: flags.skipIssuerCheck ?? false,
     install,
     git: flags.git ?? true,
@@ -130,17 +135,26 @@ export function checkChoiceFlags(flags: CreateFlags): number {
 export function checkValueFlags(flags: CreateFlags): void {
   if (flags.audience !== undefined) check(validateAudience(flags.audience), '--audience');
   if (flags.resource !== undefined) check(validateResourceUrl(flags.resource), '--resource');
+  if (flags.brokerClientId !== undefined) check(validateBrokerClientId(flags.brokerClientId), '--broker-client-id');
 }
 
+
 /** The answers that make up a project's auth configuration (what `fastapps.json` records). */
-export type AuthSettings = Pick<Answers, 'provider' | 'providerInput' | 'issuer' | 'resource' | 'audiences' | 'clientIds' | 'scopes' | 'authMode' | 'signIn'>;
+export type AuthSettings = Pick<Answers, 'provider' | 'providerInput' | 'issuer' | 'resource' | 'audiences' | 'clientIds' | 'scopes' | 'authMode' | 'signIn' | 'brokerClientId'>;
 
-export const SIGN_IN_MODES: readonly SignIn[] = ['direct', 'facade'];
+export const SIGN_IN_MODES: readonly SignIn[] = ['direct', 'facade', 'broker'];
 
-const SIGN_IN_CHOICES: Record<SignIn, string> = {
-  direct: 'hosts sign in at the provider itself',
-  facade: 'the server publishes the metadata hosts insist on (S256, only its scopes) over the provider; no tokens of its own',
-};
+/** One line under each sign-in choice on a terminal. */
+function signInChoice(mode: SignIn, provider: Provider): string {
+  switch (mode) {
+    case 'direct':
+      return 'hosts sign in at the provider itself';
+    case 'facade':
+      return 'the server publishes the metadata hosts insist on (S256, only its scopes) over the provider; no tokens of its own';
+    case 'broker':
+      return `this server is the authorization server hosts see: they register themselves; you register one client at ${provider.name}`;
+  }
+}
 
 /** The sign-in mode: flag → recorded (same provider) → the provider's default → asked when there is a choice. */
 async function resolveSignIn(provider: Provider, flags: CreateFlags, ask: Prompter | undefined, recorded: AuthSettings | undefined): Promise<SignIn> {
@@ -158,7 +172,7 @@ async function resolveSignIn(provider: Provider, flags: CreateFlags, ask: Prompt
   if (!ask || provider.signIn.length === 1) return fallback;
   return ask.select<SignIn>({
     message: 'Sign-in mode',
-    choices: provider.signIn.map((mode) => ({ value: mode, name: mode, description: SIGN_IN_CHOICES[mode] })),
+    choices: provider.signIn.map((mode) => ({ value: mode, name: mode, description: signInChoice(mode, provider) })),
     default: fallback,
   });
 }
@@ -209,8 +223,12 @@ export async function resolveAuthSettings(flags: CreateFlags, ctx: SettingsConte
     else (input as Record<string, unknown>)[field.key] = value;
   }
 
-  // 3b. How hosts sign in (asked only when the provider offers a choice).
+  // 3b. How hosts sign in (asked only when the provider offers a choice), and the broker's own client.
   const signIn = missing.length > 0 ? provider.signIn[0] : await resolveSignIn(provider, flags, ask, recorded);
+  if (missing.length > 0 && flags.signIn === 'broker' && flags.brokerClientId === undefined && provider.signIn.includes('broker')) {
+    missing.push('--broker-client-id <id> (the server\'s own client at the provider)');
+  }
+  const brokerClientId = missing.length > 0 ? undefined : await resolveBrokerClientId(provider, signIn, flags, ask, recorded);
 
   // 4. The public URL of the MCP endpoint.
   let resource = flags.resource;
@@ -301,7 +319,72 @@ export async function resolveAuthSettings(flags: CreateFlags, ctx: SettingsConte
     scopes,
     authMode: authMode ?? carried.authMode ?? 'required',
     signIn,
+    ...(brokerClientId !== undefined ? { brokerClientId } : {}),
   };
+}
+
+/**
+ * The broker's own client id: flag → recorded (same provider) → asked on a terminal; required for
+ * `broker` sign-in and refused with any other.
+ */
+async function resolveBrokerClientId(provider: Provider, signIn: SignIn, flags: CreateFlags, ask: Prompter | undefined, recorded: AuthSettings | undefined): Promise<string | undefined> {
+  if (signIn !== 'broker') {
+    if (flags.brokerClientId !== undefined) {
+      throw new UsageError(`--broker-client-id is used only with the broker sign-in, and this is ${signIn}.`, 'Drop --broker-client-id, or add --sign-in broker.');
+    }
+    return undefined;
+  }
+  if (flags.brokerClientId !== undefined) return flags.brokerClientId.trim();
+  const previous = recorded?.signIn === 'broker' ? recorded.brokerClientId : undefined;
+  if (ask) {
+    const answer = await ask.input({ message: `Client id of this server's own client at ${provider.name} (broker sign-in)`, default: previous, validate: validateBrokerClientId });
+    return answer.trim();
+  }
+  if (previous !== undefined) return previous;
+  throw new UsageError(
+    `--sign-in broker needs the client id of the server's own client at ${provider.name}: pass --broker-client-id <id> (AUTH_SETUP.md says how to register that client).`,
+  );
+}
+
+/** Where `resolveBrokerSecret` may find the broker's client secret. */
+export interface SecretSources {
+  /** The CLI's environment (`OAUTH_BROKER_CLIENT_SECRET`). */
+  env: NodeJS.ProcessEnv;
+  /** Asks (masked) when there is neither. */
+  prompter?: Prompter | undefined;
+  /** The non-empty value already in the project's `.env` (`auth`): kept without asking. */
+  existing?: string | undefined;
+  /** `auth --dry-run`: never asks, and an unknown secret is no error (nothing is written). */
+  dryRun?: boolean;
+}
+
+/** The variable the broker's client secret is read from, in the CLI's environment as in the server's. */
+export const BROKER_SECRET_ENV = 'OAUTH_BROKER_CLIENT_SECRET';
+
+/**
+ * The broker's client secret: `OAUTH_BROKER_CLIENT_SECRET` in this process's environment (also how
+ * `auth` replaces one), else the one already in `.env` (`auth`), else a masked prompt; without a
+ * terminal, a usage error naming the variable. Undefined for any other sign-in. Never echoed: the
+ * errors say what is wrong with it, not what it is.
+ */
+export async function resolveBrokerSecret(settings: Pick<AuthSettings, 'signIn' | 'provider' | 'brokerClientId'>, sources: SecretSources): Promise<string | undefined> {
+  if (settings.signIn !== 'broker') return undefined;
+  const fromEnv = sources.env[BROKER_SECRET_ENV];
+  if (fromEnv !== undefined && fromEnv !== '') {
+    const valid = validateBrokerSecret(fromEnv);
+    if (valid !== true) throw new UsageError(`${BROKER_SECRET_ENV} in the environment: ${valid}`);
+    return fromEnv.trim();
+  }
+  if (sources.existing !== undefined && sources.existing !== '') return sources.existing;
+  if (sources.dryRun) return undefined;
+  const name = getProvider(settings.provider).name;
+  if (sources.prompter?.password) {
+    const answer = await sources.prompter.password({ message: `Client secret of ${settings.brokerClientId ?? 'that client'} at ${name} (written only to .env)`, validate: validateBrokerSecret });
+    return answer.trim();
+  }
+  throw new UsageError(
+    `The broker sign-in needs the client secret of the server's own client at ${name}, and there is no terminal to ask for it: set ${BROKER_SECRET_ENV} in the environment of this command (it is written only to .env, never printed). Nothing was written.`,
+  );
 }
 
 function sameValue(a: string | string[] | undefined, b: string | string[] | undefined): boolean {

@@ -26,12 +26,15 @@ export const auth0: Provider = {
   defaultAudiences: (_input, resource, audience) => [audience ?? resource],
   defaultScopes: () => ['mcp:tools'],
   preRegisteredClient: false,
-  signIn: ['direct', 'facade'],
+  signIn: ['direct', 'facade', 'broker'],
   acceptsAudience: true,
   // Hosts send resource=<MCP URL>. With the Resource Parameter Compatibility Profile Auth0 maps it
-  // onto the API whose Identifier equals it; without, the tenant's Default Audience applies.
-  setupNote: ({ resource, audiences }) =>
-    audiences[0] === resource
+  // onto the API whose Identifier equals it; without, the tenant's Default Audience applies. The
+  // broker signs users in itself and names the API with audience=, so neither setting matters.
+  setupNote: ({ resource, audiences, signIn }) =>
+    signIn === 'broker'
+      ? undefined
+      : audiences[0] === resource
       ? `Auth0: hosts send resource=${resource}; turn on the Resource Parameter Compatibility Profile so it selects the API whose Identifier is exactly that URL (AUTH_SETUP.md, step 2).`
       : `Auth0: the audience ${audiences[0]} is not the MCP URL, so the resource=${resource} hosts send cannot select it: make ${audiences[0]} the tenant's Default Audience and leave the Resource Parameter Compatibility Profile off (AUTH_SETUP.md, step 2).`,
 };

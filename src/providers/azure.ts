@@ -85,5 +85,5 @@ export const azure: Provider = {
   acceptsAudience: true,
   // Entra publishes no code_challenge_methods_supported (ChatGPT and Claude refuse its metadata)
   // and rejects a resource that is not the Application ID URI (AADSTS9010010): the façade by default.
-  signIn: ['facade', 'direct'],
+  signIn: ['facade', 'direct', 'broker'],
 };

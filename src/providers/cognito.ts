@@ -60,5 +60,5 @@ export const cognito: Provider = {
   bindsByClientId: true,
   // Cognito publishes no code_challenge_methods_supported (ChatGPT and Claude refuse its metadata)
   // and advertises phone, which hosts then request: the façade by default.
-  signIn: ['facade', 'direct'],
+  signIn: ['facade', 'direct', 'broker'],
 };

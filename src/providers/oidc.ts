@@ -21,6 +21,6 @@ export const oidc: Provider = {
   defaultAudiences: (_input, resource, audience) => [audience ?? resource],
   defaultScopes: () => ['mcp:tools'],
   preRegisteredClient: false,
-  signIn: ['direct', 'facade'],
+  signIn: ['direct', 'facade', 'broker'],
   acceptsAudience: true,
 };

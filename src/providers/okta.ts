@@ -45,6 +45,6 @@ export const okta: Provider = {
   defaultAudiences: (_input, _resource, audience) => [audience ?? 'api://default'],
   defaultScopes: () => ['mcp:tools'],
   preRegisteredClient: true,
-  signIn: ['direct', 'facade'],
+  signIn: ['direct', 'facade', 'broker'],
   acceptsAudience: true,
 };

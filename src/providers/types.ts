@@ -86,5 +86,5 @@ export interface Provider {
    */
   normalizeScopes?(scopes: string[], audiences: string[]): string[];
   /** One line `create` and `auth` print about a setting these answers depend on (Auth0: which audience setting applies). */
-  setupNote?(settings: { resource: string; audiences: string[] }): string | undefined;
+  setupNote?(settings: { resource: string; audiences: string[]; signIn: SignIn }): string | undefined;
 }

@@ -99,3 +99,24 @@ export function splitList(value: string | string[] | undefined): string[] {
   const items = Array.isArray(value) ? value : value === undefined ? [] : [value];
   return items.flatMap((item) => item.split(/[\s,]+/)).filter(Boolean);
 }
+
+/** A client id lands in `.env`, fastapps.json and AUTH_SETUP.md: one token of printable characters. */
+export function validateBrokerClientId(value: string): true | string {
+  const id = value.trim();
+  if (id === '') return 'the client id is empty; give the id of the server\'s own client at the provider.';
+  if (id.length > 256) return 'that is longer than any provider\'s client id (256 characters at most).';
+  return /^[\x21\x23-\x26\x28-\x5B\x5D-\x5F\x61-\x7E]+$/.test(id)
+    ? true
+    : `${JSON.stringify(id)} is not a client id: use it as the provider shows it, without spaces, quotes, backslashes or backticks.`;
+}
+
+/**
+ * What is wrong with a client secret, without ever repeating it: it must fit on one `.env` line
+ * that reads back byte for byte (`envValue`).
+ */
+export function validateBrokerSecret(value: string): true | string {
+  if (value.trim() === '') return 'the client secret is empty.';
+  if (/[\x00-\x1F\x7F]/.test(value)) return 'the client secret holds a line break or another control character; copy it again from the provider.';
+  if (value.includes("'") && /["\\]/.test(value)) return 'the client secret holds both a single quote and a double quote or backslash, which .env cannot hold; generate another one at the provider.';
+  return true;
+}

@@ -19,17 +19,17 @@ import { packageJson } from '../generate/package-json.js';
 import { MANIFEST_FILE, manifestDocument, planProject, sha256, type GeneratorInfo, type PlannedFile } from '../generate/plan.js';
 import { loadTemplates } from '../generate/templates.js';
 import { detectPackageManager, installCommand, runCommand } from '../install/package-manager.js';
-import { runIssuerCheck, printSetupNotes } from '../issuer-step.js';
+import { brokerCallbackLine, runIssuerCheck, printSetupNotes } from '../issuer-step.js';
 import type { Answers, CreateFlags, PackageManager } from '../options/answers.js';
-import { equivalentCommand } from '../options/command-line.js';
+import { equivalentCommand, equivalentCommandNote } from '../options/command-line.js';
 import type { Prompter } from '../options/prompter.js';
-import { checkChoiceFlags, checkValueFlags, resolveAuthSettings, type AuthSettings } from '../options/resolve.js';
+import { BROKER_SECRET_ENV, checkChoiceFlags, checkValueFlags, resolveAuthSettings, resolveBrokerSecret, type AuthSettings } from '../options/resolve.js';
 import { getProvider, providerIds, type Provider, type ProviderId } from '../providers/index.js';
 import type { Output } from '../ui/output.js';
 import { applyWrites, WriteFailure, type Write } from './apply.js';
 import { classify, newPath, writesInPlace, type Action } from './classify.js';
 import { diffStat, unifiedDiff } from './diff.js';
-import { mergeDotEnv, redactDotEnv, type EnvMerge } from './env-merge.js';
+import { mergeDotEnv, readEnvValue, redactDotEnv, type EnvMerge } from './env-merge.js';
 import { uncommittedChanges } from './git.js';
 import { MERGED_SECTIONS, mergePackageJson, type PackageMerge } from './package-merge.js';
 import { findProjectRoot, projectName, readProject, type RegenerableProject } from './project.js';
@@ -84,14 +84,17 @@ export async function runAuth(flags: AuthFlags, ctx: AuthContext): Promise<AuthO
   const before = getProvider(recorded.settings.provider);
   out.line(`Project ${c.bold(root)} ${c.dim(`(${before.name}${recorded.settings.provider === 'local' ? '' : `, ${recorded.settings.issuer}`})`)}`);
 
-  // 2. The new answers.
+  // 2. The new answers; the broker's client secret is kept from .env when it is there.
   const settings = await resolveAuthSettings(flags, { prompter: ctx.prompter, base: recorded.settings, example: authExample });
+  const secretInEnv = brokerSecretInDotEnv(root);
+  const brokerClientSecret = await resolveBrokerSecret(settings, { env: ctx.env, prompter: ctx.prompter, existing: secretInEnv || undefined, dryRun: flags.dryRun === true });
   const pm = packageManagerOf(root, ctx.env.npm_config_user_agent);
   let answers: Answers = {
     targetDir: root,
     targetArg: '.',
     projectName: projectName(root),
     ...settings,
+    ...(brokerClientSecret !== undefined ? { brokerClientSecret } : {}),
     skipIssuerCheck: flags.skipIssuerCheck ?? false,
     install: false,
     git: false,
@@ -115,10 +118,13 @@ export async function runAuth(flags: AuthFlags, ctx: AuthContext): Promise<AuthO
     issuerCheck = 'passed';
   }
   printSetupNotes(answers, out);
-  const previous: Answers = { ...answers, ...recorded.settings };
+  // What the recorded answers generated; the secret is never recorded, so it is what .env holds now
+  // (the merge then leaves an unchanged secret alone, and never blanks one).
+  const { brokerClientSecret: _new, brokerClientId: _newId, ...rest } = answers;
+  const previous: Answers = { ...rest, ...recorded.settings, ...(secretInEnv !== undefined ? { brokerClientSecret: secretInEnv } : {}) };
 
   // 4. Plan and decide, per file.
-  const planned = planProject(answers, loadTemplates(answers.provider), { version: ctx.version, issuerCheck });
+  const planned = planProject(answers, loadTemplates(answers.provider, answers.signIn), { version: ctx.version, issuerCheck });
   let plan = decide(root, recorded, planned, previous, answers, flags.force ?? false, flags.prune ?? false);
   // On a terminal, finishing a switch is offered: what is left of the old setup and still as generated.
   const prunable = plan.notNeeded.filter((file) => file.unchanged).length + (plan.pkg?.notNeeded.length ?? 0);
@@ -147,6 +153,9 @@ export async function runAuth(flags: AuthFlags, ctx: AuthContext): Promise<AuthO
     out.line();
     for (const write of writes) out.line(diffFor(root, write).trimEnd());
     out.line();
+    if (answers.signIn === 'broker' && answers.brokerClientSecret === undefined) {
+      out.line(`${c.dim('•')} ${BROKER_SECRET_ENV} is not shown above: without --dry-run it is read from the environment, or asked.`);
+    }
     out.line(`${c.dim('•')} Dry run: nothing was written. Run again without --dry-run to apply.`);
     return { nothingToChange: false, written: writes.map((write) => write.path) };
   }
@@ -189,6 +198,8 @@ export async function runAuth(flags: AuthFlags, ctx: AuthContext): Promise<AuthO
   if (ctx.prompter) {
     out.line();
     out.line(c.dim('To make this change again without questions:'));
+    const note = equivalentCommandNote(answers);
+    if (note) out.line(`  ${c.dim(note)}`);
     out.line(`  ${equivalentCommand(answers, 'auth')}`);
   }
   return { nothingToChange: false, written: writes.map((write) => write.path) };
@@ -209,6 +220,13 @@ interface Plan {
   envCreated: boolean;
   writes: Write[];
   hashes: Record<string, string>;
+}
+
+/** `OAUTH_BROKER_CLIENT_SECRET` as the project's `.env` sets it (perhaps empty), or undefined when no line does. Never printed. */
+function brokerSecretInDotEnv(root: string): string | undefined {
+  const file = path.join(root, '.env');
+  if (!existsSync(file) || !statSync(file).isFile()) return undefined;
+  return readEnvValue(readFileSync(file, 'utf8'), BROKER_SECRET_ENV);
 }
 
 function readFileIfAny(root: string, relative: string): Buffer | undefined {
@@ -379,6 +397,7 @@ function describeChanges(from: AuthSettings, to: AuthSettings): string[] {
   if (list(from.scopes) !== list(to.scopes)) changes.push(`scopes ${list(from.scopes)} → ${list(to.scopes)}`);
   if (from.authMode !== to.authMode) changes.push(`auth mode ${from.authMode} → ${to.authMode}`);
   if (from.signIn !== to.signIn) changes.push(`sign-in ${from.signIn} → ${to.signIn}`);
+  if ((from.brokerClientId ?? '') !== (to.brokerClientId ?? '') && to.brokerClientId !== undefined) changes.push(`broker client ${from.brokerClientId ?? '(none)'} → ${to.brokerClientId}`);
   return changes;
 }
 
@@ -495,6 +514,7 @@ function printNextSteps(out: Output, plan: Plan, previous: Answers, answers: Ans
     steps.push(`Delete what is no longer needed when you are ready ${c.dim(`(listed above${prunable ? '; npx create-fastapps auth --prune removes what you have not edited' : ''})${why}`)}`);
   }
   steps.push(`${runCommand(answers.pm, 'typecheck')} && ${runCommand(answers.pm, 'test')}`);
+  if (answers.signIn === 'broker') steps.push(brokerCallbackLine(answers, out));
   if (answers.provider !== 'local') steps.push(`Finish the ${getProvider(answers.provider).name} setup with your project's values: ${c.cyan('AUTH_SETUP.md')}`);
   const oldPort = new URL(previous.resource).port || (previous.resource.startsWith('https:') ? '443' : '80');
   const newPort = new URL(answers.resource).port || (answers.resource.startsWith('https:') ? '443' : '80');
@@ -502,7 +522,7 @@ function printNextSteps(out: Output, plan: Plan, previous: Answers, answers: Ans
   // src/app.ts is yours; one written before createAuth wires neither the façade nor the tools list.
   const app = path.join(root, 'src', 'app.ts');
   if (existsSync(app) && !readFileSync(app, 'utf8').includes('createAuth')) {
-    steps.push(`src/app.ts predates createAuth (src/auth/index.ts), so it wires ${answers.signIn === 'facade' ? 'no façade sign-in and ' : ''}no per-tool access: replace its createServer with the one in ${c.cyan('https://github.com/fastapps/create-fastapps/blob/main/templates/project/src/app.ts')} ${c.dim('(your own changes to it stay yours)')}`);
+    steps.push(`src/app.ts predates createAuth (src/auth/index.ts), so it wires ${answers.signIn === 'facade' ? 'no façade sign-in and ' : answers.signIn === 'broker' ? 'no broker sign-in and ' : ''}no per-tool access: replace its createServer with the one in ${c.cyan('https://github.com/fastapps/create-fastapps/blob/main/templates/project/src/app.ts')} ${c.dim('(your own changes to it stay yours)')}`);
   }
   if (previous.provider !== answers.provider && existsSync(path.join(root, 'README.md'))) {
     steps.push(`README.md is yours and was left as it is; it may still describe ${getProvider(previous.provider).name}`);

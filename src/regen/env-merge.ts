@@ -38,6 +38,20 @@ export function parseEnvValue(raw: string): string {
   return (comment === -1 ? text : text.slice(0, comment)).trim();
 }
 
+/**
+ * The value `.env` gives `key` (the last uncommented assignment, as Node's `loadEnvFile` reads it),
+ * or undefined when no line sets it.
+ * @example readEnvValue('A=1\nOAUTH_BROKER_CLIENT_SECRET="s p"\n', 'OAUTH_BROKER_CLIENT_SECRET') // 's p'
+ */
+export function readEnvValue(text: string, key: string): string | undefined {
+  let value: string | undefined;
+  for (const line of splitKeepingEnds(text)) {
+    const match = ASSIGNMENT.exec(line);
+    if (match?.[2] === key) value = parseEnvValue(match[4]!);
+  }
+  return value;
+}
+
 /** Splits a text into lines that keep their own line endings (so joining gives the text back). */
 function splitKeepingEnds(text: string): string[] {
   return text.match(/[^\n]*\n|[^\n]+$/g) ?? [];
