@@ -37,6 +37,8 @@ export const SCOPES = 'metadata.scopes';
 export const ISS_PARAMETER = 'metadata.iss-parameter';
 /** SPEC §9: the provider can sit behind the façade sign-in (no RFC 9207 `iss` of its own). */
 export const SIGN_IN_FACADE = 'signin.facade';
+/** SPEC §9: the provider can sign users in for the broker (code flow, token endpoint, client secret). */
+export const SIGN_IN_BROKER = 'signin.broker';
 /** AUTH-FACTS 18: the JWKS answers with a non-empty key set. */
 export const JWKS_REACHABLE = 'jwks.reachable';
 /** AUTH-FACTS 19: at least one usable asymmetric signing key. */
@@ -67,6 +69,7 @@ export const CHECK_IDS = [
   SCOPES,
   ISS_PARAMETER,
   SIGN_IN_FACADE,
+  SIGN_IN_BROKER,
   JWKS_REACHABLE,
   JWKS_SIGNING_KEYS,
   JWKS_NO_SECRETS,
@@ -91,6 +94,7 @@ export const BLOCKING_IDS: ReadonlySet<string> = new Set<CheckId>([
   ISSUER_ECHO,
   REQUIRED_FIELDS,
   SIGN_IN_FACADE,
+  SIGN_IN_BROKER,
   JWKS_REACHABLE,
   JWKS_SIGNING_KEYS,
 ]);

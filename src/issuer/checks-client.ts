@@ -30,6 +30,9 @@ export const pkceCheck = defineCheck(PKCE, 'PKCE (S256) is advertised', (ctx, v)
     if (ctx.input.signIn === 'facade') {
       return v.pass(`${capitalize(name)} lists no code_challenge_methods_supported; the façade sign-in publishes ["S256"] for it`);
     }
+    if (ctx.input.signIn === 'broker') {
+      return v.pass(`${capitalize(name)} lists no code_challenge_methods_supported; hosts sign in at the broker, which publishes ["S256"] (and uses S256 at ${name} itself)`);
+    }
     const facade = 'use the façade sign-in (create or auth with --sign-in facade): the server publishes its own metadata with "code_challenge_methods_supported": ["S256"] over the provider’s endpoints';
     return v.warn(
       'The metadata has no code_challenge_methods_supported: ChatGPT (at connector creation), claude.ai, Claude Desktop and Claude Code refuse to sign in, as MCP clients from 2025-11-25 on must',
@@ -68,6 +71,7 @@ const REGISTER_CLIENT = {
 export const registrationCheck = defineCheck(REGISTRATION, 'MCP clients have a way to register', (ctx, v) => {
   const doc = chosenDoc(ctx);
   if (!doc) return v.skip(NO_DOCUMENT);
+  if (ctx.input.signIn === 'broker') return v.pass('Hosts register with the broker (dynamic registration or client metadata documents); at the provider, the broker uses its own client (OAUTH_BROKER_CLIENT_ID)');
   const pre = ctx.input.preRegisteredClient === true;
   const endpoint = str(doc, 'registration_endpoint');
   const fix = forFlavor(ctx.flavor, REGISTER_CLIENT);
@@ -126,6 +130,8 @@ export const registrationProbeCheck = defineCheck(REGISTRATION_PROBE, 'Registrat
 export const tokenAuthMethodsCheck = defineCheck(TOKEN_AUTH_METHODS, 'Token endpoint accepts public or private_key_jwt clients', (ctx, v) => {
   const doc = chosenDoc(ctx);
   if (!doc) return v.skip(NO_DOCUMENT);
+  // The broker's own client authenticates with its secret (signin.broker checks that the provider accepts it).
+  if (ctx.input.signIn === 'broker') return v.pass('Hosts authenticate at the broker; the broker authenticates at the provider with its client secret (checked by signin.broker)');
   const listed = strings(doc, 'token_endpoint_auth_methods_supported');
   const methods = listed ?? ['client_secret_basic'];
   const good = methods.filter((m) => m === 'none' || m === 'private_key_jwt');
@@ -156,6 +162,7 @@ export const scopesCheck = defineCheck(SCOPES, 'Advertised scopes can all be gra
   const scopes = strings(doc, 'scopes_supported');
   if (!scopes?.length) return v.pass('No scopes_supported advertised; clients request only the scopes your server asks for');
   if (ctx.input.signIn === 'facade') return v.pass('The façade sign-in advertises only the scopes this server needs, so hosts do not request the provider’s others');
+  if (ctx.input.signIn === 'broker') return v.pass('The broker advertises only the scopes this server needs, and asks the provider for those and the OpenID Connect scopes it offers');
   const extra = scopes.filter((s) => !OIDC_BASIC.has(s));
   if (!extra.length) return v.pass(`Advertised scopes: ${scopes.join(', ')}`);
   const risky = extra.filter((s) => RISKY.has(s));

@@ -4,7 +4,7 @@
  * (and the opt-in registration probe) as soon as the document is known — and runs every check
  * (AUTH-FACTS doctor items 1 and 3–21) over the result. Nothing here prints.
  */
-import { facadeSignInCheck } from './checks-signin.js';
+import { brokerSignInCheck, facadeSignInCheck } from './checks-signin.js';
 import { issuerUrlCheck, oktaOrgServerCheck } from './checks-issuer.js';
 import {
   discoveryContentTypeCheck,
@@ -60,6 +60,7 @@ export const CHECKS: readonly Check[] = [
   scopesCheck,
   issParameterCheck,
   facadeSignInCheck,
+  brokerSignInCheck,
   jwksReachableCheck,
   jwksSigningKeysCheck,
   jwksNoSecretsCheck,

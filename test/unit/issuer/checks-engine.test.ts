@@ -22,6 +22,7 @@ import {
   MULTI_TENANT_PLACEHOLDER,
   OKTA_ORG_SERVER,
   REQUIRED_FIELDS,
+  SIGN_IN_BROKER,
   SIGN_IN_FACADE,
 } from '../../../src/issuer/checks.js';
 import { discoveryLatencyCheck } from '../../../src/issuer/checks-discovery.js';
@@ -58,6 +59,7 @@ describe('report', () => {
       'metadata.scopes': 'pass',
       'metadata.iss-parameter': 'pass',
       'signin.facade': 'skip',
+      'signin.broker': 'skip',
       'jwks.reachable': 'pass',
       'jwks.signing-keys': 'pass',
       'jwks.no-secret-keys': 'pass',
@@ -103,6 +105,7 @@ describe('BLOCKING_IDS', () => {
         ISSUER_ECHO,
         REQUIRED_FIELDS,
         SIGN_IN_FACADE,
+        SIGN_IN_BROKER,
         JWKS_REACHABLE,
         JWKS_SIGNING_KEYS,
       ].sort(),

@@ -21,6 +21,7 @@ import {
   runChecks,
   ISSUER_URL,
   SCOPES,
+  SIGN_IN_BROKER,
   SIGN_IN_FACADE,
   TOKEN_AUTH_METHODS,
 } from '../../../src/issuer/checks.js';
@@ -298,5 +299,78 @@ describe('Google and AD FS', () => {
     expect(f.status).toBe('fail');
     expect(f.summary).toContain('(they differ only in letter case)');
     expect(f.fix).toBe(`Use the issuer exactly as the server spells it: "http://LOCALHOST:${new URL(srv.origin).port}/adfs" (letter case included)`);
+  });
+});
+
+describe('broker sign-in (signin.broker)', () => {
+  test('Auth0, Okta, Entra ID and Cognito with a domain: the code flow and client secrets are there, nothing blocks', async () => {
+    for (const [fixture, jwks, provider, method] of [
+      ['auth0-tenant', 'auth0-tenant-jwks', 'auth0', 'client_secret_basic or client_secret_post'],
+      ['okta-custom-as-default', 'okta-custom-as-default-jwks', 'okta', 'client_secret_basic or client_secret_post'],
+      ['entra-v2-tenant', 'entra-v2-tenant-jwks', 'azure', 'client_secret_basic or client_secret_post'],
+      ['cognito-userpool-with-domain', undefined, 'cognito', 'client_secret_basic or client_secret_post'],
+    ] as const) {
+      const srv = await serve({ fixture, ...(jwks ? { jwks } : {}) });
+      const report = await check({ issuer: srv.issuer, provider, signIn: 'broker' });
+      expect(findingOf(report, SIGN_IN_BROKER), fixture).toMatchObject({ status: 'pass', summary: expect.stringContaining(`client secret authentication (${method}) at its token endpoint`) });
+      expect(findingOf(report, SIGN_IN_FACADE).status).toBe('skip');
+      // Hosts register with the broker and see its S256: what the provider lacks there does not matter.
+      expect(statuses(report), fixture).toMatchObject({ [PKCE]: 'pass', [REGISTRATION]: 'pass', [TOKEN_AUTH_METHODS]: 'pass', [SCOPES]: 'pass' });
+      expect(blockingFailures(report), fixture).toEqual([]);
+    }
+  });
+
+  test('another sign-in: skipped', async () => {
+    const srv = await serve({ fixture: 'auth0-tenant', jwks: 'auth0-tenant-jwks' });
+    for (const signIn of [undefined, 'direct', 'facade'] as const) {
+      const report = await check({ issuer: srv.issuer, provider: 'auth0', ...(signIn ? { signIn } : {}) });
+      expect(findingOf(report, SIGN_IN_BROKER)).toMatchObject({ status: 'skip', summary: 'Skipped: not the broker sign-in' });
+    }
+  });
+
+  test('a Cognito pool without a domain has no token endpoint: blocking, with the domain fix', async () => {
+    const srv = await serve({ fixture: 'cognito-userpool-no-domain', jwks: 'cognito-userpool-no-domain-jwks' });
+    const report = await check({ issuer: srv.issuer, provider: 'cognito', signIn: 'broker' });
+    const f = findingOf(report, SIGN_IN_BROKER);
+    expect(f).toMatchObject({
+      status: 'fail',
+      summary: "Cognito's metadata has no token_endpoint, where the broker redeems codes with its client secret, so it cannot sign users in for the broker sign-in",
+      fix: expect.stringMatching(/^Create a Cognito domain for the user pool/),
+    });
+    expect(f.details).toEqual([expect.stringMatching(/^Cognito's metadata has no token_endpoint, .*: create a Cognito domain/)]);
+    expect(blockingFailures(report).map((x) => x.id)).toEqual([REQUIRED_FIELDS, SIGN_IN_BROKER]);
+  });
+
+  test('no authorization endpoint, no code flow, no authorization_code grant: each named on its own line with its fix', async () => {
+    const srv = await serve({ fixture: 'google-accounts', jwks: 'google-accounts-jwks' });
+    delete srv.document['authorization_endpoint'];
+    srv.document['response_types_supported'] = ['id_token', 'token id_token'];
+    srv.document['grant_types_supported'] = ['refresh_token', 'urn:ietf:params:oauth:grant-type:device_code'];
+    const report = await check({ issuer: srv.issuer, signIn: 'broker' });
+    const f = findingOf(report, SIGN_IN_BROKER);
+    expect(f.status).toBe('fail');
+    expect(f.summary).toBe("The authorization server's metadata has no authorization_endpoint, where the broker sends users to sign in (and 2 more problems), so it cannot sign users in for the broker sign-in");
+    expect(f.details).toEqual([
+      "The authorization server's metadata has no authorization_endpoint, where the broker sends users to sign in: use the issuer of an OAuth 2.0 authorization server whose discovery document lists both the authorization and the token endpoint",
+      'response_types_supported is ["id_token","token id_token"], without "code": the broker uses the authorization code flow: enable the authorization code flow (response type code) at the authorization server',
+      'grant_types_supported is ["refresh_token","urn:ietf:params:oauth:grant-type:device_code"], without "authorization_code": the broker redeems authorization codes: allow the authorization_code grant at the authorization server',
+    ]);
+    expect(blockingFailures(report).map((x) => x.id)).toContain(SIGN_IN_BROKER);
+    for (const line of [f.summary!, ...f.details, f.fix!]) expect(line).not.toContain('\n');
+  });
+
+  test('a token endpoint without client secret authentication fails; an absent list means client_secret_basic (RFC 8414)', async () => {
+    const srv = await serve({ fixture: 'workos-authkit' });
+    srv.document['token_endpoint_auth_methods_supported'] = ['none', 'private_key_jwt'];
+    const refused = await check({ issuer: srv.issuer, provider: 'workos', signIn: 'broker' });
+    expect(findingOf(refused, SIGN_IN_BROKER)).toMatchObject({
+      status: 'fail',
+      summary: 'token_endpoint_auth_methods_supported is ["none","private_key_jwt"], with neither client_secret_basic nor client_secret_post: the broker authenticates with its client secret, so it cannot sign users in for the broker sign-in',
+      fix: "Enable client secret authentication at WorkOS AuthKit's token endpoint, or use --sign-in direct or facade",
+    });
+    expect(blockingFailures(refused).map((x) => x.id)).toEqual([SIGN_IN_BROKER]);
+    delete srv.document['token_endpoint_auth_methods_supported'];
+    const absent = await check({ issuer: srv.issuer, provider: 'workos', signIn: 'broker' });
+    expect(findingOf(absent, SIGN_IN_BROKER)).toMatchObject({ status: 'pass', summary: expect.stringContaining('client_secret_basic (no token_endpoint_auth_methods_supported: the RFC 8414 default)') });
   });
 });
