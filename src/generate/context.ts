@@ -2,7 +2,10 @@
 import { getProvider } from '../providers/index.js';
 import { runCommand, installCommand } from '../install/package-manager.js';
 import type { Answers } from '../options/answers.js';
-import { HOSTS, type Host } from './hosts.js';
+import { HOSTS, brokerCallbackUrl, type Host } from './hosts.js';
+
+/** What the broker asks the provider for besides this server's scopes: who signed in (every provider offering broker has them). */
+const OIDC_SCOPES = ['openid', 'profile', 'email'];
 
 export interface TemplateContext {
   projectName: string;
@@ -25,10 +28,20 @@ export interface TemplateContext {
   scopeNames: string[];
   scopesText: string;
   authMode: string;
-  /** `direct` or `facade` (SPEC §9). */
+  /** `direct`, `facade` or `broker` (SPEC §9). */
   signIn: string;
   facade: boolean;
-  /** The authorization server hosts see: the façade's issuer (the resource's origin), else the provider's. */
+  /** The server is the authorization server hosts register with, and signs users in at the provider with its own client. */
+  broker: boolean;
+  /** Broker: the redirect URI of the server's own client at the provider (`{origin}/oauth/callback`); empty otherwise. */
+  brokerCallback: string;
+  /** Broker: the client id of the server's own client (`OAUTH_BROKER_CLIENT_ID`); empty otherwise. */
+  brokerClientId: string;
+  /** Broker: the scopes that client must be allowed: this server's, then `openid profile email`. */
+  brokerScopes: string[];
+  /** The provider in running text: its name, or "your identity provider" for a generic OpenID Connect server. */
+  idpName: string;
+  /** The authorization server hosts see: the façade's or broker's issuer (the resource's origin), else the provider's. */
   hostIssuer: string;
   /** What each host needs, for the checklists' "connect the hosts" section. */
   hosts: readonly Host[];
@@ -40,10 +53,16 @@ export interface TemplateContext {
   run: { dev: string; build: string; start: string; test: string; typecheck: string; token: string; install: string };
 }
 
+/** A provider in running text ("signs users in at Auth0", "… at your identity provider"). */
+export function idpName(provider: Answers['provider']): string {
+  return provider === 'oidc' ? 'your identity provider' : getProvider(provider).name;
+}
+
 export function templateContext(answers: Answers, issuerCheck: 'passed' | 'skipped' | 'not-applicable' = 'passed'): TemplateContext {
   const provider = getProvider(answers.provider);
   const url = new URL(answers.resource);
   const pm = answers.pm;
+  const broker = answers.signIn === 'broker';
   const input: Record<string, string> = {};
   for (const [key, value] of Object.entries(answers.providerInput)) input[key] = Array.isArray(value) ? value.join(', ') : String(value);
   return {
@@ -66,7 +85,12 @@ export function templateContext(answers: Answers, issuerCheck: 'passed' | 'skipp
     authMode: answers.authMode,
     signIn: answers.signIn,
     facade: answers.signIn === 'facade',
-    hostIssuer: answers.signIn === 'facade' ? url.origin : answers.issuer,
+    broker,
+    brokerCallback: broker ? brokerCallbackUrl(answers.resource) : '',
+    brokerClientId: broker ? (answers.brokerClientId ?? '') : '',
+    brokerScopes: broker ? [...new Set([...answers.scopes, ...OIDC_SCOPES])] : [],
+    idpName: idpName(answers.provider),
+    hostIssuer: answers.signIn === 'facade' || broker ? url.origin : answers.issuer,
     hosts: HOSTS,
     https: url.protocol === 'https:',
     input,

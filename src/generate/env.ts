@@ -1,10 +1,13 @@
 /**
  * `.env` (this project's values) and `.env.example` (every variable, documented), from one table
  * so they never disagree. `create-fastapps auth` rewrites only the keys it owns (`AUTH_ENV_KEYS`)
- * in `.env` and leaves every other line alone.
+ * in `.env` and leaves every other line alone. The broker's keys (`OAUTH_BROKER_*`) are in broker
+ * projects only: no other project has the broker that reads them. Its client secret is written to
+ * `.env` and nowhere else (`.env.example` has an empty placeholder).
  */
 import { getProvider } from '../providers/index.js';
 import type { Answers } from '../options/answers.js';
+import { idpName } from './context.js';
 
 interface Variable {
   key: string;
@@ -12,14 +15,38 @@ interface Variable {
   value: string | undefined;
   example: string;
   doc: string;
+  /** A secret: `.env.example` shows an empty placeholder for it, never its value. */
+  secret?: true;
 }
 
-export const AUTH_ENV_KEYS = ['MCP_RESOURCE_URL', 'AUTH_MODE', 'OAUTH_SIGN_IN', 'OAUTH_ISSUER', 'OAUTH_AUDIENCE', 'OAUTH_CLIENT_IDS', 'OAUTH_SCOPES', 'OAUTH_ALGORITHMS'] as const;
+/**
+ * The keys `auth` owns in `.env`, in create's order. The broker's client secret is one of them so a
+ * switch to broker writes it and a switch away comments it out; `auth` keeps the value already in
+ * `.env` (it is the "before" and "after" value alike), so a re-run never blanks it.
+ * `OAUTH_BROKER_SIGNING_KEY` is not: `create` never writes it, and one you set stays yours.
+ */
+export const AUTH_ENV_KEYS = [
+  'MCP_RESOURCE_URL',
+  'AUTH_MODE',
+  'OAUTH_SIGN_IN',
+  'OAUTH_ISSUER',
+  'OAUTH_AUDIENCE',
+  'OAUTH_CLIENT_IDS',
+  'OAUTH_SCOPES',
+  'OAUTH_BROKER_CLIENT_ID',
+  'OAUTH_BROKER_CLIENT_SECRET',
+  'OAUTH_BROKER_STORE',
+  'OAUTH_ALGORITHMS',
+] as const;
+
+/** Where a new broker project keeps its state: survives restarts, one process (git-ignored with `.fastapps/`). */
+export const DEFAULT_BROKER_STORE = 'file:.fastapps/broker';
 
 function variables(answers: Answers): Variable[] {
   const provider = getProvider(answers.provider);
   const local = answers.provider === 'local';
   const byClient = provider.bindsByClientId === true;
+  const broker = answers.signIn === 'broker';
   return [
     { key: 'PORT', value: String(new URL(answers.resource).port || 3000), example: '3000', doc: 'Port to listen on.' },
     { key: 'HOST', value: undefined, example: '127.0.0.1', doc: 'Interface to bind. The Dockerfile sets 0.0.0.0.' },
@@ -36,7 +63,11 @@ function variables(answers: Answers): Variable[] {
       example: local ? 'direct' : answers.signIn,
       doc: local
         ? 'Not used with the local provider: the embedded development server is the authorization server hosts sign in at.'
-        : "How hosts sign in. direct: at the provider itself. facade: this server publishes its own authorization server metadata (its origin as issuer, S256, only this server's scopes) over the provider's endpoints; the tokens stay the provider's (see AUTH_SETUP.md).",
+        : `How hosts sign in. direct: at the provider itself. facade: this server publishes its own authorization server metadata (its origin as issuer, S256, only this server's scopes) over the provider's endpoints; the tokens stay the provider's${
+            provider.signIn.includes('broker')
+              ? `. broker: this server is the authorization server hosts see (they register themselves by DCR or CIMD, and approve each host once on its consent page); it signs users in at the provider with its own client (OAUTH_BROKER_*) and issues its own tokens${broker ? '' : '; a project gets it with npx create-fastapps auth --sign-in broker --broker-client-id <id>'}`
+              : ''
+          } (see AUTH_SETUP.md).`,
     },
     {
       key: 'OAUTH_ISSUER',
@@ -61,6 +92,7 @@ function variables(answers: Answers): Variable[] {
       doc: byClient ? `${provider.name} app client ids whose access tokens this server accepts.` : 'Only for providers that bind tokens by client id (Cognito).',
     },
     { key: 'OAUTH_SCOPES', value: answers.scopes.join(' '), example: answers.scopes.join(' '), doc: 'Scopes a token needs, space or comma separated.' },
+    ...(broker ? brokerVariables(answers) : []),
     {
       key: 'OAUTH_SCOPE_IMPLIES',
       value: undefined,
@@ -83,6 +115,49 @@ function variables(answers: Answers): Variable[] {
     { key: 'OAUTH_HTTP_TIMEOUT', value: undefined, example: '5000', doc: 'Timeout for discovery and JWKS requests, in milliseconds.' },
     { key: 'ALLOWED_HOSTS', value: undefined, example: 'my-app.example.com', doc: 'Extra Host header values to accept (the resource host and loopback are always accepted).' },
     { key: 'LOG_LEVEL', value: 'info', example: 'info', doc: 'error, warn, info or debug (debug logs every auth step, never a token).' },
+  ];
+}
+
+/**
+ * The broker's settings, documented only in broker projects: the others have no broker to read them
+ * (`auth --sign-in broker` adds it, and these keys).
+ */
+function brokerVariables(answers: Answers): Variable[] {
+  const provider = idpName(answers.provider);
+  return [
+    {
+      key: 'OAUTH_BROKER_CLIENT_ID',
+      value: answers.brokerClientId,
+      example: answers.brokerClientId ?? 'your-client-id',
+      doc: `Client id of this server's own confidential client at ${provider}, with redirect URI {origin of MCP_RESOURCE_URL}/oauth/callback (see AUTH_SETUP.md).`,
+    },
+    {
+      key: 'OAUTH_BROKER_CLIENT_SECRET',
+      // The secret itself only ever in .env; the example keeps an empty placeholder.
+      value: answers.brokerClientSecret,
+      example: '',
+      secret: true,
+      doc: `That client's secret. Keep it out of git (this is the only key here that is a secret); the server authenticates to ${provider} with it.`,
+    },
+    {
+      key: 'OAUTH_BROKER_STORE',
+      value: DEFAULT_BROKER_STORE,
+      example: DEFAULT_BROKER_STORE,
+      doc: 'Where the broker keeps registered hosts, consents, codes, refresh tokens and its signing key. memory: one process, for development (lost on restart). file:<dir>: survives restarts, one process. redis://host:port: any number of instances.',
+    },
+    {
+      key: 'OAUTH_BROKER_SIGNING_KEY',
+      value: undefined,
+      example: '{"kty":"EC","crv":"P-256","d":"…","x":"…","y":"…"}',
+      doc: 'PEM or JWK private key the broker signs its access tokens with. Unset: one is generated once and kept in OAUTH_BROKER_STORE.',
+    },
+    { key: 'OAUTH_BROKER_STORE_TIMEOUT', value: undefined, example: '2000', doc: 'Time one store operation may take, in milliseconds.' },
+    {
+      key: 'OAUTH_BROKER_CIMD_PRIVATE_NETWORK',
+      value: undefined,
+      example: 'allow',
+      doc: 'Development only (refused with NODE_ENV=production): let hosts use client metadata documents on private and loopback addresses.',
+    },
   ];
 }
 
@@ -115,7 +190,9 @@ export function dotEnvExample(answers: Answers): string {
   const lines = ['# Every setting this server reads. Copy to .env and adjust; a variable set in the environment wins over .env.', ''];
   for (const v of variables(answers)) {
     lines.push(`# ${v.doc}`);
-    lines.push(`${v.value === undefined ? '# ' : ''}${v.key}=${envValue(v.value ?? v.example)}`);
+    // A secret's value never lands here: the example has an empty placeholder.
+    if (v.secret) lines.push(`${v.key}=`);
+    else lines.push(`${v.value === undefined ? '# ' : ''}${v.key}=${envValue(v.value ?? v.example)}`);
     lines.push('');
   }
   return lines.join('\n');
