@@ -97,7 +97,8 @@ export async function diagnose(input: DoctorInput, options: DiagnoseOptions): Pr
         url: server,
         expect: {
           ...(issuer ? { issuer } : {}),
-          ...(input.project?.settings.signIn === 'facade' ? { hostIssuer: new URL(input.project.settings.resource).origin } : {}),
+          // The façade and the broker name the server's own origin as the authorization server.
+          ...(input.project && input.project.settings.signIn !== 'direct' ? { hostIssuer: new URL(input.project.settings.resource).origin, signIn: input.project.settings.signIn } : {}),
           ...(input.expect.resource ? { resource: input.expect.resource } : {}),
           ...(configuredScopes ? { scopes: configuredScopes } : {}),
           ...(input.expect.authMode ? { authMode: input.expect.authMode } : {}),

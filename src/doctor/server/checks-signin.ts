@@ -1,13 +1,20 @@
 /**
  * `server.sign-in` (SPEC §9): does the authorization server the hosts are sent to accept them?
  * ChatGPT, claude.ai and Claude Code refuse metadata without S256 in
- * `code_challenge_methods_supported` (../shared/CLIENTS.md). A façade (the server's own origin as
- * issuer, publishing another origin's keys) must also not promise RFC 9207 `iss`, and its
- * pass-through endpoints must answer: the authorization endpoint refuses a bare request, and the
- * token endpoint relays the provider's refusal of a made-up code (a 502 means it cannot reach it).
+ * `code_challenge_methods_supported` (../shared/CLIENTS.md). The mode is read from the metadata
+ * (and, in a project, from fastapps.json) and reported:
+ *
+ * - a façade (the server's own origin as issuer, publishing another origin's keys) must not promise
+ *   RFC 9207 `iss`, and its pass-through endpoints must answer: the authorization endpoint refuses a
+ *   bare request, and the token endpoint relays the provider's refusal of a made-up code (a 502
+ *   means it cannot reach it);
+ * - a broker (the server's own origin as issuer, with its own keys) must let hosts register
+ *   (`registration_endpoint` or `client_id_metadata_document_supported: true`), send RFC 9207 `iss`
+ *   (`authorization_response_iss_parameter_supported: true`), and name its issuer as the origin of
+ *   the MCP URL byte for byte.
  */
 import { defineCheckOf, str, strings, type Verdicts } from '../../issuer/context.js';
-import type { Finding } from '../../issuer/types.js';
+import type { Finding, SignIn } from '../../issuer/types.js';
 import { HOSTS, hostsRefusingWithoutS256 } from '../../generate/hosts.js';
 import { SERVER_SIGN_IN, type ServerCheckId } from '../ids.js';
 import { bodySnippet, outcome, type Probe, type ServerContext } from './context.js';
@@ -33,24 +40,70 @@ function passThroughProblem(kind: 'authorization' | 'token', p: Probe | undefine
   return typeof error === 'string' ? undefined : `its token endpoint ${p.url} answered a made-up code with HTTP ${status} and no OAuth error`;
 }
 
+/** The sign-in mode the metadata shows (a project's recorded `broker` wins: its metadata must then prove it). */
+export function detectedSignIn(ctx: ServerContext, doc: Record<string, unknown>): SignIn {
+  const mcpOrigin = new URL(ctx.url).origin;
+  const issuer = str(doc, 'issuer');
+  const keysOrigin = originOf(str(doc, 'jwks_uri'));
+  if (ctx.expect.signIn === 'broker') return 'broker';
+  if (issuer === mcpOrigin && keysOrigin !== undefined && keysOrigin !== mcpOrigin) return 'facade';
+  if (issuer === mcpOrigin) return 'broker';
+  return 'direct';
+}
+
+const MODE_NOTE: Record<SignIn, string> = {
+  direct: 'direct (hosts sign in at the provider)',
+  facade: 'facade (the server publishes metadata over the provider)',
+  broker: 'broker (the server is the authorization server hosts register with)',
+};
+
 export const signInCheck = define(SERVER_SIGN_IN, 'Hosts accept the authorization server', (ctx, v) => {
   const doc = ctx.authServer?.doc;
   if (!doc) return v.skip('Skipped: the authorization server metadata could not be loaded');
   const mcpOrigin = new URL(ctx.url).origin;
   const issuer = str(doc, 'issuer') ?? '(no issuer)';
   const keysOrigin = originOf(str(doc, 'jwks_uri'));
-  const facade = issuer === mcpOrigin && keysOrigin !== undefined && keysOrigin !== mcpOrigin;
+  const mode = detectedSignIn(ctx, doc);
+  const facade = mode === 'facade';
   const generated = ctx.expect.generated === true;
   const register =
     doc['client_id_metadata_document_supported'] === true ? 'their client metadata documents (CIMD)' : typeof doc['registration_endpoint'] === 'string' ? 'dynamic client registration' : 'a client registered by hand at the provider';
-  const details = [`authorization server: ${issuer}${facade ? ` (a façade over ${keysOrigin})` : ''}`, `code_challenge_methods_supported: ${JSON.stringify(strings(doc, 'code_challenge_methods_supported') ?? null)}`];
+  const details = [
+    `authorization server: ${issuer}${facade ? ` (a façade over ${keysOrigin})` : ''}`,
+    `code_challenge_methods_supported: ${JSON.stringify(strings(doc, 'code_challenge_methods_supported') ?? null)}`,
+    `sign-in detected: ${MODE_NOTE[mode]}${ctx.expect.signIn !== undefined && ctx.expect.signIn !== mode ? `; fastapps.json says ${ctx.expect.signIn}` : ''}`,
+  ];
 
   if (strings(doc, 'code_challenge_methods_supported')?.includes('S256') !== true) {
     return v.fail(
       `The authorization server ${issuer} lists no S256 in code_challenge_methods_supported, so ${hostsRefusingWithoutS256()} refuse to sign in (ChatGPT already when the connector is created)`,
       details,
-      generated ? 'Use the façade sign-in, which publishes S256 over the provider: npx create-fastapps auth --sign-in facade, then restart the server' : 'Publish "code_challenge_methods_supported": ["S256"], or serve an RFC 8414 façade on the MCP origin that adds it over the provider’s endpoints',
+      mode === 'broker'
+        ? 'The broker must publish "code_challenge_methods_supported": ["S256"]: check that the server runs with OAUTH_SIGN_IN=broker and this version of src/auth'
+        : generated
+          ? 'Use the façade sign-in, which publishes S256 over the provider: npx create-fastapps auth --sign-in facade, then restart the server'
+          : 'Publish "code_challenge_methods_supported": ["S256"], or serve an RFC 8414 façade on the MCP origin that adds it over the provider’s endpoints',
     );
+  }
+  if (mode === 'broker') {
+    const problems: string[] = [];
+    if (issuer !== mcpOrigin) problems.push(`its issuer is "${issuer}", not the origin of the MCP URL "${mcpOrigin}" byte for byte`);
+    if (typeof doc['registration_endpoint'] !== 'string' && doc['client_id_metadata_document_supported'] !== true) {
+      problems.push('it offers hosts no way to register (no registration_endpoint, and client_id_metadata_document_supported is not true)');
+    }
+    if (doc['authorization_response_iss_parameter_supported'] !== true) problems.push('authorization_response_iss_parameter_supported is not true (a broker sends its own iss, RFC 9207)');
+    const [first] = problems;
+    if (first) {
+      return v.fail(
+        `The broker ${issuer} is not what hosts expect of their authorization server: ${first}`,
+        [...details, ...problems],
+        generated
+          ? `Check that the server runs with OAUTH_SIGN_IN=broker and MCP_RESOURCE_URL=${ctx.expect.resource ?? ctx.url} (the broker's issuer is its origin), then restart it`
+          : 'Publish the broker’s own RFC 8414 metadata: issuer exactly the MCP origin, a registration_endpoint or client_id_metadata_document_supported: true, and authorization_response_iss_parameter_supported: true',
+      );
+    }
+    const ways = [typeof doc['registration_endpoint'] === 'string' ? 'dynamic client registration' : '', doc['client_id_metadata_document_supported'] === true ? 'client metadata documents (CIMD)' : ''].filter(Boolean).join(' or ');
+    return v.pass(`A broker: ${issuer} is its own authorization server (S256, RFC 9207 iss); ${HOSTS.map((host) => host.name).join(', ')} register with it by ${ways}`, details);
   }
   if (facade) {
     if (doc['authorization_response_iss_parameter_supported'] === true) {

@@ -1,13 +1,15 @@
 /**
  * `server.sign-in` on synthetic contexts: a provider's own metadata (Auth0 lists S256; Entra and
- * Cognito do not), and a façade on the MCP origin over Entra, with its pass-through endpoints
- * answering, missing, or unable to reach the provider.
+ * Cognito do not), a façade on the MCP origin over Entra, with its pass-through endpoints
+ * answering, missing, or unable to reach the provider, and a broker (the MCP origin as its own
+ * authorization server, with its own keys), complete or missing what hosts need of it.
  */
 import { describe, expect, test } from 'vitest';
-import { signInCheck } from '../../../src/doctor/server/checks-signin.js';
+import { detectedSignIn, signInCheck } from '../../../src/doctor/server/checks-signin.js';
+import { prmAuthorizationServersCheck } from '../../../src/doctor/server/checks-prm.js';
 import type { ServerContext } from '../../../src/doctor/server/context.js';
 import { fixture } from '../../helpers/issuer-server.js';
-import { goodServer, probe, refused } from './server-fixtures.js';
+import { MCP, goodServer, probe, refused, withPrm } from './server-fixtures.js';
 
 const ORIGIN = 'https://mcp.example.com';
 
@@ -66,5 +68,89 @@ describe('server.sign-in', () => {
     const ctx = facadeServer();
     ctx.authServer!.doc!['authorization_response_iss_parameter_supported'] = true;
     expect(signInCheck.run(ctx)).toMatchObject({ status: 'fail', summary: expect.stringContaining('hosts will refuse every sign-in') });
+  });
+});
+
+/** A broker on the MCP origin, as the generated server publishes it (its own keys, DCR and CIMD, RFC 9207 iss). */
+function brokerServer(doc: Record<string, unknown> = {}, expect: ServerContext['expect'] = { flavor: 'auth0', generated: true, signIn: 'broker', hostIssuer: ORIGIN }): ServerContext {
+  const metadata = {
+    issuer: ORIGIN,
+    authorization_endpoint: `${ORIGIN}/oauth/authorize`,
+    token_endpoint: `${ORIGIN}/oauth/token`,
+    registration_endpoint: `${ORIGIN}/oauth/register`,
+    jwks_uri: `${ORIGIN}/oauth/jwks`,
+    response_types_supported: ['code'],
+    grant_types_supported: ['authorization_code', 'refresh_token'],
+    code_challenge_methods_supported: ['S256'],
+    token_endpoint_auth_methods_supported: ['none', 'client_secret_post', 'client_secret_basic'],
+    client_id_metadata_document_supported: true,
+    authorization_response_iss_parameter_supported: true,
+    scopes_supported: ['mcp:tools'],
+    ...doc,
+  };
+  const base = goodServer();
+  const prm = { resource: MCP, authorization_servers: [ORIGIN], scopes_supported: ['mcp:tools'], bearer_methods_supported: ['header'] };
+  return { ...withPrm(base, prm), authServer: { url: ORIGIN, doc: Object.fromEntries(Object.entries(metadata).filter(([, value]) => value !== undefined)) }, expect };
+}
+
+describe('server.sign-in: the broker', () => {
+  test('its own authorization server with S256, RFC 9207 iss and a way to register: pass, reporting the mode', () => {
+    const finding = signInCheck.run(brokerServer());
+    expect(finding).toMatchObject({
+      status: 'pass',
+      summary: 'A broker: https://mcp.example.com is its own authorization server (S256, RFC 9207 iss); ChatGPT, claude.ai and Claude Desktop, Claude Code, VS Code, Cursor register with it by dynamic client registration or client metadata documents (CIMD)',
+    });
+    expect(finding.details).toContain('sign-in detected: broker (the server is the authorization server hosts register with)');
+  });
+
+  test('detected from the metadata alone (the MCP origin as issuer, its own keys), without fastapps.json', () => {
+    const ctx = brokerServer({ registration_endpoint: undefined }, { flavor: 'generic' });
+    expect(detectedSignIn(ctx, ctx.authServer!.doc!)).toBe('broker');
+    expect(signInCheck.run(ctx)).toMatchObject({ status: 'pass', summary: expect.stringContaining('register with it by client metadata documents (CIMD)') });
+  });
+
+  test('the other modes are reported too: direct (Auth0) and a façade', () => {
+    expect(signInCheck.run(goodServer()).details).toContain('sign-in detected: direct (hosts sign in at the provider)');
+    expect(signInCheck.run(facadeServer()).details).toContain('sign-in detected: facade (the server publishes metadata over the provider)');
+  });
+
+  test('no registration endpoint and no CIMD: fail, hosts cannot register', () => {
+    const finding = signInCheck.run(brokerServer({ registration_endpoint: undefined, client_id_metadata_document_supported: false }));
+    expect(finding).toMatchObject({
+      status: 'fail',
+      summary: 'The broker https://mcp.example.com is not what hosts expect of their authorization server: it offers hosts no way to register (no registration_endpoint, and client_id_metadata_document_supported is not true)',
+      fix: 'Check that the server runs with OAUTH_SIGN_IN=broker and MCP_RESOURCE_URL=https://mcp.example.com/mcp (the broker\'s issuer is its origin), then restart it',
+    });
+  });
+
+  test('no RFC 9207 promise: fail', () => {
+    expect(signInCheck.run(brokerServer({ authorization_response_iss_parameter_supported: undefined }))).toMatchObject({
+      status: 'fail',
+      summary: expect.stringContaining('authorization_response_iss_parameter_supported is not true (a broker sends its own iss, RFC 9207)'),
+    });
+  });
+
+  test('without S256: fail, with the broker\'s fix rather than the façade', () => {
+    const finding = signInCheck.run(brokerServer({ code_challenge_methods_supported: undefined }));
+    expect(finding).toMatchObject({ status: 'fail', summary: expect.stringContaining('lists no S256 in code_challenge_methods_supported'), fix: expect.stringContaining('OAUTH_SIGN_IN=broker') });
+    expect(finding.fix).not.toContain('--sign-in facade');
+  });
+
+  test('an issuer that is not the origin byte for byte (a trailing slash) in a broker project: fail', () => {
+    const finding = signInCheck.run(brokerServer({ issuer: `${ORIGIN}/` }));
+    expect(finding).toMatchObject({ status: 'fail', summary: expect.stringContaining('its issuer is "https://mcp.example.com/", not the origin of the MCP URL "https://mcp.example.com" byte for byte') });
+    expect(finding.details).toContain('sign-in detected: broker (the server is the authorization server hosts register with)');
+  });
+
+  test('a broker project whose server signs in directly at the provider: fail, saying what fastapps.json expects', () => {
+    const ctx = { ...goodServer(), expect: { flavor: 'auth0' as const, generated: true, signIn: 'broker' as const, hostIssuer: ORIGIN } };
+    const finding = signInCheck.run(ctx);
+    expect(finding).toMatchObject({ status: 'fail', summary: expect.stringContaining('its issuer is "https://dev-ltxchcls4igzho78.us.auth0.com/", not the origin of the MCP URL') });
+  });
+
+  test('its protected resource metadata must name the server\'s origin, as with the façade', () => {
+    expect(prmAuthorizationServersCheck.run(brokerServer())).toMatchObject({ status: 'pass' });
+    const pointingAtAuth0 = { ...goodServer(), expect: { flavor: 'auth0' as const, generated: true, signIn: 'broker' as const, issuer: 'https://dev-ltxchcls4igzho78.us.auth0.com/', hostIssuer: ORIGIN } };
+    expect(prmAuthorizationServersCheck.run(pointingAtAuth0)).toMatchObject({ status: 'fail', summary: expect.stringContaining(`but the configured issuer is "${ORIGIN}"`) });
   });
 });
