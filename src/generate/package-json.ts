@@ -5,6 +5,8 @@ import { dependencyVersions as deps, devDependencyVersions as dev } from './vers
 
 export function packageJson(answers: Answers): Record<string, unknown> {
   const local = answers.provider === 'local';
+  // The broker (src/auth/broker/) is an authorization server built on oidc-provider, with its state in Redis or a file.
+  const broker = answers.signIn === 'broker';
   const dependencies: Record<string, string> = {
     '@modelcontextprotocol/client': deps['@modelcontextprotocol/client'],
     '@modelcontextprotocol/express': deps['@modelcontextprotocol/express'],
@@ -14,7 +16,8 @@ export function packageJson(answers: Answers): Record<string, unknown> {
     cors: deps.cors,
     express: deps.express,
     jose: deps.jose,
-    ...(local ? { 'oidc-provider': deps['oidc-provider'] } : {}),
+    ...(local || broker ? { 'oidc-provider': deps['oidc-provider'] } : {}),
+    ...(broker ? { redis: deps.redis } : {}),
     zod: deps.zod,
   };
   const scripts: Record<string, string> = {
@@ -39,7 +42,7 @@ export function packageJson(answers: Answers): Record<string, unknown> {
       '@types/cors': dev['@types/cors'],
       '@types/express': dev['@types/express'],
       '@types/node': dev['@types/node'],
-      ...(local ? { '@types/oidc-provider': dev['@types/oidc-provider'] } : {}),
+      ...(local || broker ? { '@types/oidc-provider': dev['@types/oidc-provider'] } : {}),
       esbuild: dev.esbuild,
       tsx: dev.tsx,
       typescript: dev.typescript,

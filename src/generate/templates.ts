@@ -52,11 +52,14 @@ export interface TemplateSource {
   partials: TemplateFile[];
 }
 
-/** The base project plus the provider's overlay, and the partials both may use. */
-export function loadTemplates(provider: string, root = templatesRoot()): TemplateSource {
+/**
+ * The base project plus the provider's overlay and the sign-in mode's (`templates/signin/<mode>`,
+ * e.g. the broker's `src/auth/broker/`), and the partials they may use.
+ */
+export function loadTemplates(provider: string, signIn = 'direct', root = templatesRoot()): TemplateSource {
   return {
     base: readTemplateTree(path.join(root, 'project')),
-    overlay: readTemplateTree(path.join(root, 'providers', provider)),
+    overlay: [...readTemplateTree(path.join(root, 'providers', provider)), ...readTemplateTree(path.join(root, 'signin', signIn))],
     partials: readTemplateTree(path.join(root, 'partials')),
   };
 }

@@ -14,6 +14,7 @@ export const dependencyVersions = {
   jose: '^6.2.18',
   zod: '^4.2.0',
   'oidc-provider': '^9.13.3',
+  redis: '^5.12.1',
 } as const;
 
 export const devDependencyVersions = {

@@ -8,8 +8,27 @@ import { parseScopeImplications } from './auth/scopes.js';
 
 export type AuthMode = 'required' | 'mixed';
 
-/** How hosts sign in: at the provider (`direct`) or through this server's façade metadata (`facade`). */
-export type SignIn = 'direct' | 'facade';
+/**
+ * How hosts sign in: at the provider (`direct`), through this server's façade metadata (`facade`),
+ * or at this server as their authorization server (`broker`, src/auth/broker/).
+ */
+export type SignIn = 'direct' | 'facade' | 'broker';
+
+/** The broker sign-in's settings (`OAUTH_BROKER_*`; read only when `OAUTH_SIGN_IN=broker`). */
+export interface BrokerConfig {
+  /** This server's own client at the provider (`OAUTH_BROKER_CLIENT_ID`). */
+  clientId: string;
+  /** Its secret (`OAUTH_BROKER_CLIENT_SECRET`); also the key that seals the provider's tokens at rest. */
+  clientSecret: string;
+  /** `memory`, `file:<dir>` or `redis://…` (`OAUTH_BROKER_STORE`, default file:.fastapps/broker). */
+  store: string;
+  /** Time a store operation may take, in milliseconds (`OAUTH_BROKER_STORE_TIMEOUT`, default 2000). */
+  storeTimeoutMs: number;
+  /** PEM or JWK private key for the broker's access tokens (`OAUTH_BROKER_SIGNING_KEY`); unset: kept in the store. */
+  signingKey: string | undefined;
+  /** Fetch CIMD documents from private and loopback addresses (`OAUTH_BROKER_CIMD_PRIVATE_NETWORK=allow`; development only). */
+  cimdPrivateNetwork: boolean;
+}
 
 export interface Config {
   /** Port to listen on (`PORT`, default 3000). */
@@ -36,8 +55,10 @@ export interface Config {
   jwksCooldownSeconds: number;
   /** `required`: every request needs a token. `mixed`: public tools work anonymously (`AUTH_MODE`). */
   authMode: AuthMode;
-  /** `direct` (default) or `facade` (`OAUTH_SIGN_IN`; see src/auth/facade.ts and AUTH_SETUP.md). */
+  /** `direct` (default), `facade` or `broker` (`OAUTH_SIGN_IN`; see src/auth/facade.ts, src/auth/broker/ and AUTH_SETUP.md). */
   signIn: SignIn;
+  /** Set when `signIn` is `broker`. */
+  broker: BrokerConfig | undefined;
   /** Extra Host header values to accept, beyond the resource host and loopback (`ALLOWED_HOSTS`). */
   allowedHosts: string[];
   /** `error` | `warn` | `info` | `debug` (`LOG_LEVEL`, default info). */
@@ -95,7 +116,8 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (authMode !== 'required' && authMode !== 'mixed') throw new ConfigError(`AUTH_MODE must be "required" or "mixed", got ${JSON.stringify(env.AUTH_MODE)}.`);
 
   const signIn = (env.OAUTH_SIGN_IN?.trim() || 'direct') as SignIn;
-  if (signIn !== 'direct' && signIn !== 'facade') throw new ConfigError(`OAUTH_SIGN_IN must be "direct" or "facade", got ${JSON.stringify(env.OAUTH_SIGN_IN)}.`);
+  if (signIn !== 'direct' && signIn !== 'facade' && signIn !== 'broker') throw new ConfigError(`OAUTH_SIGN_IN must be "direct", "facade" or "broker", got ${JSON.stringify(env.OAUTH_SIGN_IN)}.`);
+  const broker = signIn === 'broker' ? readBrokerConfig(env) : undefined;
 
   const logLevel = (env.LOG_LEVEL ?? 'info') as LogLevel;
   if (!['error', 'warn', 'info', 'debug'].includes(logLevel)) throw new ConfigError(`LOG_LEVEL must be error, warn, info or debug, got ${JSON.stringify(env.LOG_LEVEL)}.`);
@@ -145,8 +167,31 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     jwksCooldownSeconds: jwksCooldown,
     authMode,
     signIn,
+    broker,
     allowedHosts: list(env.ALLOWED_HOSTS),
     logLevel,
     httpTimeoutMs: integer('OAUTH_HTTP_TIMEOUT', env.OAUTH_HTTP_TIMEOUT, 5000),
+  };
+}
+
+function readBrokerConfig(env: NodeJS.ProcessEnv): BrokerConfig {
+  const clientId = env.OAUTH_BROKER_CLIENT_ID?.trim();
+  if (!clientId) throw new ConfigError("OAUTH_BROKER_CLIENT_ID is not set: with OAUTH_SIGN_IN=broker, set it to this server's own client id at your provider (see AUTH_SETUP.md).");
+  const clientSecret = env.OAUTH_BROKER_CLIENT_SECRET?.trim();
+  if (!clientSecret) throw new ConfigError('OAUTH_BROKER_CLIENT_SECRET is not set: with OAUTH_SIGN_IN=broker, set it to the secret of OAUTH_BROKER_CLIENT_ID (keep it in .env or your secret store, never in git).');
+  const store = env.OAUTH_BROKER_STORE?.trim() || 'file:.fastapps/broker';
+  if (store !== 'memory' && !store.startsWith('file:') && !/^rediss?:\/\//.test(store)) {
+    throw new ConfigError(`OAUTH_BROKER_STORE must be memory, file:<dir> or redis://host:port, got ${JSON.stringify(store)}.`);
+  }
+  const privateNetwork = env.OAUTH_BROKER_CIMD_PRIVATE_NETWORK?.trim();
+  if (privateNetwork && privateNetwork !== 'allow') throw new ConfigError('OAUTH_BROKER_CIMD_PRIVATE_NETWORK may only be "allow" (or unset).');
+  if (privateNetwork && env.NODE_ENV === 'production') throw new ConfigError('OAUTH_BROKER_CIMD_PRIVATE_NETWORK=allow is for development only: it lets any client id make this server fetch from your private network. Remove it.');
+  return {
+    clientId,
+    clientSecret,
+    store,
+    storeTimeoutMs: integer('OAUTH_BROKER_STORE_TIMEOUT', env.OAUTH_BROKER_STORE_TIMEOUT, 2000) || 2000,
+    signingKey: env.OAUTH_BROKER_SIGNING_KEY?.trim() || undefined,
+    cimdPrivateNetwork: privateNetwork === 'allow',
   };
 }

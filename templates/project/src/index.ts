@@ -38,12 +38,13 @@ const running = await startServer({ config, log }).catch(fail);
 
 log.info(`MCP server listening on ${running.address}; clients connect to ${config.resource.href}`);
 log.info(
-  `auth: ${config.authMode} mode; ${rules.provider} issuer ${running.issuer}; ` +
+  `auth: ${config.authMode} mode; ${rules.provider} issuer ${config.broker ? config.issuer : running.issuer}; ` +
     `audience ${config.audiences.length > 0 ? config.audiences.join(', ') : config.resource.href}` +
     (config.clientIds.length > 0 ? `; client ids ${config.clientIds.join(', ')}` : '') +
     `; scopes ${config.scopes.length > 0 ? config.scopes.join(' ') : '(none required)'}`,
 );
 if (config.signIn === 'facade') log.info(`sign-in: facade; hosts see this server as their authorization server, ${running.hostIssuer}, over ${rules.provider}`);
+if (config.signIn === 'broker') log.info(`sign-in: broker; hosts register with and sign in at this server, ${running.hostIssuer}; users sign in at ${rules.provider} through ${running.hostIssuer}/oauth/callback`);
 log.info(`connect MCP Inspector: npx @modelcontextprotocol/inspector, transport Streamable HTTP, URL ${config.resource.href}`);
 const loopback = ['localhost', '127.0.0.1', '[::1]'].includes(config.resource.hostname);
 if (config.resource.protocol === 'http:' && !loopback) {

@@ -18,12 +18,14 @@ import type { OAuthMetadata } from '@modelcontextprotocol/server';
 import cors from 'cors';
 import express, { type Express, type RequestHandler, type Router } from 'express';
 import type { TokenVerifier } from './access-token.js';
+import type { BrokerSetup, ConsentDetails } from './broker-api.js';
 import { facadeMetadata, facadeRoutes } from './facade.js';
 import { authGate } from './gate.js';
 import { setUpIssuer, type IssuerSetup } from './issuer.js';
 import { RemoteKeySet } from './jwks.js';
-import { JwtVerifier } from './jwt.js';
+import { JwtVerifier, scopeList, type TokenRules } from './jwt.js';
 import { metadataRoutes } from './metadata.js';
+import { setUpBroker } from './sign-in.js';
 import type { ToolAuth } from './tool-auth.js';
 import { scopesOf, scopesSupported, type ToolDefinition } from './tools.js';
 import { rules } from './verifier.js';
@@ -37,16 +39,18 @@ export interface AuthOptions {
   tools: readonly ToolDefinition[];
   /** Replaces the built-in JWT verifier (opaque tokens, introspection, ...). */
   verifier?: TokenVerifier;
-  /** Shown as `resource_name` in the protected resource metadata. */
+  /** Shown as `resource_name` in the protected resource metadata (and on the broker's consent page). */
   resourceName: string;
+  /** Replaces the broker's consent page (`OAUTH_SIGN_IN=broker`); see src/auth/broker/pages.ts. */
+  consentPage?: (details: ConsentDetails) => string;
 }
 
 export interface Auth {
-  /** The issuer tokens must come from. */
+  /** The issuer tokens must come from: the provider's, or this server's own (broker). */
   issuer: string;
-  /** The authorization server hosts sign in at: the provider's issuer, or this server's own (facade). */
+  /** The authorization server hosts sign in at: the provider's issuer, or this server's own (facade, broker). */
   hostIssuer: string;
-  /** The provider's signing keys (undefined with a custom verifier). */
+  /** The keys tokens are verified with: the provider's, or the broker's (undefined with a custom verifier). */
   keys: RemoteKeySet | undefined;
   /** What tools register with (`registerTools`). */
   tools: ToolAuth;
@@ -54,21 +58,22 @@ export interface Auth {
   mcpRoute: RequestHandler[];
   /** Protected resource metadata, and the façade's metadata and pass-through endpoints. */
   routes: Router;
-  /** Wraps the app when the issuer is embedded (local provider), which parses its own bodies. */
+  /** Wraps the app when this server is itself an authorization server (local provider, broker), which parses its own bodies. */
   wrap(app: Express): Express;
   /** Mints a token with the embedded development server's keys (local provider only). */
   mintToken: IssuerSetup['mintToken'];
   close(): Promise<void>;
 }
 
-export async function createAuth({ config, log, tools, verifier, resourceName }: AuthOptions): Promise<Auth> {
+export async function createAuth({ config, log, tools, verifier, resourceName, consentPage }: AuthOptions): Promise<Auth> {
   const issuer = await setUpIssuer(config, log);
   const expect = {
     issuer: issuer.issuer,
     audiences: config.audiences.length > 0 ? config.audiences : [config.resource.href],
-    clientIds: config.clientIds,
+    // The broker's own client at the provider receives the provider's tokens.
+    clientIds: config.broker ? [...new Set([...config.clientIds, config.broker.clientId])] : config.clientIds,
   };
-  if (rules.requires?.includes('clientIds') && config.clientIds.length === 0) {
+  if (rules.requires?.includes('clientIds') && expect.clientIds.length === 0) {
     throw new ConfigError(`OAUTH_CLIENT_IDS is not set: ${rules.provider} access tokens have no audience, so set it to the app client id(s) allowed to call this server.`);
   }
   if (rules.requires?.includes('audiences') && config.audiences.length === 0) {
@@ -92,14 +97,43 @@ export async function createAuth({ config, log, tools, verifier, resourceName }:
   }
 
   let keys: RemoteKeySet | undefined;
-  if (!verifier) {
+  if (!verifier || config.broker) {
     keys = new RemoteKeySet(String(issuer.metadata.jwks_uri), { timeoutMs: config.httpTimeoutMs, cooldownMs: config.jwksCooldownSeconds * 1000, log }, issuer.loadKeys);
     await keys.load();
-    verifier = new JwtVerifier({ keys, expect, rules, algorithms: config.algorithms, clockToleranceSeconds: config.clockToleranceSeconds, log });
+    verifier ??= new JwtVerifier({ keys, expect, rules, algorithms: config.algorithms, clockToleranceSeconds: config.clockToleranceSeconds, log });
+  }
+
+  // The broker: this server is the authorization server hosts see; it signs users in at the
+  // provider (whose tokens `verifier` checks) and issues its own, verified here with its keys.
+  let broker: BrokerSetup | undefined;
+  let tokenIssuer = issuer.issuer;
+  if (config.broker) {
+    if (issuer.mount) throw new ConfigError('OAUTH_SIGN_IN=broker does not apply to the local provider: the embedded development server is itself the authorization server; remove OAUTH_SIGN_IN.');
+    broker = await setUpBroker({
+      config,
+      settings: config.broker,
+      log,
+      upstream: issuer.metadata,
+      providerVerifier: verifier,
+      providerKeys: keys!,
+      expect,
+      scopes,
+      required,
+      implies,
+      authorizeParams: rules.broker?.authorizeParams?.(expect) ?? {},
+      serverName: resourceName,
+      providerName: rules.provider,
+      ...(consentPage ? { consentPage } : {}),
+    });
+    hostMetadata = broker.metadata;
+    tokenIssuer = broker.issuer;
+    keys = new RemoteKeySet(String(broker.metadata.jwks_uri), { timeoutMs: config.httpTimeoutMs, cooldownMs: config.jwksCooldownSeconds * 1000, log }, broker.jwks);
+    await keys.load();
+    verifier = new JwtVerifier({ keys, expect: { issuer: broker.issuer, audiences: [config.resource.href], clientIds: [] }, rules: brokerTokenRules(rules.provider), clockToleranceSeconds: config.clockToleranceSeconds, log });
   }
 
   const resourceMetadataUrl = getOAuthProtectedResourceMetadataUrl(config.resource);
-  const toolAuth: ToolAuth = { mode: config.authMode, scopes: required, implies, qualify, resourceMetadataUrl, provider: rules.provider, issuer: issuer.issuer };
+  const toolAuth: ToolAuth = { mode: config.authMode, scopes: required, implies, qualify, resourceMetadataUrl, provider: broker ? `this server (broker for ${rules.provider})` : rules.provider, issuer: tokenIssuer };
   const publicTools = new Set(tools.filter((tool) => tool.access === 'public').map((tool) => tool.name));
   const toolScopes = new Map(tools.map((tool) => [tool.name, scopesOf(tool, toolAuth)]));
 
@@ -110,7 +144,7 @@ export async function createAuth({ config, log, tools, verifier, resourceName }:
   }
 
   return {
-    issuer: issuer.issuer,
+    issuer: tokenIssuer,
     hostIssuer: String(hostMetadata.issuer),
     keys,
     tools: toolAuth,
@@ -123,19 +157,32 @@ export async function createAuth({ config, log, tools, verifier, resourceName }:
     ],
     routes,
     wrap(app) {
-      if (!issuer.mount) return app;
-      // An embedded development issuer parses its own request bodies, so it is mounted on an
+      if (!issuer.mount && !broker) return app;
+      // An embedded authorization server parses its own request bodies, so it is mounted on an
       // outer app, before the MCP app's JSON body parser.
       const root = express();
       root.disable('x-powered-by');
-      issuer.mount(root);
+      issuer.mount?.(root);
+      broker?.mount(root);
       root.use(app);
       return root;
     },
     mintToken: issuer.mintToken,
     async close() {
       keys?.close();
+      await broker?.close();
       await issuer.close?.();
     },
+  };
+}
+
+/** How the broker's own access tokens look (RFC 9068): `aud` = the MCP URL, scopes in `scope`. */
+function brokerTokenRules(providerName: string): TokenRules {
+  return {
+    provider: `this server (broker for ${providerName})`,
+    algorithms: ['ES256', 'RS256', 'EdDSA'],
+    checkAudience: true,
+    scopes: (claims) => scopeList(claims.scope),
+    clientId: (claims) => (typeof claims.client_id === 'string' ? claims.client_id : undefined),
   };
 }

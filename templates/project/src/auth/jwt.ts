@@ -50,6 +50,8 @@ export interface TokenRules {
   requires?: Array<'audiences' | 'clientIds'>;
   /** What the façade sign-in (`OAUTH_SIGN_IN=facade`) adapts for this provider (see facade.ts). */
   facade?: FacadeAdaptation;
+  /** What the broker sign-in (`OAUTH_SIGN_IN=broker`) adds when it sends users to this provider. */
+  broker?: { authorizeParams?(expect: Expectation): Record<string, string> };
   /**
    * The one form a required scope is compared in, whichever form it was written in (Entra:
    * qualified with the Application ID URI, like the scopes `scopes()` reports).

@@ -19,6 +19,8 @@ export const rules: TokenRules = {
   checkAudience: true,
   scopes: (claims) => [...new Set([...scopeList(claims.scope), ...scopeList(claims.permissions)])],
   clientId: (claims) => text(claims.azp) ?? text(claims.client_id),
+  // Auth0 issues a JWT access token for an API only when the sign-in names it.
+  broker: { authorizeParams: (expect) => ({ audience: expect.audiences[0] ?? '' }) },
   explain(claim, claims, expect) {
     if (claim === 'iss') {
       const iss = String(claims.iss);

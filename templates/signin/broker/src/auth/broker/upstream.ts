@@ -1,0 +1,156 @@
+/**
+ * The broker's leg at the identity provider: it signs the user in there with this server's own
+ * client (`OAUTH_BROKER_CLIENT_ID` / `OAUTH_BROKER_CLIENT_SECRET`), authorization code + PKCE S256,
+ * callback `{origin}/oauth/callback`, and verifies what comes back with the provider's token rules
+ * before the broker issues anything.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import type { OAuthMetadata } from '@modelcontextprotocol/server';
+import { jwtVerify, type JWTPayload } from 'jose';
+import type { AccessToken, TokenVerifier } from '../access-token.js';
+import type { RemoteKeySet } from '../jwks.js';
+import { printable, type Expectation } from '../jwt.js';
+
+export class UpstreamError extends Error {
+  constructor(
+    message: string,
+    /** The OAuth error to return to the host: `access_denied` (the user or their rights) or `server_error`. */
+    readonly code: 'access_denied' | 'server_error' | 'temporarily_unavailable',
+  ) {
+    super(message);
+  }
+}
+
+export interface UpstreamOptions {
+  metadata: OAuthMetadata;
+  clientId: string;
+  clientSecret: string;
+  callbackUrl: string;
+  /** Scopes asked of the provider: this server's scopes, plus OIDC scopes the provider offers. */
+  scopes: string[];
+  /** Extra authorization parameters the provider needs (Auth0: `audience`). */
+  authorizeParams: Record<string, string>;
+  /** Verifies the provider's access token with the provider's rules (issuer, audience or client, scopes). */
+  verifier: TokenVerifier;
+  keys: RemoteKeySet;
+  expect: Expectation;
+  timeoutMs: number;
+}
+
+export interface UpstreamSignIn {
+  /** The provider's verified access token. */
+  access: AccessToken;
+  /** Profile claims of the user (from the verified ID token, else the access token). */
+  profile: Record<string, string>;
+  /** What the provider returned, to be kept sealed on the server (never sent to a host). */
+  tokens: { access_token: string; refresh_token?: string; id_token?: string; expires_at?: number };
+}
+
+const PROFILE_CLAIMS = ['name', 'email', 'preferred_username', 'given_name', 'family_name'];
+
+export const s256 = (verifier: string) => createHash('sha256').update(verifier).digest('base64url');
+export const randomToken = () => randomBytes(32).toString('base64url');
+
+export class Upstream {
+  private readonly authMethod: 'client_secret_basic' | 'client_secret_post';
+
+  constructor(private readonly options: UpstreamOptions) {
+    const methods = options.metadata.token_endpoint_auth_methods_supported;
+    // RFC 8414: absent means client_secret_basic.
+    this.authMethod = !methods || methods.includes('client_secret_basic') ? 'client_secret_basic' : 'client_secret_post';
+  }
+
+  /** Where the user's browser goes to sign in at the provider. */
+  authorizeUrl(input: { state: string; nonce: string; verifier: string }): string {
+    const url = new URL(String(this.options.metadata.authorization_endpoint));
+    const params: Record<string, string> = {
+      response_type: 'code',
+      client_id: this.options.clientId,
+      redirect_uri: this.options.callbackUrl,
+      scope: this.options.scopes.join(' '),
+      state: input.state,
+      code_challenge: s256(input.verifier),
+      code_challenge_method: 'S256',
+      ...(this.options.scopes.includes('openid') ? { nonce: input.nonce } : {}),
+      ...this.options.authorizeParams,
+    };
+    for (const [name, value] of Object.entries(params)) url.searchParams.set(name, value);
+    return url.href;
+  }
+
+  /** Redeems the provider's code and verifies the tokens it returns. */
+  async signIn(code: string, input: { verifier: string; nonce: string }): Promise<UpstreamSignIn> {
+    const body = new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: this.options.callbackUrl, code_verifier: input.verifier });
+    const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' };
+    if (this.authMethod === 'client_secret_basic') {
+      const encode = (text: string) => encodeURIComponent(text).replaceAll('%20', '+');
+      headers.authorization = `Basic ${Buffer.from(`${encode(this.options.clientId)}:${encode(this.options.clientSecret)}`).toString('base64')}`;
+    } else {
+      body.set('client_id', this.options.clientId);
+      body.set('client_secret', this.options.clientSecret);
+    }
+    const tokenEndpoint = String(this.options.metadata.token_endpoint);
+    let response: Response;
+    try {
+      response = await fetch(tokenEndpoint, { method: 'POST', headers, body, redirect: 'manual', signal: AbortSignal.timeout(this.options.timeoutMs) });
+    } catch (error) {
+      const reason = (error as Error).name === 'TimeoutError' ? `did not answer within ${this.options.timeoutMs} ms` : printable((error as Error).message);
+      throw new UpstreamError(`The identity provider's token endpoint ${tokenEndpoint} ${reason}.`, 'temporarily_unavailable');
+    }
+    const text = await response.text();
+    let json: Record<string, unknown>;
+    try {
+      json = JSON.parse(text) as Record<string, unknown>;
+    } catch {
+      throw new UpstreamError(`The identity provider's token endpoint answered ${response.status} with something other than JSON.`, 'server_error');
+    }
+    if (!response.ok || typeof json.access_token !== 'string') {
+      const error = typeof json.error === 'string' ? printable(json.error) : `HTTP ${response.status}`;
+      const description = typeof json.error_description === 'string' ? `: ${printable(json.error_description)}` : '';
+      throw new UpstreamError(`The identity provider refused the sign-in code (${error}${description}).`, json.error === 'access_denied' ? 'access_denied' : 'server_error');
+    }
+
+    let access: AccessToken;
+    try {
+      access = await this.options.verifier.verify(json.access_token);
+    } catch (error) {
+      throw new UpstreamError(`The identity provider's access token does not pass this server's rules: ${printable((error as Error).message)}.`, 'access_denied');
+    }
+
+    let profile: Record<string, string> = pick(access.claims ?? {});
+    if (typeof json.id_token === 'string') {
+      try {
+        const { payload } = await jwtVerify(json.id_token, this.options.keys.getKey, { issuer: this.options.expect.issuer, audience: this.options.clientId, requiredClaims: ['exp', 'sub'] });
+        if (this.options.scopes.includes('openid') && payload.nonce !== input.nonce) throw new Error('its nonce does not match this sign-in');
+        if (access.subject !== undefined && payload.sub !== access.subject && !rotatedSubject(payload, access)) {
+          throw new Error('its subject differs from the access token');
+        }
+        profile = { ...profile, ...pick(payload) };
+      } catch (error) {
+        throw new UpstreamError(`The identity provider's ID token does not verify: ${printable((error as Error).message)}.`, 'access_denied');
+      }
+    }
+    const expiresIn = typeof json.expires_in === 'number' ? json.expires_in : undefined;
+    return {
+      access,
+      profile,
+      tokens: {
+        access_token: json.access_token,
+        ...(typeof json.refresh_token === 'string' ? { refresh_token: json.refresh_token } : {}),
+        ...(typeof json.id_token === 'string' ? { id_token: json.id_token } : {}),
+        ...(expiresIn ? { expires_at: Math.floor(Date.now() / 1000) + expiresIn } : {}),
+      },
+    };
+  }
+}
+
+function pick(claims: JWTPayload): Record<string, string> {
+  const profile: Record<string, string> = {};
+  for (const name of PROFILE_CLAIMS) if (typeof claims[name] === 'string') profile[name] = printable(claims[name] as string);
+  return profile;
+}
+
+/** Entra's access and ID tokens carry different `sub` values (pairwise per app) but the same `oid`. */
+function rotatedSubject(id: JWTPayload, access: AccessToken): boolean {
+  return typeof id.oid === 'string' && id.oid === access.claims?.oid;
+}
