@@ -44,6 +44,8 @@ export interface FakeProvider extends IssuerServer {
   authorizeRequests: URLSearchParams[];
   /** Every token request's form, as received. */
   tokenRequests: URLSearchParams[];
+  /** Entra: while set, access tokens carry exactly these API scopes (a user the API grants less than asked). */
+  overrideScopes?: string[];
 }
 
 interface PendingCode {
@@ -52,6 +54,8 @@ interface PendingCode {
   scopes: string[];
   challenge?: string;
   resource?: string;
+  /** The OIDC `nonce` of the authorization request, echoed in the ID token as both providers do. */
+  nonce?: string;
   used: boolean;
   expires: number;
 }
@@ -232,7 +236,7 @@ export async function startFakeEntra(options: FakeEntraOptions): Promise<FakePro
       const challenge = q.get('code_challenge') ?? undefined;
       if (challenge !== undefined && q.get('code_challenge_method') !== 'S256') return errorRedirect(res, redirectUri, state, 'invalid_request', 'AADSTS501491: Invalid code_challenge_method; only S256 is supported.');
       if (challenge === undefined && client.secret === undefined) return errorRedirect(res, redirectUri, state, 'invalid_request', 'AADSTS9002325: Proof Key for Code Exchange is required for cross-origin authorization code redemption.');
-      return signInStep(request, res, TEST_USER, 'Sign in to your account', grants, { clientId: client.id, redirectUri, scopes, challenge, resource: q.get('resource') ?? undefined });
+      return signInStep(request, res, TEST_USER, 'Sign in to your account', grants, { clientId: client.id, redirectUri, scopes, challenge, resource: q.get('resource') ?? undefined, nonce: q.get('nonce') ?? undefined });
     }
     if (request.url.pathname === `${base}/token` && request.method === 'POST') {
       if (!isForm(request.headers)) return json(res, 400, { error: 'invalid_request', error_description: "AADSTS900144: The request body must contain the following parameter: 'grant_type'." });
@@ -240,7 +244,7 @@ export async function startFakeEntra(options: FakeEntraOptions): Promise<FakePro
       tokenRequests.push(form);
       const client = authenticate(options.clients, form, request.headers);
       if (typeof client === 'string') return json(res, 401, { error: 'invalid_client', error_description: `AADSTS7000218: ${client}.` });
-      let grant: { scopes: string[]; resource?: string };
+      let grant: { scopes: string[]; resource?: string; nonce?: string };
       if (form.get('grant_type') === 'authorization_code') {
         const pending = grants.redeem(form, client);
         if (typeof pending === 'string') return json(res, 400, { error: 'invalid_grant', error_description: `AADSTS54005: ${pending}.` });
@@ -262,13 +266,13 @@ export async function startFakeEntra(options: FakeEntraOptions): Promise<FakePro
         tid: tenant,
         azp: client.id,
         azpacr: client.secret === undefined ? '0' : '1',
-        scp: api.map((scope) => scope.slice(scope.lastIndexOf('/') + 1)).join(' '),
+        scp: ((srv as FakeProvider).overrideScopes ?? api).map((scope) => scope.slice(scope.lastIndexOf('/') + 1)).join(' '),
         name: TEST_USER.name,
         exp: Math.floor(Date.now() / 1000) + 3600,
       });
       const body: Record<string, unknown> = { token_type: 'Bearer', scope: api.join(' '), expires_in: 3600, ext_expires_in: 3600, access_token: accessToken };
       if (grant.scopes.includes('offline_access')) body.refresh_token = grants.newRefresh({ clientId: client.id, scopes: grant.scopes });
-      if (grant.scopes.includes('openid')) body.id_token = await srv.mint({ ver: '2.0', aud: client.id, sub: TEST_USER.sub, tid: tenant, name: TEST_USER.name });
+      if (grant.scopes.includes('openid')) body.id_token = await srv.mint({ ver: '2.0', aud: client.id, sub: TEST_USER.sub, tid: tenant, name: TEST_USER.name, ...(grant.nonce ? { nonce: grant.nonce } : {}) });
       return json(res, 200, body);
     }
     return false;
@@ -312,7 +316,7 @@ export async function startFakeCognito(options: FakeCognitoOptions): Promise<Fak
       const challenge = q.get('code_challenge') ?? undefined;
       if (challenge !== undefined && q.get('code_challenge_method') !== 'S256') return errorRedirect(res, redirectUri, state, 'invalid_request', 'code_challenge_method must be S256');
       // Whether Cognito honours RFC 8707 `resource` here is unverified (AUTH-FACTS B.4); the fake ignores it.
-      return signInStep(request, res, TEST_USER, 'Sign in', grants, { clientId: client.id, redirectUri, scopes: granted, challenge });
+      return signInStep(request, res, TEST_USER, 'Sign in', grants, { clientId: client.id, redirectUri, scopes: granted, challenge, nonce: q.get('nonce') ?? undefined });
     }
     if (request.url.pathname === '/oauth2/token' && request.method === 'POST') {
       if (!isForm(request.headers)) return json(res, 400, { error: 'invalid_request' });
@@ -321,10 +325,12 @@ export async function startFakeCognito(options: FakeCognitoOptions): Promise<Fak
       const client = authenticate(options.clients, form, request.headers);
       if (typeof client === 'string') return json(res, 400, { error: 'invalid_client' });
       let scopes: string[];
+      let nonce: string | undefined;
       if (form.get('grant_type') === 'authorization_code') {
         const pending = grants.redeem(form, client);
         if (typeof pending === 'string') return json(res, 400, { error: 'invalid_grant' });
         scopes = pending.scopes;
+        nonce = pending.nonce;
       } else if (form.get('grant_type') === 'refresh_token') {
         const previous = grants.rotate(form, client);
         if (typeof previous === 'string') return json(res, 400, { error: 'invalid_grant' });
@@ -349,7 +355,7 @@ export async function startFakeCognito(options: FakeCognitoOptions): Promise<Fak
         exp: now + 3600,
       });
       const body: Record<string, unknown> = { token_type: 'Bearer', expires_in: 3600, access_token: accessToken, refresh_token: grants.newRefresh({ clientId: client.id, scopes }) };
-      if (scopes.includes('openid')) body.id_token = await srv.mint({ sub: TEST_USER.sub, aud: client.id, token_use: 'id', 'cognito:username': TEST_USER.username });
+      if (scopes.includes('openid')) body.id_token = await srv.mint({ sub: TEST_USER.sub, aud: client.id, token_use: 'id', 'cognito:username': TEST_USER.username, ...(nonce ? { nonce } : {}) });
       return json(res, 200, body);
     }
     return false;

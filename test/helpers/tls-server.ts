@@ -3,6 +3,7 @@
  * localhost): every TLS client that checks certificates rejects it (DEPTH_ZERO_SELF_SIGNED_CERT).
  * The key below is a throwaway made for these tests only.
  */
+import type http from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 
@@ -63,11 +64,19 @@ export interface TlsServer {
   close(): Promise<void>;
 }
 
+/** The certificate, for a process that is told to trust it (`NODE_EXTRA_CA_CERTS`). */
+export const TLS_CERT = CERT;
+
 /** Starts the self-signed https server on a random port. */
-export async function startSelfSignedServer(): Promise<TlsServer> {
-  const server = https.createServer({ cert: CERT, key: KEY }, (_req, res) => {
+export function startSelfSignedServer(): Promise<TlsServer> {
+  return startHttpsServer((_req, res) => {
     res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
   });
+}
+
+/** An https server with this certificate, answering with `handler`. */
+export async function startHttpsServer(handler: http.RequestListener): Promise<TlsServer> {
+  const server = https.createServer({ cert: CERT, key: KEY }, handler);
   server.on('tlsClientError', () => undefined);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const origin = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
