@@ -24,7 +24,8 @@ export interface EnvMerge {
   replacedOwn: string[];
 }
 
-const ASSIGNMENT = /^(\s*(?:export\s+)?)([A-Za-z_][A-Za-z0-9_.-]*)(\s*=\s*)(.*?)(\r?\n|$)/;
+// Spacing around `=` stays on its line: an empty value (`KEY=` then a line break) is still empty.
+const ASSIGNMENT = /^(\s*(?:export\s+)?)([A-Za-z_][A-Za-z0-9_.-]*)([ \t]*=[ \t]*)(.*?)(\r?\n|$)/;
 
 /** A dotenv value as Node's `loadEnvFile` reads it: quotes removed, an unquoted ` #` comment dropped. */
 export function parseEnvValue(raw: string): string {

@@ -70,6 +70,11 @@ describe('mergeDotEnv', () => {
     expect(result.content).toBe("OAUTH_SCOPES='mcp:tools mcp:admin'\n");
     expect(parseEnvValue("'mcp:tools mcp:admin'")).toBe('mcp:tools mcp:admin');
   });
+
+  test('an empty value is filled on its own line (the line break after = is not spacing)', () => {
+    const result = mergeDotEnv('OAUTH_BROKER_CLIENT_SECRET=\nPORT=3000\n', { OAUTH_BROKER_CLIENT_SECRET: '' }, { OAUTH_BROKER_CLIENT_SECRET: 'x1' }, AUTH_ENV_KEYS, 'Auth0');
+    expect(result.content).toBe('OAUTH_BROKER_CLIENT_SECRET=x1\nPORT=3000\n');
+  });
 });
 
 test('redactDotEnv hides secret-looking values, commented or not, and nothing else', () => {
