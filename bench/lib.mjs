@@ -93,7 +93,7 @@ export function median(values) {
 export function report(label, ours, anchor, unit, goal) {
   const ratio = ours / anchor;
   const verdict = goal === undefined ? '' : goal(ratio, ours) ? '  ✔ goal met' : '  ✖ goal missed';
-  const fmt = (value) => (unit === 'MB' ? (value / 1e6).toFixed(2) : unit === 'ms' ? value.toFixed(0) : value.toFixed(unit === 'req/s' ? 0 : 2));
+  const fmt = (value) => (unit === 'MB' ? (value / 1e6).toFixed(2) : unit === 'ms' ? value.toFixed(value < 10 ? 2 : 0) : value.toFixed(unit === 'req/s' ? 0 : 2));
   console.log(`${label.padEnd(46)} ${fmt(ours).padStart(9)} ${unit.padEnd(6)} vs ${fmt(anchor).padStart(9)} ${unit.padEnd(6)} ratio ${ratio.toFixed(2)}${verdict}`);
   return ratio;
 }
@@ -125,7 +125,7 @@ export async function startIssuer({ discoveryDelayMs = 0 } = {}) {
     }
     if (req.url.includes('/.well-known/')) {
       const { issuer } = state;
-      const body = JSON.stringify({ issuer, authorization_endpoint: `${issuer}/authorize`, token_endpoint: `${issuer}/token`, jwks_uri: `${new URL(issuer).origin}/jwks`, response_types_supported: ['code'], grant_types_supported: ['authorization_code', 'refresh_token'], code_challenge_methods_supported: ['S256'], registration_endpoint: `${issuer}/register`, token_endpoint_auth_methods_supported: ['none'] });
+      const body = JSON.stringify({ issuer, authorization_endpoint: `${issuer}/authorize`, token_endpoint: `${issuer}/token`, jwks_uri: `${new URL(issuer).origin}/jwks`, response_types_supported: ['code'], grant_types_supported: ['authorization_code', 'refresh_token'], code_challenge_methods_supported: ['S256'], registration_endpoint: `${issuer}/register`, token_endpoint_auth_methods_supported: ['none', 'client_secret_basic'] });
       return void setTimeout(() => res.end(body), state.discoveryDelayMs);
     }
     res.statusCode = 404;
@@ -184,11 +184,11 @@ export async function startProjectServer(dir, args, env = {}) {
  * Protected tool calls (whoami) against `url` with autocannon, pinned to CPU 1: 10 connections,
  * `seconds` plus a 2 s warm-up; throws on any failed request. Resolves with autocannon's result.
  */
-export async function loadToolCalls(url, seconds, headers = {}) {
+export async function loadToolCalls(url, seconds, headers = {}, { connections = 10, cpu = 1 } = {}) {
   const body = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'whoami', arguments: {} } });
-  const args = ['-c', '10', '-d', String(seconds), '-w', '2', '-j', '-m', 'POST', '-b', body, '-H', 'content-type=application/json', '-H', 'accept=application/json, text/event-stream', '-H', 'mcp-protocol-version=2025-06-18'];
+  const args = ['-c', String(connections), '-d', String(seconds), '-w', '2', '-j', '-m', 'POST', '-b', body, '-H', 'content-type=application/json', '-H', 'accept=application/json, text/event-stream', '-H', 'mcp-protocol-version=2025-06-18'];
   for (const [name, value] of Object.entries(headers)) args.push('-H', `${name}=${value}`);
-  const [command, commandArgs] = pinned(1, process.execPath, [path.join(repo, 'node_modules', 'autocannon', 'autocannon.js'), ...args, url]);
+  const [command, commandArgs] = pinned(cpu, process.execPath, [path.join(repo, 'node_modules', 'autocannon', 'autocannon.js'), ...args, url]);
   const result = JSON.parse(await run(command, commandArgs));
   const bad = result.non2xx + result.errors + result.timeouts;
   if (bad > 0) throw new Error(`${bad} failed requests (non-2xx ${result.non2xx}, errors ${result.errors}, timeouts ${result.timeouts})`);

@@ -10,13 +10,13 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { execa } from 'execa';
 import { createHash, randomBytes } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseEnv } from 'node:util';
 import { decodeJwt } from 'jose';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { runCli, tempDir } from '../helpers/cli.js';
-import { startFakeEntra, type FakeProvider } from '../helpers/fake-providers.js';
+import { startFakeCognito, startFakeEntra, type FakeProvider } from '../helpers/fake-providers.js';
 import { freePort, postInitialize, startProcess, type RunningProject } from '../helpers/generated-server.js';
 import { countCommands, startRedis, type RunningRedis } from '../helpers/redis.js';
 import { programs, skipWithout } from '../helpers/requires.js';
@@ -474,4 +474,60 @@ describe.skipIf(skip)('--sign-in broker on Entra, two instances on one Redis', (
     }
     expect(cimdInstance.output()).toMatch(/client_id metadata document fetch failed/);
   });
+});
+
+describe('--sign-in broker on Cognito, one instance, state in a file', () => {
+  const COGNITO_BROKER = '3broker456789abcdefghijkl';
+  const COGNITO_SECRET = 'cognito-broker-secret';
+  let cognito: FakeProvider;
+  let dir: string;
+  let resource: string;
+  let port: number;
+  let server: RunningProject | undefined;
+  const start = async () => {
+    server = await startProcess(dir, ['node', 'dist/index.js'], { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' });
+  };
+
+  beforeAll(async () => {
+    port = await freePort();
+    resource = `http://127.0.0.1:${port}/mcp`;
+    cognito = await startFakeCognito({
+      clients: [{ id: COGNITO_BROKER, secret: COGNITO_SECRET, redirectUris: [`http://127.0.0.1:${port}/oauth/callback`], allowedScopes: ['openid', 'email', 'profile', 'mcp/tools'] }],
+    });
+    dir = path.join(tempDir(), 'app');
+    const created = await runCli(
+      [dir, '--provider', 'cognito', '--user-pool', 'eu-west-1_ZLiEFD4b6', '--client-id', COGNITO_BROKER, '--issuer', cognito.issuer, '--resource', resource, '--sign-in', 'broker', '--broker-client-id', COGNITO_BROKER, '--no-git', '--pm', 'npm'],
+      { cwd: path.dirname(dir), env: { ...process.env, CI: undefined, NO_COLOR: '1', OAUTH_BROKER_CLIENT_SECRET: COGNITO_SECRET } },
+    );
+    expect(created.exitCode, created.stdout + created.stderr).toBe(0);
+    const build = await execa('npm', ['run', 'build'], { cwd: dir, reject: false, all: true });
+    expect(build.exitCode, build.all).toBe(0);
+    await start();
+  }, 300_000);
+
+  afterAll(async () => {
+    await server?.stop();
+    await cognito?.close();
+  });
+
+  test('a strict host signs in through the broker at Cognito; after a restart its refresh token and registration still work', async () => {
+    const before = cognito.authorizeRequests.length;
+    const host = await signInAsHost({ mcpUrl: resource, redirectUri: CLAUDE_CODE, user: { username: cognito.user.username, password: cognito.user.password }, consent: 'allow' });
+    const claims = decodeJwt(host.accessToken);
+    expect(claims.iss).toBe(`http://127.0.0.1:${port}`);
+    expect(claims.sub).toBe(cognito.user.sub);
+    expect(claims.scope).toBe('mcp/tools');
+    // Cognito got the server's own client and only scopes it knows (no offline_access: not in its metadata).
+    const sent = cognito.authorizeRequests.slice(before).at(-1)!;
+    expect(sent.get('client_id')).toBe(COGNITO_BROKER);
+    expect(sent.get('scope')?.split(' ').sort()).toEqual(['email', 'mcp/tools', 'openid', 'profile']);
+    await server!.stop();
+    await start();
+    const refreshed = await host.refresh();
+    expect(decodeJwt(refreshed.access_token as string).sub).toBe(cognito.user.sub);
+    const again = await signInAsHost({ mcpUrl: resource, redirectUri: CLAUDE_CODE, client: { id: host.clientId }, user: { username: cognito.user.username, password: cognito.user.password }, consent: 'allow' });
+    expect(again.clientId).toBe(host.clientId);
+    // The state file is the owner's only.
+    expect(statSync(path.join(dir, '.fastapps', 'broker', 'broker-store.json')).mode & 0o077).toBe(0);
+  }, 120_000);
 });
