@@ -100,14 +100,18 @@ export function splitList(value: string | string[] | undefined): string[] {
   return items.flatMap((item) => item.split(/[\s,]+/)).filter(Boolean);
 }
 
-/** A client id lands in `.env`, fastapps.json and AUTH_SETUP.md: one token of printable characters. */
+/**
+ * A client id lands in `.env`, fastapps.json, AUTH_SETUP.md and shell commands: the characters
+ * providers use (Auth0, Okta and Cognito ids, Entra GUIDs, Google's `….apps.googleusercontent.com`,
+ * URL-shaped ids), so it is bare and inert everywhere.
+ */
 export function validateBrokerClientId(value: string): true | string {
   const id = value.trim();
   if (id === '') return 'the client id is empty; give the id of the server\'s own client at the provider.';
   if (id.length > 256) return 'that is longer than any provider\'s client id (256 characters at most).';
-  return /^[\x21\x23-\x26\x28-\x5B\x5D-\x5F\x61-\x7E]+$/.test(id)
+  return /^[A-Za-z0-9._~:@/+=-]+$/.test(id)
     ? true
-    : `${JSON.stringify(id)} is not a client id: use it as the provider shows it, without spaces, quotes, backslashes or backticks.`;
+    : `${JSON.stringify(id)} is not a client id: use it as the provider shows it (letters, digits and . _ ~ : @ / + = -).`;
 }
 
 /**

@@ -67,6 +67,12 @@ const refusals: Array<[string, string[], RegExp]> = [
     ['https://ünï.example.com/realms/main', /must be plain ASCII.*xn--/],
     ['https://a$(id).example.com/realms/main', /is not a host name/],
   ].map(([issuer, message]): [string, string[], RegExp] => [`issuer ${JSON.stringify(issuer)}`, ['app', '--provider', 'oidc', '--issuer', issuer as string], new RegExp(`--issuer: .*${(message as RegExp).source}`)]),
+  // The broker's client id (in .env, fastapps.json and AUTH_SETUP.md).
+  ...['a"b', 'a`b', "a'b", 'a b', 'a\\b', 'a\nb', '${x}{{y}}</script>', '$(id)'].map((id): [string, string[], RegExp] => [
+    `broker client id ${JSON.stringify(id)}`,
+    ['app', '--provider', 'oidc', '--issuer', ISSUER, '--sign-in', 'broker', '--broker-client-id', id],
+    /--broker-client-id: .* is not a client id/,
+  ]),
 ];
 
 describe('refused with a clear message: exit 2, nothing written, no stack trace', () => {

@@ -75,12 +75,14 @@ describe('the broker client id', () => {
   });
 
   test('checked before anything is asked: no spaces, quotes or backticks', async () => {
-    for (const bad of ['my client', 'a"b', 'a`b', '']) {
+    for (const bad of ['my client', 'a"b', 'a`b', '', '{{x}}', '$(id)']) {
       const error = await refusal(resolveCreateAnswers('app', { ...auth0, signIn: 'broker', brokerClientId: bad }, ctx({ OAUTH_BROKER_CLIENT_SECRET: SECRET })));
       expect(error.message).toMatch(/^--broker-client-id: /);
     }
     expect(validateBrokerClientId('0oa1b2c3d4E5f6G7h8i9')).toBe(true);
     expect(validateBrokerClientId('6f2a1e4b-8c3d-4e5f-9a0b-1c2d3e4f5a6b')).toBe(true);
+    expect(validateBrokerClientId('123-abc.apps.googleusercontent.com')).toBe(true);
+    expect(validateBrokerClientId('https://mcp.acme.dev/oauth/client')).toBe(true);
   });
 
   test('auth: the recorded one is kept for the same provider, dropped for another', async () => {
