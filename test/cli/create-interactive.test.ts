@@ -52,13 +52,49 @@ describe.skipIf(skipWithout(programs.tmux, 'the terminal tests of create'))('cre
       await term.type('n');
       await term.press('Enter');
 
-      expect(await term.exitCode()).toBe(0);
+      const code = await term.exitCode();
       const screen = await term.screen();
+      expect(code, screen).toBe(0);
       expect(screen).toContain(`Issuer ${issuer.issuer} checked`);
       expect(screen).toContain('To create this project again without questions:');
       expect(screen).toContain(`npx create-fastapps demo --provider oidc --issuer ${issuer.issuer} --no-install`);
       const manifest = JSON.parse(readFileSync(path.join(cwd, 'demo', 'fastapps.json'), 'utf8'));
       expect(manifest).toMatchObject({ provider: 'oidc', issuer: issuer.issuer, resource: 'http://localhost:3000/mcp', issuerCheck: 'passed', signIn: 'direct' });
+    } finally {
+      await term.close();
+    }
+  });
+
+  test('the broker sign-in: described in the choice, its client id asked, its secret masked and never shown again', async () => {
+    const cwd = workDir();
+    const secret = 'tmux-SECRET-5a4b3c';
+    const term = await openTerminal(['node', BIN, 'demo', '--provider', 'oidc', '--issuer', issuer.issuer, '--no-install'], { cwd });
+    try {
+      await term.waitFor('Sign-in mode');
+      // direct, facade, broker
+      await term.press('Down', 'Down');
+      await term.waitFor('this server is the authorization server hosts see: they register themselves; you register one client at OpenID Connect');
+      await term.press('Enter');
+      await term.waitFor("Client id of this server's own client at OpenID Connect (broker sign-in)");
+      await term.type('mcp-broker');
+      await term.press('Enter');
+      await term.waitFor('Public URL of the MCP endpoint');
+      await term.press('Enter');
+      await term.waitFor('Customise audience, scopes and auth mode?');
+      await term.press('Enter');
+      await term.waitFor('Client secret of mcp-broker at OpenID Connect (written only to .env)');
+      await term.type(secret);
+      await term.waitFor('*'.repeat(secret.length));
+      await term.press('Enter');
+
+      const code = await term.exitCode();
+      const screen = await term.screen();
+      expect(code, screen).toBe(0);
+      expect(screen).not.toContain(secret);
+      expect(screen).toContain("Allow this redirect URI on the server's own client at OpenID Connect (mcp-broker): http://localhost:3000/oauth/callback");
+      expect(screen).toContain('# first set OAUTH_BROKER_CLIENT_SECRET=… in the environment (the client secret; never printed)');
+      expect(screen).toContain(`npx create-fastapps demo --provider oidc --issuer ${issuer.issuer} --sign-in broker --broker-client-id mcp-broker --no-install`);
+      expect(readFileSync(path.join(cwd, 'demo', '.env'), 'utf8')).toContain(`OAUTH_BROKER_CLIENT_SECRET=${secret}\n`);
     } finally {
       await term.close();
     }

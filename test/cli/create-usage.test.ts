@@ -156,7 +156,7 @@ describe('help and version', () => {
 
 describe('--sign-in', () => {
   test('an unknown mode: exit 2, naming the modes', async () => {
-    await expectRefused(['app', '--provider', 'oidc', '--issuer', 'https://sso.example.com/realms/main', '--sign-in', 'proxy'], 2, /--sign-in: "proxy" is not a sign-in mode; use one of direct, facade\./);
+    await expectRefused(['app', '--provider', 'oidc', '--issuer', 'https://sso.example.com/realms/main', '--sign-in', 'proxy'], 2, /--sign-in: "proxy" is not a sign-in mode; use one of direct, facade, broker\./);
   });
 
   test('the local provider has no façade: exit 2, saying why', async () => {
