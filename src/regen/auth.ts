@@ -87,7 +87,9 @@ export async function runAuth(flags: AuthFlags, ctx: AuthContext): Promise<AuthO
   // 2. The new answers; the broker's client secret is kept from .env when it is there.
   const settings = await resolveAuthSettings(flags, { prompter: ctx.prompter, base: recorded.settings, example: authExample });
   const secretInEnv = brokerSecretInDotEnv(root);
-  const brokerClientSecret = await resolveBrokerSecret(settings, { env: ctx.env, prompter: ctx.prompter, existing: secretInEnv || undefined, dryRun: flags.dryRun === true });
+  // The secret in .env belongs to the recorded broker client: another client (or provider) needs its own.
+  const sameClient = recorded.settings.signIn !== 'broker' || (recorded.settings.provider === settings.provider && recorded.settings.brokerClientId === settings.brokerClientId);
+  const brokerClientSecret = await resolveBrokerSecret(settings, { env: ctx.env, prompter: ctx.prompter, existing: sameClient ? secretInEnv || undefined : undefined, dryRun: flags.dryRun === true });
   const pm = packageManagerOf(root, ctx.env.npm_config_user_agent);
   let answers: Answers = {
     targetDir: root,

@@ -215,4 +215,16 @@ describe('auth and the broker', () => {
     expect(parseEnv(read(dir, '.env')).OAUTH_BROKER_CLIENT_SECRET).toBe('rotated-SECRET-1234');
     expect(read(dir, '.env')).not.toContain(SECRET);
   });
+
+  test('another broker client needs its own secret: refused without one (exit 2, nothing written), taken from the environment', async () => {
+    const before = read(dir, '.env');
+    const refused = await runCli(['auth', '--broker-client-id', 'brk-client-3', '--skip-issuer-check'], { cwd: dir });
+    expect(refused.exitCode, refused.stdout + refused.stderr).toBe(2);
+    expect(refused.stderr).toMatch(/set OAUTH_BROKER_CLIENT_SECRET in the environment of this command/);
+    expect(read(dir, '.env')).toBe(before);
+    const switched = await runCli(['auth', '--broker-client-id', 'brk-client-3', '--skip-issuer-check'], { cwd: dir, env: withSecret('client-3-SECRET-77') });
+    expect(switched.exitCode, switched.stderr).toBe(0);
+    neverPrinted(switched, 'client-3-SECRET-77');
+    expect(parseEnv(read(dir, '.env'))).toMatchObject({ OAUTH_BROKER_CLIENT_ID: 'brk-client-3', OAUTH_BROKER_CLIENT_SECRET: 'client-3-SECRET-77' });
+  });
 });
