@@ -94,6 +94,7 @@ export function manifestDocument(answers: Answers, hashes: Record<string, string
     scopes: answers.scopes,
     authMode: answers.authMode,
     signIn: answers.signIn,
+    ...(answers.signIn === 'broker' && answers.brokerClientId !== undefined ? { brokerClientId: answers.brokerClientId } : {}),
     issuerCheck: generator.issuerCheck,
     // Tools added with `create-fastapps add`, kept as they were recorded.
     ...(Array.isArray(tools) && tools.length > 0 ? { tools } : {}),

@@ -204,6 +204,13 @@ describe.skipIf(skip)('--sign-in broker on Entra, two instances on one Redis', (
       // Entra's access tokens are JWTs signed by the fake (its kid); none may be stored readable.
       expect(value).not.toContain(entra.keys.rs256.kid);
     }
+    // Only registrations (with their RFC 7592 management tokens) and the broker's own keys live
+    // without an expiry; everything else expires.
+    const forever: string[] = [];
+    for (const key of everything.split('\r\n').filter((line) => line.startsWith('fastapps:'))) {
+      if ((await redis.command('TTL', key)).startsWith(':-1')) forever.push(key.replace(/^fastapps:broker:[0-9a-f]+:/, ''));
+    }
+    expect(forever.filter((key) => !/^((Client|RegistrationAccessToken):[\w-]+|signing-key|cookie-keys)$/.test(key)), JSON.stringify(forever)).toEqual([]);
     expect(logs()).not.toContain(BROKER_SECRET);
     for (const part of session.accessToken.split('.')) expect(logs()).not.toContain(part);
   });
@@ -290,6 +297,23 @@ describe.skipIf(skip)('--sign-in broker on Entra, two instances on one Redis', (
     const after = await signInAsHost({ mcpUrl: resource, redirectUri: CHATGPT, user: user(), consent: 'allow' });
     expect((await whoami(after.accessToken)).subject).toBe(entra.user.sub);
   }, 60_000);
+
+  test("every host registers itself with its real redirect URIs and registration request, as in CLIENTS.md", async () => {
+    const hosts: Array<[string, Record<string, unknown>]> = [
+      // ChatGPT names the auth method as a list to choose from (RP Metadata Choices).
+      ['ChatGPT', { client_name: 'ChatGPT', redirect_uris: ['https://chatgpt.com/connector/oauth/abc123', 'https://chatgpt.com/connector_platform_oauth_redirect'], grant_types: ['authorization_code', 'refresh_token'], response_types: ['code'], token_endpoint_auth_methods_supported: ['client_secret_post', 'none'] }],
+      ['claude.ai', { client_name: 'Claude', redirect_uris: ['https://claude.ai/api/mcp/auth_callback', 'https://claude.com/api/mcp/auth_callback'], grant_types: ['authorization_code', 'refresh_token'], response_types: ['code'], token_endpoint_auth_method: 'none' }],
+      ['Claude Code', { client_name: 'Claude Code (app)', redirect_uris: ['http://localhost:8765/callback'], grant_types: ['authorization_code', 'refresh_token'], response_types: ['code'], token_endpoint_auth_method: 'none' }],
+      ['VS Code', { client_name: 'Visual Studio Code', redirect_uris: ['https://vscode.dev/redirect', 'http://127.0.0.1/', 'http://127.0.0.1:33418/'], grant_types: ['authorization_code', 'refresh_token'], response_types: ['code'], token_endpoint_auth_method: 'none' }],
+      ['Cursor', { client_name: 'Cursor', redirect_uris: ['cursor://anysphere.cursor-mcp/oauth/callback', 'https://www.cursor.com/agents/mcp/oauth/callback', 'http://localhost:8787/callback'], grant_types: ['authorization_code', 'refresh_token'], response_types: ['code'], token_endpoint_auth_method: 'none' }],
+    ];
+    for (const [host, request] of hosts) {
+      const response = await fetch(`${origin}/oauth/register`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(request) });
+      const body = (await response.json()) as Record<string, unknown>;
+      expect(response.status, `${host}: ${JSON.stringify(body)}`).toBe(201);
+      expect(body.redirect_uris, host).toEqual(request.redirect_uris);
+    }
+  });
 
   // --- Attacks: each refused with the right error, and nothing issued. ---
 

@@ -199,7 +199,9 @@ export async function createBroker(options: BrokerOptions): Promise<BrokerSetup>
   const handle = (req: IncomingMessage, res: ServerResponse) => {
     req.headers['x-forwarded-host'] = pinned.host;
     req.headers['x-forwarded-proto'] = pinned.protocol.slice(0, -1);
-    void callback(req, res);
+    if (req.method === 'POST' && req.url?.split('?')[0] === ROUTES.registration) {
+      void asNativeWhereMeant(req).then((request) => callback(request, res), () => callback(req, res));
+    } else void callback(req, res);
   };
 
   const discovery = (await inProcess(handle, '/.well-known/openid-configuration')) as Record<string, unknown>;
@@ -228,6 +230,21 @@ export async function createBroker(options: BrokerOptions): Promise<BrokerSetup>
   const finishWithError = (req: Request, res: Response, error: string, description: string) =>
     provider.interactionFinished(req, res, { error, error_description: description }, { mergeWithLastSubmission: false });
 
+  /** Runs an async route; a store that does not answer becomes a 503 page with the reason. */
+  const wrap =
+    (handler: (req: Request, res: Response) => Promise<unknown>) =>
+    (req: Request, res: Response) => {
+      handler(req, res).catch((error: unknown) => {
+        if (res.headersSent) return;
+        if (error instanceof StoreUnavailableError) {
+          log.warn(`auth: broker store unavailable: ${error.message}`);
+          res.status(503).set('Retry-After', '5').type('html').send(errorPage('Sign-in is unavailable right now', `${error.message}. Try again in a moment.`));
+          return;
+        }
+        log.error(`auth: broker error: ${(error as Error).message}`);
+        res.status(500).type('html').send(errorPage('Sign-in failed', 'Something went wrong on this server; the log says what.'));
+      });
+    };
   const consent = express.Router();
   consent.use(express.urlencoded({ extended: false, limit: '4kb' }));
   consent.use((_req, res, next) => {
@@ -236,39 +253,45 @@ export async function createBroker(options: BrokerOptions): Promise<BrokerSetup>
   });
 
   // The consent page: which app, and which host its redirect URI goes to.
-  consent.get('/:uid', async (req, res) => {
-    const details = await interaction(req, res);
-    if (!details) return;
-    const client = await provider.Client.find(String(details.params.client_id));
-    if (!client) return void res.status(400).type('html').send(errorPage('Sign-in failed', 'The app that started this sign-in is no longer registered.'));
-    const redirectUri = String(details.params.redirect_uri);
-    res.type('html').send(
-      consentPage({
-        clientName: client.clientName,
-        clientId: client.clientId,
-        redirectHost: redirectHostOf(redirectUri),
-        redirectUri,
-        scopes: requestedScopes(details.params.scope, options.scopes),
-        serverName: options.serverName,
-        providerName: options.providerName,
-        action: `/oauth/consent/${details.uid}`,
-        uid: details.uid,
-      }),
-    );
-  });
+  consent.get(
+    '/:uid',
+    wrap(async (req, res) => {
+      const details = await interaction(req, res);
+      if (!details) return;
+      const client = await provider.Client.find(String(details.params.client_id));
+      if (!client) return void res.status(400).type('html').send(errorPage('Sign-in failed', 'The app that started this sign-in is no longer registered.'));
+      const redirectUri = String(details.params.redirect_uri);
+      res.type('html').send(
+        consentPage({
+          clientName: client.clientName,
+          clientId: client.clientId,
+          redirectHost: redirectHostOf(redirectUri),
+          redirectUri,
+          scopes: requestedScopes(details.params.scope, options.scopes),
+          serverName: options.serverName,
+          providerName: options.providerName,
+          action: `/oauth/consent/${details.uid}`,
+          uid: details.uid,
+        }),
+      );
+    }),
+  );
 
   // The decision: deny goes back to the host as access_denied; allow goes to the provider.
-  consent.post('/:uid', async (req, res) => {
-    const details = await interaction(req, res);
-    if (!details) return;
-    const decision = (req.body as Record<string, unknown> | undefined)?.consent;
-    if (decision === 'deny') return finishWithError(req, res, 'access_denied', 'The user did not allow this app.');
-    if (decision !== 'allow') return void res.status(400).type('html').send(errorPage('Sign-in failed', 'The consent form was not filled in; choose Allow or Cancel.'));
-    const pending: PendingSignIn = { uid: details.uid, clientId: String(details.params.client_id), verifier: randomToken(), nonce: randomToken() };
-    const state = randomToken();
-    await store.set(`sign-in:${state}`, JSON.stringify(pending), SIGN_IN_TTL);
-    res.redirect(303, upstream.authorizeUrl({ state, nonce: pending.nonce, verifier: pending.verifier }));
-  });
+  consent.post(
+    '/:uid',
+    wrap(async (req, res) => {
+      const details = await interaction(req, res);
+      if (!details) return;
+      const decision = (req.body as Record<string, unknown> | undefined)?.consent;
+      if (decision === 'deny') return finishWithError(req, res, 'access_denied', 'The user did not allow this app.');
+      if (decision !== 'allow') return void res.status(400).type('html').send(errorPage('Sign-in failed', 'The consent form was not filled in; choose Allow or Cancel.'));
+      const pending: PendingSignIn = { uid: details.uid, clientId: String(details.params.client_id), verifier: randomToken(), nonce: randomToken() };
+      const state = randomToken();
+      await store.set(`sign-in:${state}`, JSON.stringify(pending), SIGN_IN_TTL);
+      res.redirect(303, upstream.authorizeUrl({ state, nonce: pending.nonce, verifier: pending.verifier }));
+    }),
+  );
 
   // Back from the provider, in the same browser that consented (checked at /continue).
   const providerCallback = async (req: Request, res: Response) => {
@@ -288,61 +311,64 @@ export async function createBroker(options: BrokerOptions): Promise<BrokerSetup>
     res.redirect(303, `/oauth/consent/${pending.uid}/continue`);
   };
 
-  consent.get('/:uid/continue', async (req, res) => {
-    const details = await interaction(req, res);
-    if (!details) {
-      // Another browser than the one that consented: the provider's code is never redeemed.
-      await store.delete(`returned:${req.params.uid}`);
-      return;
-    }
-    const saved = await store.take(`returned:${details.uid}`);
-    if (!saved) return void res.status(400).type('html').send(errorPage('Sign-in failed', 'This sign-in was already completed or has expired; start it again from the app.'));
-    const returned = JSON.parse(saved) as ProviderResult;
-    const clientId = String(details.params.client_id);
-    if (returned.pending.uid !== details.uid || returned.pending.clientId !== clientId) {
-      return finishWithError(req, res, 'access_denied', 'The sign-in does not belong to this app.');
-    }
-    if (returned.error || !returned.code) {
-      const error = returned.error === 'access_denied' ? 'access_denied' : 'server_error';
-      return finishWithError(req, res, error, `${options.providerName} did not sign you in (${returned.error ?? 'no code'}${returned.errorDescription ? `: ${returned.errorDescription}` : ''}).`);
-    }
-    let signIn;
-    try {
-      signIn = await upstream.signIn(returned.code, returned.pending);
-    } catch (error) {
-      if (!(error instanceof UpstreamError)) throw error;
-      log.warn(`auth: broker sign-in for client ${JSON.stringify(clientId)} failed: ${error.message}`);
-      return finishWithError(req, res, error.code, error.message);
-    }
-    const sub = signIn.access.subject;
-    if (!sub) return finishWithError(req, res, 'access_denied', `${options.providerName}'s access token names no subject.`);
+  consent.get(
+    '/:uid/continue',
+    wrap(async (req, res) => {
+      const details = await interaction(req, res);
+      if (!details) {
+        // Another browser than the one that consented: the provider's code is never redeemed.
+        await store.delete(`returned:${req.params.uid}`);
+        return;
+      }
+      const saved = await store.take(`returned:${details.uid}`);
+      if (!saved) return void res.status(400).type('html').send(errorPage('Sign-in failed', 'This sign-in was already completed or has expired; start it again from the app.'));
+      const returned = JSON.parse(saved) as ProviderResult;
+      const clientId = String(details.params.client_id);
+      if (returned.pending.uid !== details.uid || returned.pending.clientId !== clientId) {
+        return finishWithError(req, res, 'access_denied', 'The sign-in does not belong to this app.');
+      }
+      if (returned.error || !returned.code) {
+        const error = returned.error === 'access_denied' ? 'access_denied' : 'server_error';
+        return finishWithError(req, res, error, `${options.providerName} did not sign you in (${returned.error ?? 'no code'}${returned.errorDescription ? `: ${returned.errorDescription}` : ''}).`);
+      }
+      let signIn;
+      try {
+        signIn = await upstream.signIn(returned.code, returned.pending);
+      } catch (error) {
+        if (!(error instanceof UpstreamError)) throw error;
+        log.warn(`auth: broker sign-in for client ${JSON.stringify(clientId)} failed: ${error.message}`);
+        return finishWithError(req, res, error.code, error.message);
+      }
+      const sub = signIn.access.subject;
+      if (!sub) return finishWithError(req, res, 'access_denied', `${options.providerName}'s access token names no subject.`);
 
-    // What the user holds at the provider decides what the host may get.
-    const held = expand(new Set(signIn.access.scopes), options.implies);
-    const missing = options.required.filter((scope) => !held.has(scope));
-    if (missing.length > 0) {
-      log.warn(`auth: broker refused sub ${JSON.stringify(sub)}: lacks ${missing.join(' ')} at the provider`);
-      return finishWithError(req, res, 'access_denied', `Your ${options.providerName} account does not grant ${missing.join(' ')}, which this server requires.`);
-    }
-    const requested = requestedScopes(details.params.scope, options.scopes);
-    const granted = requested.filter((scope) => held.has(scope));
-    const withheld = requested.filter((scope) => !held.has(scope));
+      // What the user holds at the provider decides what the host may get.
+      const held = expand(new Set(signIn.access.scopes), options.implies);
+      const missing = options.required.filter((scope) => !held.has(scope));
+      if (missing.length > 0) {
+        log.warn(`auth: broker refused sub ${JSON.stringify(sub)}: lacks ${missing.join(' ')} at the provider`);
+        return finishWithError(req, res, 'access_denied', `Your ${options.providerName} account does not grant ${missing.join(' ')}, which this server requires.`);
+      }
+      const requested = requestedScopes(details.params.scope, options.scopes);
+      const granted = requested.filter((scope) => held.has(scope));
+      const withheld = requested.filter((scope) => !held.has(scope));
 
-    // oidc-provider knows this server's scopes both as its own and as the resource's: the grant
-    // names them both ways, and rejects what the user does not hold (the token simply lacks it).
-    const grant = new provider.Grant({ accountId: sub, clientId });
-    grant.addResourceScope(resource, granted.join(' '));
-    grant.addOIDCScope(['offline_access', ...granted].join(' '));
-    if (withheld.length > 0) {
-      grant.rejectResourceScope(resource, withheld.join(' '));
-      grant.rejectOIDCScope(withheld.join(' '));
-    }
-    const grantId = await grant.save();
-    await store.set(`account:${sub}`, JSON.stringify(signIn.profile), REFRESH_TOKEN_TTL);
-    await sealUpstream(grantId, signIn.tokens);
-    log.info(`auth: broker signed in sub ${JSON.stringify(sub)} for client ${JSON.stringify(clientId)} with scopes ${JSON.stringify(granted.join(' '))}`);
-    await provider.interactionFinished(req, res, { login: { accountId: sub }, consent: { grantId } }, { mergeWithLastSubmission: false });
-  });
+      // oidc-provider knows this server's scopes both as its own and as the resource's: the grant
+      // names them both ways, and rejects what the user does not hold (the token simply lacks it).
+      const grant = new provider.Grant({ accountId: sub, clientId });
+      grant.addResourceScope(resource, granted.join(' '));
+      grant.addOIDCScope(['offline_access', ...granted].join(' '));
+      if (withheld.length > 0) {
+        grant.rejectResourceScope(resource, withheld.join(' '));
+        grant.rejectOIDCScope(withheld.join(' '));
+      }
+      const grantId = await grant.save();
+      await store.set(`account:${sub}`, JSON.stringify(signIn.profile), REFRESH_TOKEN_TTL);
+      await sealUpstream(grantId, signIn.tokens);
+      log.info(`auth: broker signed in sub ${JSON.stringify(sub)} for client ${JSON.stringify(clientId)} with scopes ${JSON.stringify(granted.join(' '))}`);
+      await provider.interactionFinished(req, res, { login: { accountId: sub }, consent: { grantId } }, { mergeWithLastSubmission: false });
+    }),
+  );
 
   /** The pending authorization this browser holds for `uid`, or an error page (and undefined). */
   async function interaction(req: Request, res: Response) {
@@ -357,21 +383,6 @@ export async function createBroker(options: BrokerOptions): Promise<BrokerSetup>
     }
   }
 
-  const wrap =
-    (handler: (req: Request, res: Response) => Promise<unknown>) =>
-    (req: Request, res: Response) => {
-      handler(req, res).catch((error: unknown) => {
-        if (res.headersSent) return;
-        if (error instanceof StoreUnavailableError) {
-          log.warn(`auth: broker store unavailable: ${error.message}`);
-          res.status(503).set('Retry-After', '5').type('html').send(errorPage('Sign-in is unavailable right now', `${error.message}. Try again in a moment.`));
-          return;
-        }
-        log.error(`auth: broker error: ${(error as Error).message}`);
-        res.status(500).type('html').send(errorPage('Sign-in failed', 'Something went wrong on this server; the log says what.'));
-      });
-    };
-  for (const layer of consent.stack) for (const route of layer.route ? [layer.route] : []) for (const entry of route.stack) entry.handle = wrap(entry.handle as never) as never;
 
   return {
     issuer,
@@ -407,6 +418,43 @@ function redirectHostOf(uri: string): string {
   if (!url) return uri;
   if (url.protocol === 'http:' || url.protocol === 'https:') return ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname) ? `${url.host} (an app on this computer)` : url.host;
   return `${url.protocol}//${url.host} (an app on this computer)`;
+}
+
+/**
+ * RFC 8252: an app on the user's computer (Cursor: `cursor://…`) registers custom-scheme redirect
+ * URIs; MCP hosts leave out `application_type`, which then means `web`, where only http(s) URIs
+ * are allowed. A registration without `application_type` whose redirect URIs include a custom
+ * scheme is read as `native` (still exact, still validated). Anything else passes unchanged.
+ */
+async function asNativeWhereMeant(req: IncomingMessage): Promise<IncomingMessage> {
+  if (!/^application\/json\b/i.test(req.headers['content-type'] ?? '')) return req;
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > 56 * 1024) throw new Error('registration request too large');
+    chunks.push(chunk as Buffer);
+  }
+  let body = Buffer.concat(chunks);
+  try {
+    const metadata = JSON.parse(body.toString('utf8')) as Record<string, unknown>;
+    const uris = Array.isArray(metadata.redirect_uris) ? metadata.redirect_uris : [];
+    if (metadata.application_type === undefined && uris.some((uri) => typeof uri === 'string' && /^[a-z][a-z0-9+.-]*:/i.test(uri) && !/^https?:/i.test(uri))) {
+      body = Buffer.from(JSON.stringify({ ...metadata, application_type: 'native' }));
+    }
+  } catch {
+    // Not JSON: oidc-provider answers invalid_request itself.
+  }
+  const { IncomingMessage: Incoming } = await import('node:http');
+  const { Socket } = await import('node:net');
+  // A detached socket: the replayed request must not close the real connection when it ends.
+  const replay = new Incoming(new Socket());
+  replay.method = req.method;
+  replay.url = req.url;
+  replay.headers = { ...req.headers, 'content-length': String(body.length) };
+  replay.push(body);
+  replay.push(null);
+  return replay;
 }
 
 /** Browser clients (MCP Inspector) register from the page. */

@@ -189,6 +189,18 @@ export class FileStore extends MemoryStore {
 
 type Redis = ReturnType<typeof createClient>;
 
+const EXTEND_SET = `local existed = redis.call('EXISTS', KEYS[1])
+redis.call('SADD', KEYS[1], ARGV[1])
+local ttl = tonumber(ARGV[2])
+if existed == 0 then
+  if ttl > 0 then redis.call('EXPIRE', KEYS[1], ttl) end
+else
+  local current = redis.call('TTL', KEYS[1])
+  if current >= 0 and ttl == 0 then redis.call('PERSIST', KEYS[1])
+  elseif current >= 0 and current < ttl then redis.call('EXPIRE', KEYS[1], ttl) end
+end
+return 1`;
+
 /** State in Redis, shared by every instance that names the same server. */
 export class RedisStore implements Store {
   readonly shared: boolean = true;
@@ -265,13 +277,8 @@ export class RedisStore implements Store {
     if (keys.length > 0) await this.run((c) => c.del(keys.map((key) => this.prefix + key)));
   }
   async addToSet(key: string, member: string, ttlSeconds?: number) {
-    await this.run(async (c) => {
-      const full = this.prefix + key;
-      const multi = c.multi().sAdd(full, member);
-      // GT: extend the set's life, never shorten it (Redis >= 7); on older servers plain EXPIRE.
-      if (ttlSeconds) multi.expire(full, Math.ceil(ttlSeconds), 'GT').expire(full, Math.ceil(ttlSeconds), 'NX');
-      await multi.exec();
-    });
+    // One script: add, then extend the set's life (never shorten it), on any Redis version.
+    await this.run((c) => c.eval(EXTEND_SET, { keys: [this.prefix + key], arguments: [member, String(Math.ceil(ttlSeconds ?? 0))] }));
   }
   async members(key: string) {
     return this.run((c) => c.sMembers(this.prefix + key));
