@@ -17,7 +17,7 @@ export interface Host {
   needsS256: boolean;
   /**
    * Broker sign-in: how the server is added, with nothing but the MCP URL (the host registers
-   * itself with the server by DCR or CIMD, and the user approves it once on the consent page).
+   * itself with the server by DCR or CIMD, and the user approves it on the consent page at each sign-in).
    * Markdown: it lands in the checklists' hosts table.
    */
   add: string;
