@@ -76,6 +76,8 @@ describe.skipIf(skip)('--sign-in broker on Entra, two instances on one Redis', (
     for (const step of [['run', 'typecheck'], ['run', 'build'], ['test']]) {
       const result = await execa('npm', step, { cwd: dir, reject: false, all: true });
       expect(result.exitCode, `npm ${step.join(' ')}\n${result.all}`).toBe(0);
+      // The project's own tests include the broker's, offline.
+      if (step[0] === 'test') expect(result.all).toMatch(/ok \d+ - broker sign-in in front of Microsoft Entra ID/);
     }
     await startInstances();
 
@@ -231,6 +233,12 @@ describe.skipIf(skip)('--sign-in broker on Entra, two instances on one Redis', (
     const newer = await token({ grant_type: 'refresh_token', refresh_token: refreshed.refresh_token as string });
     expect(newer.status).toBe(400);
     expect(((await newer.json()) as { error: string }).error).toBe('invalid_grant');
+  });
+
+  test('a host that asks for no scope (Claude Code may not) gets all of this server\'s scopes', async () => {
+    const host = await signInAsHost({ mcpUrl: resource, redirectUri: CLAUDE_CODE, user: user(), consent: 'allow', authorizeParams: { scope: undefined } });
+    expect(decodeJwt(host.accessToken).scope).toBe(SCOPE);
+    expect((await whoami(host.accessToken)).scopes).toEqual([SCOPE]);
   });
 
   test('the user denies on the consent page: the host gets access_denied and nothing reaches Entra', async () => {
@@ -524,8 +532,12 @@ describe('--sign-in broker on Cognito, one instance, state in a file', () => {
       { cwd: path.dirname(dir), env: { ...process.env, CI: undefined, NO_COLOR: '1', OAUTH_BROKER_CLIENT_SECRET: COGNITO_SECRET } },
     );
     expect(created.exitCode, created.stdout + created.stderr).toBe(0);
-    const build = await execa('npm', ['run', 'build'], { cwd: dir, reject: false, all: true });
-    expect(build.exitCode, build.all).toBe(0);
+    // Type-checks, builds, and passes its own tests (among them the broker's, offline, with Cognito-shaped tokens).
+    for (const step of [['run', 'typecheck'], ['run', 'build'], ['test']]) {
+      const result = await execa('npm', step, { cwd: dir, reject: false, all: true });
+      expect(result.exitCode, `npm ${step.join(' ')}\n${result.all}`).toBe(0);
+      if (step[0] === 'test') expect(result.all).toMatch(/ok \d+ - broker sign-in in front of Amazon Cognito/);
+    }
     await start();
   }, 300_000);
 

@@ -199,6 +199,14 @@ export async function createBroker(options: BrokerOptions): Promise<BrokerSetup>
   const handle = (req: IncomingMessage, res: ServerResponse) => {
     req.headers['x-forwarded-host'] = pinned.host;
     req.headers['x-forwarded-proto'] = pinned.protocol.slice(0, -1);
+    // RFC 6749 §3.3: a request without `scope` gets this server's scopes (Claude Code sends none).
+    if (req.method === 'GET' && req.url?.split('?')[0] === ROUTES.authorization && options.scopes.length > 0) {
+      const url = new URL(req.url, issuer);
+      if (!url.searchParams.get('scope')) {
+        url.searchParams.set('scope', options.scopes.join(' '));
+        req.url = url.pathname + url.search;
+      }
+    }
     if (req.method === 'POST' && req.url?.split('?')[0] === ROUTES.registration) {
       void asNativeWhereMeant(req).then((request) => callback(request, res), () => callback(req, res));
     } else void callback(req, res);
@@ -487,7 +495,8 @@ function watch(provider: Provider, log: Logger): void {
   for (const event of ['authorization.error', 'grant.error', 'registration_create.error', 'revocation.error']) {
     (provider as unknown as { on(event: string, listener: (ctx: KoaContextWithOIDC, error: errors.OIDCProviderError) => void): void }).on(event, (ctx, error) => {
       const client = ctx.oidc?.client ? ` (client ${ctx.oidc.client.clientId})` : '';
-      log.warn(`auth: broker ${event}${client}: ${error.error}: ${printable(error.error_description ?? '')}`);
+      const detail = error.error_detail ? `; ${printable(String(error.error_detail))}` : '';
+      log.warn(`auth: broker ${event}${client}: ${error.error}: ${printable(error.error_description ?? '')}${detail}`);
     });
   }
   (provider as unknown as { on(event: string, listener: (error: Error) => void): void }).on('error', (error) => log.warn(`auth: broker: ${error.message}`));

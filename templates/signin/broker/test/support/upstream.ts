@@ -1,0 +1,108 @@
+/**
+ * The identity provider as the broker meets it, offline: discovery with an authorization and a
+ * token endpoint, the JWKS, an authorize endpoint that signs the test user in at once (checking
+ * the broker's client, its exact callback and PKCE S256), and a token endpoint that checks the
+ * broker's secret, the single-use code and its verifier, then returns an access token shaped like
+ * your provider's (`test/support/provider.ts`) and an ID token with the nonce.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { exportJWK, generateKeyPair, SignJWT, type JWTPayload } from 'jose';
+
+export interface TestUpstream {
+  issuer: string;
+  /** The subject the upstream signs in. */
+  subject(): string;
+  /** How many codes were redeemed at the token endpoint. */
+  redeemed(): number;
+  close(): Promise<void>;
+}
+
+export interface UpstreamOptions {
+  issuerPath: string;
+  clientId: string;
+  clientSecret: string;
+  /** The broker's callback, `{origin}/oauth/callback` (known once the server listens). */
+  callbackUrl: () => string;
+  /** The access token the provider would issue for this server. */
+  accessToken(issuer: string): JWTPayload;
+}
+
+export async function startTestUpstream(options: UpstreamOptions): Promise<TestUpstream> {
+  const { privateKey, publicKey } = await generateKeyPair('RS256', { extractable: true });
+  const jwk = { ...(await exportJWK(publicKey)), kid: 'upstream-rs256', alg: 'RS256', use: 'sig' };
+  const codes = new Map<string, { challenge: string; nonce: string | undefined }>();
+  let redeemed = 0;
+  let issuer = '';
+  const sign = (claims: JWTPayload) => {
+    const now = Math.floor(Date.now() / 1000);
+    return new SignJWT({ iat: now, exp: now + 600, ...claims }).setProtectedHeader({ alg: 'RS256', kid: jwk.kid, typ: 'JWT' }).sign(privateKey);
+  };
+  const json = (res: import('node:http').ServerResponse, status: number, body: unknown) => res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+
+  const server: Server = createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://x');
+    const origin = new URL(issuer).origin;
+    if (url.pathname.includes('/.well-known/')) {
+      return json(res, 200, {
+        issuer,
+        authorization_endpoint: `${origin}/authorize`,
+        token_endpoint: `${origin}/token`,
+        jwks_uri: `${origin}/jwks`,
+        response_types_supported: ['code'],
+        grant_types_supported: ['authorization_code', 'refresh_token'],
+        code_challenge_methods_supported: ['S256'],
+        token_endpoint_auth_methods_supported: ['client_secret_basic'],
+        scopes_supported: ['openid', 'profile', 'email', 'offline_access'],
+      });
+    }
+    if (url.pathname === '/jwks') return json(res, 200, { keys: [jwk] });
+    if (url.pathname === '/authorize') {
+      const q = url.searchParams;
+      if (q.get('client_id') !== options.clientId || q.get('redirect_uri') !== options.callbackUrl()) return json(res, 400, { error: 'invalid_request', error_description: 'unknown client or redirect_uri' });
+      if (q.get('code_challenge_method') !== 'S256' || !q.get('code_challenge')) return json(res, 400, { error: 'invalid_request', error_description: 'PKCE S256 is required' });
+      const code = randomBytes(16).toString('base64url');
+      codes.set(code, { challenge: q.get('code_challenge')!, nonce: q.get('nonce') ?? undefined });
+      const back = new URL(options.callbackUrl());
+      back.searchParams.set('code', code);
+      back.searchParams.set('state', q.get('state') ?? '');
+      return void res.writeHead(302, { location: back.href }).end();
+    }
+    if (url.pathname === '/token' && req.method === 'POST') {
+      let body = '';
+      req.on('data', (chunk: Buffer) => (body += chunk));
+      req.on('end', () => {
+        void (async () => {
+          const form = new URLSearchParams(body);
+          const expected = `Basic ${Buffer.from(`${encodeURIComponent(options.clientId)}:${encodeURIComponent(options.clientSecret)}`).toString('base64')}`;
+          if (req.headers.authorization !== expected) return json(res, 401, { error: 'invalid_client' });
+          const pending = codes.get(form.get('code') ?? '');
+          codes.delete(form.get('code') ?? '');
+          const verifier = form.get('code_verifier') ?? '';
+          if (!pending || createHash('sha256').update(verifier).digest('base64url') !== pending.challenge || form.get('redirect_uri') !== options.callbackUrl()) {
+            return json(res, 400, { error: 'invalid_grant' });
+          }
+          redeemed += 1;
+          const access = options.accessToken(issuer);
+          const idToken = await sign({ iss: issuer, aud: options.clientId, sub: access.sub, name: 'Test User', ...(pending.nonce ? { nonce: pending.nonce } : {}) });
+          json(res, 200, { token_type: 'Bearer', expires_in: 600, access_token: await sign(access), id_token: idToken });
+        })();
+      });
+      return;
+    }
+    res.writeHead(404).end();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}${options.issuerPath}`;
+  return {
+    issuer,
+    subject: () => String(options.accessToken(issuer).sub),
+    redeemed: () => redeemed,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
