@@ -89,13 +89,15 @@ if (!a.output().includes('sign-in: broker')) throw new Error(`the broker server 
 const url = (port) => `http://127.0.0.1:${port}/mcp`;
 try {
   // 1. Tool-call throughput, broker vs direct.
-  const rounds = 3;
-  console.log(`Protected tool call (whoami) over loopback, 10 connections, ${rounds} alternating rounds of ${seconds} s (2 s warm-up each)`);
+  const rounds = 4;
+  console.log(`Protected tool call (whoami) over loopback, 10 connections, ${rounds} rounds of ${seconds} s (2 s warm-up each), the order swapped every round`);
   const withBroker = [];
   const withDirect = [];
   for (let round = 0; round < rounds; round++) {
-    withDirect.push(await loadToolCalls(url(ports.direct), seconds, { authorization: `Bearer ${providerToken}` }));
-    withBroker.push(await loadToolCalls(url(ports.a), seconds, { authorization: `Bearer ${brokerToken}` }));
+    const measureDirect = async () => withDirect.push(await loadToolCalls(url(ports.direct), seconds, { authorization: `Bearer ${providerToken}` }));
+    const measureBroker = async () => withBroker.push(await loadToolCalls(url(ports.a), seconds, { authorization: `Bearer ${brokerToken}` }));
+    if (round % 2 === 0) (await measureDirect(), await measureBroker());
+    else (await measureBroker(), await measureDirect());
   }
   const med = (runs) => median(runs.map((r) => r.requests.average));
   console.log(`${'rounds, req/s (broker | direct)'.padEnd(46)} ${withBroker.map((r, i) => `${r.requests.average.toFixed(0)} | ${withDirect[i].requests.average.toFixed(0)}`).join(', ')}`);

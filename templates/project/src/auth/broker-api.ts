@@ -3,7 +3,7 @@
  * generated with `--sign-in broker`) exchange.
  */
 import type { OAuthMetadata } from '@modelcontextprotocol/server';
-import type { Express } from 'express';
+import type { Router } from 'express';
 import type { TokenVerifier } from './access-token.js';
 import type { RemoteKeySet } from './jwks.js';
 import type { Expectation } from './jwt.js';
@@ -51,7 +51,7 @@ export interface BrokerSetup {
   metadata: OAuthMetadata;
   /** The public keys of its access tokens (in memory: tool calls never touch the store). */
   jwks(): Promise<{ keys: Record<string, unknown>[] }>;
-  /** Mounts its endpoints on the app, before any body parser. */
-  mount(root: Express): void;
+  /** Its endpoints (after the MCP route: tool calls never pass through them). */
+  routes(): Router;
   close(): Promise<void>;
 }

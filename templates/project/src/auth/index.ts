@@ -56,9 +56,9 @@ export interface Auth {
   tools: ToolAuth;
   /** For the MCP endpoint, in this order before the MCP handler: CORS, then the gate. */
   mcpRoute: RequestHandler[];
-  /** Protected resource metadata, and the façade's metadata and pass-through endpoints. */
+  /** Protected resource metadata, the façade's metadata and pass-through endpoints, the broker's endpoints. */
   routes: Router;
-  /** Wraps the app when this server is itself an authorization server (local provider, broker), which parses its own bodies. */
+  /** Wraps the app when the issuer is embedded (local provider), which parses its own bodies. */
   wrap(app: Express): Express;
   /** Mints a token with the embedded development server's keys (local provider only). */
   mintToken: IssuerSetup['mintToken'];
@@ -139,6 +139,7 @@ export async function createAuth({ config, log, tools, verifier, resourceName, c
 
   const routes = express.Router();
   routes.use(metadataRoutes({ oauthMetadata: hostMetadata, resource: config.resource, scopes, resourceName }));
+  if (broker) routes.use(broker.routes());
   if (config.signIn === 'facade') {
     routes.use(facadeRoutes({ resource: config.resource, upstream: issuer.metadata, scopes, adapt: rules.facade, providerName: rules.provider, timeoutMs: config.httpTimeoutMs, log }));
   }
@@ -157,13 +158,12 @@ export async function createAuth({ config, log, tools, verifier, resourceName, c
     ],
     routes,
     wrap(app) {
-      if (!issuer.mount && !broker) return app;
-      // An embedded authorization server parses its own request bodies, so it is mounted on an
+      if (!issuer.mount) return app;
+      // The embedded development issuer parses its own request bodies, so it is mounted on an
       // outer app, before the MCP app's JSON body parser.
       const root = express();
       root.disable('x-powered-by');
-      issuer.mount?.(root);
-      broker?.mount(root);
+      issuer.mount(root);
       root.use(app);
       return root;
     },

@@ -20,7 +20,7 @@
 import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { OAuthMetadata } from '@modelcontextprotocol/server';
-import express, { type Express, type Request, type Response } from 'express';
+import express, { type Request, type Response } from 'express';
 import Provider, { errors, interactionPolicy, type Configuration, type KoaContextWithOIDC, type ResourceServer } from 'oidc-provider';
 import type { TokenVerifier } from '../access-token.js';
 import type { RemoteKeySet } from '../jwks.js';
@@ -207,8 +207,12 @@ export async function createBroker(options: BrokerOptions): Promise<BrokerSetup>
         req.url = url.pathname + url.search;
       }
     }
-    if (req.method === 'POST' && req.url?.split('?')[0] === ROUTES.registration) {
-      void asNativeWhereMeant(req).then((request) => callback(request, res), () => callback(req, res));
+    // The app's JSON body parser has read registration requests already: they are replayed.
+    if ((req.method === 'POST' || req.method === 'PUT') && req.url?.split('?')[0]?.startsWith(ROUTES.registration)) {
+      void asNativeWhereMeant(req).then(
+        (request) => callback(request, res),
+        () => void res.writeHead(400, { 'content-type': 'application/json' }).end(JSON.stringify({ error: 'invalid_request', error_description: 'The registration request could not be read.' })),
+      );
     } else void callback(req, res);
   };
 
@@ -396,11 +400,13 @@ export async function createBroker(options: BrokerOptions): Promise<BrokerSetup>
     issuer,
     metadata,
     jwks: async () => ({ keys: [publicKey] }),
-    mount(root: Express) {
-      root.use('/oauth/consent', consent);
-      root.get('/oauth/callback', wrap(providerCallback));
+    routes() {
+      const router = express.Router();
+      router.use('/oauth/consent', consent);
+      router.get('/oauth/callback', wrap(providerCallback));
       // Not mounted at a path: oidc-provider would take express's baseUrl for its own mount point.
-      root.use((req, res, next) => (PROVIDER_PATHS.some((path) => req.path === path || req.path.startsWith(`${path}/`)) ? handle(req, res) : next()));
+      router.use((req, res, next) => (PROVIDER_PATHS.some((path) => req.path === path || req.path.startsWith(`${path}/`)) ? handle(req, res) : next()));
+      return router;
     },
     close: () => store.close(),
   };
@@ -434,16 +440,21 @@ function redirectHostOf(uri: string): string {
  * are allowed. A registration without `application_type` whose redirect URIs include a custom
  * scheme is read as `native` (still exact, still validated). Anything else passes unchanged.
  */
-async function asNativeWhereMeant(req: IncomingMessage): Promise<IncomingMessage> {
+async function asNativeWhereMeant(req: IncomingMessage & { body?: unknown }): Promise<IncomingMessage> {
   if (!/^application\/json\b/i.test(req.headers['content-type'] ?? '')) return req;
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > 56 * 1024) throw new Error('registration request too large');
-    chunks.push(chunk as Buffer);
+  let body: Buffer;
+  if (req.body !== undefined && req.readableEnded) {
+    body = Buffer.from(JSON.stringify(req.body));
+  } else {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of req) {
+      size += (chunk as Buffer).length;
+      if (size > 56 * 1024) throw new Error('registration request too large');
+      chunks.push(chunk as Buffer);
+    }
+    body = Buffer.concat(chunks);
   }
-  let body = Buffer.concat(chunks);
   try {
     const metadata = JSON.parse(body.toString('utf8')) as Record<string, unknown>;
     const uris = Array.isArray(metadata.redirect_uris) ? metadata.redirect_uris : [];
