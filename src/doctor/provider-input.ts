@@ -15,7 +15,7 @@ import { localIssuer } from '../providers/local.js';
 import { INPUT_PROVIDER_FIELDS } from './ids.js';
 
 /** The provider flags, as commander hands them over (the same as create's). */
-export type ProviderFlags = Pick<CreateFlags, 'provider' | 'domain' | 'authServer' | 'tenant' | 'region' | 'userPool' | 'clientId' | 'realm' | 'issuer' | 'resource'>;
+export type ProviderFlags = Pick<CreateFlags, 'provider' | 'domain' | 'authServer' | 'tenant' | 'region' | 'userPool' | 'clientId' | 'realm' | 'allow' | 'issuer' | 'resource'>;
 
 /** What the provider flags resolve to. */
 export interface ProviderResolution {

@@ -36,6 +36,7 @@ export const AUTH_ENV_KEYS = [
   'OAUTH_BROKER_CLIENT_ID',
   'OAUTH_BROKER_CLIENT_SECRET',
   'OAUTH_BROKER_STORE',
+  'OAUTH_BROKER_ALLOW',
   'OAUTH_ALGORITHMS',
 ] as const;
 
@@ -144,6 +145,14 @@ function brokerVariables(answers: Answers): Variable[] {
       value: DEFAULT_BROKER_STORE,
       example: DEFAULT_BROKER_STORE,
       doc: 'Where the broker keeps registered hosts, consents, codes, refresh tokens and its signing key. memory: one process, for development (lost on restart). file:<dir>: survives restarts, one process. redis://host:port: any number of instances.',
+    },
+    {
+      key: 'OAUTH_BROKER_ALLOW',
+      value: answers.providerInput.allow?.length ? answers.providerInput.allow.join(',') : undefined,
+      example: answers.providerInput.allow?.join(',') || 'example.com,jane@gmail.com',
+      doc: answers.providerInput.allow
+        ? `Who may get a token, comma separated: email addresses and domains (a Google Workspace domain, or a verified email's domain). Required: anyone with a ${provider} account could sign in otherwise.`
+        : "Who may get a token, comma separated: email addresses and domains (a verified email's domain). Unset: whoever the provider signs in and grants this server's scopes.",
     },
     {
       key: 'OAUTH_BROKER_SIGNING_KEY',

@@ -43,6 +43,7 @@ export const FIELD_FLAGS = {
   userPool: 'userPool',
   clientId: 'clientId',
   realm: 'realm',
+  allow: 'allow',
   issuer: 'issuer',
 } as const satisfies Record<FieldKey, keyof CreateFlags>;
 

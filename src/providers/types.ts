@@ -11,10 +11,12 @@ export interface ProviderInput {
   userPool?: string;
   clientId?: string[];
   realm?: string;
+  /** Who may sign in through the broker (Google: email addresses and Workspace domains). */
+  allow?: string[];
   issuer?: string;
 }
 
-export type FieldKey = 'domain' | 'authServer' | 'tenant' | 'region' | 'userPool' | 'clientId' | 'realm' | 'issuer';
+export type FieldKey = 'domain' | 'authServer' | 'tenant' | 'region' | 'userPool' | 'clientId' | 'realm' | 'allow' | 'issuer';
 
 /** One value a provider asks for: its flag, its prompt, its check. */
 export interface Field {

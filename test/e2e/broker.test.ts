@@ -16,7 +16,7 @@ import { parseEnv } from 'node:util';
 import { decodeJwt } from 'jose';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { runCli, tempDir } from '../helpers/cli.js';
-import { startFakeCognito, startFakeEntra, type FakeProvider } from '../helpers/fake-providers.js';
+import { startFakeCognito, startFakeEntra, startFakeGoogle, type FakeGoogle, type FakeProvider } from '../helpers/fake-providers.js';
 import { freePort, postInitialize, startProcess, type RunningProject } from '../helpers/generated-server.js';
 import { countCommands, startRedis, type RunningRedis } from '../helpers/redis.js';
 import { programs, skipWithout } from '../helpers/requires.js';
@@ -566,4 +566,75 @@ describe('--sign-in broker on Cognito, one instance, state in a file', () => {
     // The state file is the owner's only.
     expect(statSync(path.join(dir, '.fastapps', 'broker', 'broker-store.json')).mode & 0o077).toBe(0);
   }, 120_000);
+});
+
+describe('--provider google: sign-in only through the broker, the allow-list decides', () => {
+  const GOOGLE_CLIENT = '123456789012-abcdefghijklmnop.apps.googleusercontent.com';
+  const GOOGLE_SECRET = 'GOCSPX-google-broker-secret';
+  const jane = { email: 'jane@example.com', password: 'jane-pw', sub: '110248495921238986420', name: 'Jane Doe', hd: 'example.com' };
+  const bob = { email: 'bob@gmail.com', password: 'bob-pw', sub: '104903729147394039127', name: 'Bob' };
+  let google: FakeGoogle;
+  let dir: string;
+  let resource: string;
+  let port: number;
+  let server: RunningProject | undefined;
+  const env = (extra: Record<string, string> = {}) => ({ PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', OAUTH_BROKER_STORE: 'memory', ...extra });
+
+  beforeAll(async () => {
+    port = await freePort();
+    resource = `http://127.0.0.1:${port}/mcp`;
+    google = await startFakeGoogle({ clients: [{ id: GOOGLE_CLIENT, secret: GOOGLE_SECRET, redirectUris: [`http://127.0.0.1:${port}/oauth/callback`] }], users: [jane, bob] });
+    dir = path.join(tempDir(), 'app');
+    const created = await runCli([dir, '--provider', 'google', '--issuer', google.issuer, '--allow', 'example.com', '--resource', resource, '--broker-client-id', GOOGLE_CLIENT, '--no-git', '--pm', 'npm'], {
+      cwd: path.dirname(dir),
+      env: { ...process.env, CI: undefined, NO_COLOR: '1', OAUTH_BROKER_CLIENT_SECRET: GOOGLE_SECRET },
+    });
+    expect(created.exitCode, created.stdout + created.stderr).toBe(0);
+    expect(created.stdout).toContain(`Issuer ${google.issuer} checked`);
+    for (const step of [['run', 'typecheck'], ['run', 'build'], ['test']]) {
+      const result = await execa('npm', step, { cwd: dir, reject: false, all: true });
+      expect(result.exitCode, `npm ${step.join(' ')}\n${result.all}`).toBe(0);
+      if (step[0] === 'test') expect(result.all).toMatch(/ok \d+ - broker sign-in in front of Google/);
+    }
+    server = await startProcess(dir, ['node', 'dist/index.js'], env());
+  }, 300_000);
+
+  afterAll(async () => {
+    await server?.stop();
+    await google?.close();
+  });
+
+  test('the project records the broker sign-in and the allow-list', () => {
+    const manifest = JSON.parse(readFileSync(path.join(dir, 'fastapps.json'), 'utf8'));
+    expect(manifest.provider).toBe('google');
+    expect(manifest.signIn).toBe('broker');
+    expect(manifest.providerInput.allow).toEqual(['example.com']);
+    expect(parseEnv(readFileSync(path.join(dir, '.env'), 'utf8')).OAUTH_BROKER_ALLOW).toBe('example.com');
+  });
+
+  test('a Workspace user of an allowed domain signs in; the token is the server\'s own, and Google was asked only for openid email profile', async () => {
+    const before = google.authorizeRequests.length;
+    const host = await signInAsHost({ mcpUrl: resource, redirectUri: CHATGPT, user: { username: jane.email, password: jane.password }, consent: 'allow' });
+    const claims = decodeJwt(host.accessToken);
+    expect(claims.iss).toBe(`http://127.0.0.1:${port}`);
+    expect(claims.sub).toBe(jane.sub);
+    expect(claims.email).toBe(jane.email);
+    expect(claims.scope).toBe('mcp:tools');
+    const asked = google.authorizeRequests.slice(before).at(-1)!;
+    expect(asked.get('scope')?.split(' ').sort()).toEqual(['email', 'openid', 'profile']);
+    expect(asked.get('nonce')).toBeTruthy();
+    expect(asked.get('resource')).toBeNull();
+  });
+
+  test('an account outside the allow-list gets access_denied, naming it, and no token', async () => {
+    const refused = await signInAsHost({ mcpUrl: resource, redirectUri: CHATGPT, user: { username: bob.email, password: bob.password }, consent: 'allow' }).catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(HostRefusal);
+    expect((refused as Error).message).toMatch(/^authorization failed: access_denied: bob@gmail\.com may not use this server/);
+  });
+
+  test('without OAUTH_BROKER_ALLOW the server refuses to start, saying why', async () => {
+    const started = await startProcess(dir, ['node', 'dist/index.js'], env({ PORT: String(await freePort()), OAUTH_BROKER_ALLOW: '' })).catch((error: Error) => error);
+    expect(started).toBeInstanceOf(Error);
+    expect((started as Error).message).toContain('OAUTH_BROKER_ALLOW is not set: with Google, anyone with an account could sign in.');
+  });
 });

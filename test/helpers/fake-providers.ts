@@ -368,3 +368,99 @@ export async function startFakeCognito(options: FakeCognitoOptions): Promise<Fak
   }
   return Object.assign(srv, { kind: 'cognito' as const, clients: options.clients, user: TEST_USER, authorizeRequests, tokenRequests });
 }
+
+export interface FakeGoogleUser {
+  email: string;
+  password: string;
+  sub: string;
+  name: string;
+  /** The Google Workspace domain (`hd`), absent for a consumer account. */
+  hd?: string;
+}
+
+export interface FakeGoogle extends IssuerServer {
+  users: FakeGoogleUser[];
+  authorizeRequests: URLSearchParams[];
+  tokenRequests: URLSearchParams[];
+}
+
+/**
+ * A fake Google (accounts.google.com + oauth2.googleapis.com) on 127.0.0.1, as strict as Google:
+ * the real discovery document rewritten here; the authorize endpoint checks the client, the exact
+ * redirect URI, `response_type=code`, PKCE S256 when sent, and refuses any scope but openid, email
+ * and profile (`invalid_scope`, as Google does for an unknown scope); a login page for several
+ * accounts; the token endpoint checks client authentication, the single-use code, its redirect URI
+ * and verifier, and returns an opaque access token (for Google's APIs only) and an RS256 ID token
+ * with `aud` = `azp` = the client id, `email`, `email_verified`, `hd` for Workspace accounts, and
+ * the nonce. No refresh token (Google gives one only for access_type=offline).
+ */
+export async function startFakeGoogle(options: { clients: FakeClient[]; users: FakeGoogleUser[] }): Promise<FakeGoogle> {
+  const codes = new Map<string, { clientId: string; redirectUri: string; scopes: string[]; challenge?: string; nonce?: string; user: FakeGoogleUser; used: boolean }>();
+  const authorizeRequests: URLSearchParams[] = [];
+  const tokenRequests: URLSearchParams[] = [];
+  const allowedScopes = new Set(['openid', 'email', 'profile']);
+  let srv!: IssuerServer;
+
+  const routes = async (request: RouteRequest, res: http.ServerResponse): Promise<boolean> => {
+    if (request.url.pathname === '/o/oauth2/v2/auth') {
+      const q = request.url.searchParams;
+      if (request.method === 'GET') authorizeRequests.push(new URLSearchParams(q));
+      const client = options.clients.find((candidate) => candidate.id === q.get('client_id'));
+      if (!client) return html(res, 401, 'Access blocked: Authorization Error', '<p>Error 401: invalid_client. The OAuth client was not found.</p>');
+      const redirectUri = q.get('redirect_uri') ?? '';
+      if (!client.redirectUris.includes(redirectUri)) return html(res, 400, 'Access blocked: This app\'s request is invalid', `<p>Error 400: redirect_uri_mismatch. ${escapeHtml(redirectUri)}</p>`);
+      const state = q.get('state');
+      if (q.get('response_type') !== 'code') return errorRedirect(res, redirectUri, state, 'unsupported_response_type', 'Invalid response_type.');
+      const scopes = (q.get('scope') ?? '').split(' ').filter(Boolean);
+      const unknown = scopes.find((scope) => !allowedScopes.has(scope));
+      if (scopes.length === 0 || unknown !== undefined) return html(res, 400, 'Access blocked: Authorization Error', `<p>Error 400: invalid_scope. Some requested scopes were invalid: {invalid=[${escapeHtml(unknown ?? '')}]}</p>`);
+      const challenge = q.get('code_challenge') ?? undefined;
+      if (challenge !== undefined && q.get('code_challenge_method') !== 'S256') return errorRedirect(res, redirectUri, state, 'invalid_request', 'Invalid code_challenge_method.');
+      if (request.method === 'GET') return loginPage(res, request.url, 'Sign in with Google', false);
+      const form = new URLSearchParams(request.body);
+      const user = options.users.find((candidate) => candidate.email === form.get('username') && candidate.password === form.get('password'));
+      if (!user) return loginPage(res, request.url, 'Sign in with Google', true);
+      const code = `4/${random()}`;
+      codes.set(code, { clientId: client.id, redirectUri, scopes, challenge, nonce: q.get('nonce') ?? undefined, user, used: false });
+      const to = new URL(redirectUri);
+      to.searchParams.set('code', code);
+      if (state !== null) to.searchParams.set('state', state);
+      to.searchParams.set('scope', scopes.join(' '));
+      return redirect(res, to);
+    }
+    if (request.url.pathname === '/token' && request.method === 'POST') {
+      if (!isForm(request.headers)) return json(res, 400, { error: 'invalid_request', error_description: 'Bad Request' });
+      const form = new URLSearchParams(request.body);
+      tokenRequests.push(form);
+      const client = authenticate(options.clients, form, request.headers);
+      if (typeof client === 'string') return json(res, 401, { error: 'invalid_client', error_description: 'Unauthorized' });
+      if (form.get('grant_type') !== 'authorization_code') return json(res, 400, { error: 'unsupported_grant_type', error_description: 'Invalid grant_type' });
+      const pending = codes.get(form.get('code') ?? '');
+      if (!pending || pending.used || pending.clientId !== client.id || pending.redirectUri !== form.get('redirect_uri')) return json(res, 400, { error: 'invalid_grant', error_description: 'Bad Request' });
+      pending.used = true;
+      if (pending.challenge !== undefined && s256(form.get('code_verifier') ?? '') !== pending.challenge) return json(res, 400, { error: 'invalid_grant', error_description: 'Invalid code verifier.' });
+      const now = Math.floor(Date.now() / 1000);
+      const { user } = pending;
+      const idToken = await srv.mint({
+        iss: srv.issuer,
+        azp: client.id,
+        aud: client.id,
+        sub: user.sub,
+        ...(pending.scopes.includes('email') ? { email: user.email, email_verified: true } : {}),
+        ...(user.hd ? { hd: user.hd } : {}),
+        ...(pending.scopes.includes('profile') ? { name: user.name } : {}),
+        ...(pending.nonce ? { nonce: pending.nonce } : {}),
+        at_hash: random().slice(0, 22),
+        iat: now,
+        exp: now + 3600,
+      });
+      return json(res, 200, { access_token: `ya29.${random()}`, expires_in: 3599, scope: pending.scopes.join(' '), token_type: 'Bearer', id_token: idToken });
+    }
+    return false;
+  };
+
+  srv = await startIssuerServer({ fixture: 'google-accounts', routes });
+  // Google's token endpoint is on another host (oauth2.googleapis.com): serve it here too.
+  srv.document.token_endpoint = `${srv.origin}/token`;
+  return Object.assign(srv, { users: options.users, authorizeRequests, tokenRequests });
+}

@@ -28,6 +28,11 @@ export interface BrokerConfig {
   signingKey: string | undefined;
   /** Fetch CIMD documents from private and loopback addresses (`OAUTH_BROKER_CIMD_PRIVATE_NETWORK=allow`; development only). */
   cimdPrivateNetwork: boolean;
+  /**
+   * Who may get a token (`OAUTH_BROKER_ALLOW`, comma separated): email addresses, and domains (a
+   * Google Workspace `hd`, or the domain of a verified email). Empty: whoever the provider signs in.
+   */
+  allow: string[];
 }
 
 export interface Config {
@@ -193,5 +198,6 @@ function readBrokerConfig(env: NodeJS.ProcessEnv): BrokerConfig {
     storeTimeoutMs: integer('OAUTH_BROKER_STORE_TIMEOUT', env.OAUTH_BROKER_STORE_TIMEOUT, 2000) || 2000,
     signingKey: env.OAUTH_BROKER_SIGNING_KEY?.trim() || undefined,
     cimdPrivateNetwork: privateNetwork === 'allow',
+    allow: list(env.OAUTH_BROKER_ALLOW).map((entry) => entry.toLowerCase()),
   };
 }

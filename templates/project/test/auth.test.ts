@@ -17,6 +17,8 @@ const claims = (scopes = provider.scopes) => provider.claims({ issuer: issuer.is
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 
 before(async () => {
+  // A provider that signs in only through the broker has no direct sign-in to test here.
+  if (provider.brokerOnly) return;
   issuer = await startTestIssuer(provider.issuerPath);
   server = await startTestServer((resource) => ({
     OAUTH_ISSUER: issuer.issuer,
@@ -32,7 +34,7 @@ after(async () => {
   await issuer?.close();
 });
 
-describe(`${provider.name}: required mode`, () => {
+describe(`${provider.name}: required mode`, { skip: provider.brokerOnly ?? false }, () => {
   test('protected resource metadata is served at both well-known URLs and names the issuer exactly', async () => {
     const pathForm = await fetch(prmUrl);
     const rootForm = await fetch(server.mcpUrl.replace('/mcp', '/.well-known/oauth-protected-resource'));
@@ -141,7 +143,7 @@ describe(`${provider.name}: required mode`, () => {
 
 // The façade sign-in (OAUTH_SIGN_IN=facade, see src/auth/facade.ts): hosts see this server as their
 // authorization server; the tokens stay the provider's. The local provider is its own server.
-describe(`${provider.name}: façade sign-in`, { skip: provider.issuerPath === '/oauth' ? 'the local provider has no façade' : false }, () => {
+describe(`${provider.name}: façade sign-in`, { skip: provider.brokerOnly ?? (provider.issuerPath === '/oauth' ? 'the local provider has no façade' : false) }, () => {
   let facade: TestServer;
   let origin: string;
 

@@ -6,7 +6,7 @@ import type { OAuthMetadata } from '@modelcontextprotocol/server';
 import type { Router } from 'express';
 import type { TokenVerifier } from './access-token.js';
 import type { RemoteKeySet } from './jwks.js';
-import type { Expectation } from './jwt.js';
+import type { BrokerRules, Expectation } from './jwt.js';
 import type { BrokerConfig, Config } from '../config.js';
 import type { Logger } from '../log.js';
 
@@ -39,6 +39,8 @@ export interface BrokerOptions {
   implies: Map<string, string[]>;
   /** Extra authorization parameters the provider needs (Auth0: `audience`). */
   authorizeParams: Record<string, string>;
+  /** How the provider signs users in for the broker (`rules.broker` in src/auth/verifier.ts). */
+  brokerRules?: BrokerRules;
   serverName: string;
   providerName: string;
   consentPage?: (details: ConsentDetails) => string;

@@ -121,6 +121,7 @@ export async function createAuth({ config, log, tools, verifier, resourceName, c
       required,
       implies,
       authorizeParams: rules.broker?.authorizeParams?.(expect) ?? {},
+      ...(rules.broker ? { brokerRules: rules.broker } : {}),
       serverName: resourceName,
       providerName: rules.provider,
       ...(consentPage ? { consentPage } : {}),

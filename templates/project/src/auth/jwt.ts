@@ -50,13 +50,30 @@ export interface TokenRules {
   requires?: Array<'audiences' | 'clientIds'>;
   /** What the façade sign-in (`OAUTH_SIGN_IN=facade`) adapts for this provider (see facade.ts). */
   facade?: FacadeAdaptation;
-  /** What the broker sign-in (`OAUTH_SIGN_IN=broker`) adds when it sends users to this provider. */
-  broker?: { authorizeParams?(expect: Expectation): Record<string, string> };
+  /** How the broker sign-in (`OAUTH_SIGN_IN=broker`) signs users in at this provider. */
+  broker?: BrokerRules;
   /**
    * The one form a required scope is compared in, whichever form it was written in (Entra:
    * qualified with the Application ID URI, like the scopes `scopes()` reports).
    */
   qualifyScope?(scope: string, expect: Expectation): string;
+}
+
+export interface BrokerRules {
+  /** Extra authorization parameters (Auth0: `audience`). */
+  authorizeParams?(expect: Expectation): Record<string, string>;
+  /**
+   * Who signed in, from: the provider's access token for this API, checked with these rules
+   * (default), or its ID token (Google: it issues no access token for your API; then the
+   * allow-list `OAUTH_BROKER_ALLOW` decides who gets this server's scopes).
+   */
+  identity?: 'access-token' | 'id-token';
+  /** ID token issuers accepted besides `OAUTH_ISSUER` (Google also writes `accounts.google.com`). */
+  issuers?: string[];
+  /** The scopes asked of the provider instead of this server's own (Google: openid email profile). */
+  scopes?: string[];
+  /** Refuse to start without `OAUTH_BROKER_ALLOW`: anyone with an account at this provider could sign in. */
+  requiresAllowList?: boolean;
 }
 
 /** One printable ASCII line of at most 200 characters (control and non-ASCII characters become `?`). */

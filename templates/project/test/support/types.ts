@@ -13,4 +13,8 @@ export interface TestProvider {
   claims(input: { issuer: string; resource: string; scopes: string[] }): JWTPayload;
   /** The same token bound to another API or app client. */
   wrongBinding(claims: JWTPayload): JWTPayload;
+  /** Set when the provider signs in only through the broker (Google): why the direct-sign-in tests do not apply. */
+  brokerOnly?: string;
+  /** Claims the provider's ID token carries besides iss, aud, sub and nonce (the broker's tests). */
+  idToken?(): JWTPayload;
 }

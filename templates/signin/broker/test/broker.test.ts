@@ -8,7 +8,7 @@ import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/cli
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
-import { decodeJwt } from 'jose';
+import { decodeJwt, exportPKCS8, generateKeyPair, SignJWT, type CryptoKey, type JWTPayload } from 'jose';
 import { testProvider as provider } from './support/provider.js';
 import { startTestServer, type TestServer } from './support/server.js';
 import { startTestUpstream, type TestUpstream } from './support/upstream.js';
@@ -17,15 +17,20 @@ const HOST_REDIRECT = 'https://chatgpt.com/connector/oauth/test';
 let upstream: TestUpstream;
 let server: TestServer;
 let origin = '';
+/** The broker's signing key, set through OAUTH_BROKER_SIGNING_KEY so the tests can hold tokens like its own. */
+let signingKey: CryptoKey;
 
 before(async () => {
+  ({ privateKey: signingKey } = await generateKeyPair('ES256', { extractable: true }));
   upstream = await startTestUpstream({
     issuerPath: provider.issuerPath,
     clientId: 'broker-test-client',
     clientSecret: 'broker-test-secret',
     callbackUrl: () => `${origin}/oauth/callback`,
     accessToken: (issuer) => provider.claims({ issuer, resource: server.mcpUrl, scopes: provider.scopes }),
+    ...(provider.idToken ? { idToken: provider.idToken } : {}),
   });
+  const pem = await exportPKCS8(signingKey);
   server = await startTestServer((resource) => ({
     OAUTH_ISSUER: upstream.issuer,
     OAUTH_SCOPES: provider.scopes.join(' '),
@@ -35,6 +40,7 @@ before(async () => {
     OAUTH_BROKER_CLIENT_ID: 'broker-test-client',
     OAUTH_BROKER_CLIENT_SECRET: 'broker-test-secret',
     OAUTH_BROKER_STORE: 'memory',
+    OAUTH_BROKER_SIGNING_KEY: pem,
   }));
   origin = new URL(server.mcpUrl).origin;
 });
@@ -145,6 +151,30 @@ describe(`broker sign-in in front of ${provider.name}`, () => {
     const reused = await token({ grant_type: 'refresh_token', client_id: clientId, refresh_token: first });
     assert.equal(reused.status, 400);
     assert.equal(reused.body.error, 'invalid_grant');
+  });
+
+  /** A token like the broker's own; `change` alters its claims, `key` signs it with another key. */
+  async function brokerToken(change: JWTPayload = {}, key?: CryptoKey, expiresIn = 600): Promise<string> {
+    const now = Math.floor(Date.now() / 1000);
+    const jwks = (await (await fetch(`${origin}/oauth/jwks`)).json()) as { keys: Array<{ kid: string }> };
+    return new SignJWT({ iss: origin, aud: server.mcpUrl, sub: 'someone', client_id: 'host', scope: provider.scopes.join(' '), iat: now, exp: now + expiresIn, ...change })
+      .setProtectedHeader({ alg: 'ES256', typ: 'at+jwt', kid: jwks.keys[0]!.kid })
+      .sign(key ?? signingKey);
+  }
+
+  test("tool calls accept only this server's own tokens: its issuer, the MCP URL as audience, its key, unexpired, with the scopes", async () => {
+    const call = async (token: string) =>
+      (await fetch(server.mcpUrl, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', accept: 'application/json, text/event-stream' }, body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list', params: {} }) })).status;
+    assert.equal(await call(await brokerToken()), 200);
+    const { privateKey: foreign } = await generateKeyPair('ES256');
+    const cases: Array<[string, Promise<string>, number]> = [
+      ['the provider\'s issuer', brokerToken({ iss: upstream.issuer }), 401],
+      ['another audience', brokerToken({ aud: 'https://other.example.com/mcp' }), 401],
+      ['expired', brokerToken({}, undefined, -60), 401],
+      ['a key this server does not hold', brokerToken({}, foreign), 401],
+      ['without the required scopes', brokerToken({ scope: '' }), provider.scopes.length > 0 ? 403 : 200],
+    ];
+    for (const [name, token, status] of cases) assert.equal(await call(await token), status, name);
   });
 
   test('the user presses Cancel: the host gets access_denied and the provider is never asked', async () => {

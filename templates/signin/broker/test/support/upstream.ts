@@ -27,6 +27,8 @@ export interface UpstreamOptions {
   callbackUrl: () => string;
   /** The access token the provider would issue for this server. */
   accessToken(issuer: string): JWTPayload;
+  /** What else its ID token says (email, Google's hd, ...). */
+  idToken?: () => JWTPayload;
 }
 
 export async function startTestUpstream(options: UpstreamOptions): Promise<TestUpstream> {
@@ -85,7 +87,7 @@ export async function startTestUpstream(options: UpstreamOptions): Promise<TestU
           }
           redeemed += 1;
           const access = options.accessToken(issuer);
-          const idToken = await sign({ iss: issuer, aud: options.clientId, sub: access.sub, name: 'Test User', ...(pending.nonce ? { nonce: pending.nonce } : {}) });
+          const idToken = await sign({ name: 'Test User', ...options.idToken?.(), iss: issuer, aud: options.clientId, sub: access.sub, ...(pending.nonce ? { nonce: pending.nonce } : {}) });
           json(res, 200, { token_type: 'Bearer', expires_in: 600, access_token: await sign(access), id_token: idToken });
         })();
       });

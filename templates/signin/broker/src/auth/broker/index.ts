@@ -26,6 +26,7 @@ import type { TokenVerifier } from '../access-token.js';
 import type { RemoteKeySet } from '../jwks.js';
 import { printable, type Expectation } from '../jwt.js';
 import type { BrokerOptions, BrokerSetup } from '../broker-api.js';
+import { ConfigError } from '../../config.js';
 import type { Config } from '../../config.js';
 import type { Logger } from '../../log.js';
 import { storeAdapter } from './adapter.js';
@@ -91,18 +92,25 @@ export async function createBroker(options: BrokerOptions): Promise<BrokerSetup>
   log.info(`auth: broker sign-in; issuer ${issuer}, state in ${store.description}, provider callback ${callbackUrl}`);
   if (!store.shared) log.info('auth: broker state is not shared between processes; run several instances with OAUTH_BROKER_STORE=redis://…');
 
+  const rules = options.brokerRules ?? {};
+  if (rules.requiresAllowList && settings.allow.length === 0) {
+    throw new ConfigError(`OAUTH_BROKER_ALLOW is not set: with ${options.providerName}, anyone with an account could sign in. Set it to the email addresses and domains that may (e.g. example.com,jane@gmail.com).`);
+  }
   const offered = new Set(options.upstream.scopes_supported ?? ['openid']);
   const upstream = new Upstream({
     metadata: options.upstream,
     clientId: settings.clientId,
     clientSecret: settings.clientSecret,
     callbackUrl,
-    scopes: [...PROVIDER_OIDC_SCOPES.filter((scope) => offered.has(scope)), ...options.scopes],
+    scopes: rules.scopes ?? [...PROVIDER_OIDC_SCOPES.filter((scope) => offered.has(scope)), ...options.scopes],
     authorizeParams: options.authorizeParams,
     verifier: options.providerVerifier,
     keys: options.providerKeys,
     expect: options.expect,
     timeoutMs: config.httpTimeoutMs,
+    identity: rules.identity ?? 'access-token',
+    issuers: rules.issuers ?? [],
+    grantScopes: options.scopes,
   });
 
   const resourceServer: ResourceServer = {
@@ -354,7 +362,14 @@ export async function createBroker(options: BrokerOptions): Promise<BrokerSetup>
       const sub = signIn.access.subject;
       if (!sub) return finishWithError(req, res, 'access_denied', `${options.providerName}'s access token names no subject.`);
 
-      // What the user holds at the provider decides what the host may get.
+      // The allow-list (OAUTH_BROKER_ALLOW), when there is one, decides who may get a token at all.
+    if (settings.allow.length > 0 && !allowed(signIn.profile, settings.allow)) {
+      const who = signIn.profile.email ?? signIn.profile.preferred_username ?? sub;
+      log.warn(`auth: broker refused sub ${JSON.stringify(sub)}: not in OAUTH_BROKER_ALLOW`);
+      return finishWithError(req, res, 'access_denied', `${who} may not use this server: its owner has not allowed this account (OAUTH_BROKER_ALLOW).`);
+    }
+
+    // What the user holds at the provider decides what the host may get.
       const held = expand(new Set(signIn.access.scopes), options.implies);
       const missing = options.required.filter((scope) => !held.has(scope));
       if (missing.length > 0) {
@@ -410,6 +425,13 @@ export async function createBroker(options: BrokerOptions): Promise<BrokerSetup>
     },
     close: () => store.close(),
   };
+}
+
+/** Whether the allow-list admits this user: an exact (verified) email, or a domain (Google `hd`, or a verified email's domain). */
+function allowed(profile: Record<string, string>, allow: string[]): boolean {
+  const email = profile.email?.toLowerCase();
+  const domain = email?.slice(email.lastIndexOf('@') + 1);
+  return allow.some((entry) => (entry.includes('@') ? entry === email : entry === profile.hd?.toLowerCase() || entry === domain));
 }
 
 /** The scopes a host asked for that this server offers; all of them when it asked for none of them. */

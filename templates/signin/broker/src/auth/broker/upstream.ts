@@ -35,6 +35,12 @@ export interface UpstreamOptions {
   keys: RemoteKeySet;
   expect: Expectation;
   timeoutMs: number;
+  /** Who signed in comes from the access token (checked with the provider's rules) or the ID token. */
+  identity: 'access-token' | 'id-token';
+  /** ID token issuers accepted besides the configured one. */
+  issuers: string[];
+  /** With `id-token`: the scopes an allowed user holds (the provider knows none of this server's). */
+  grantScopes: string[];
 }
 
 export interface UpstreamSignIn {
@@ -110,22 +116,36 @@ export class Upstream {
       throw new UpstreamError(`The identity provider refused the sign-in code (${error}${description}).`, json.error === 'access_denied' ? 'access_denied' : 'server_error');
     }
 
+    if (this.options.identity === 'id-token' && typeof json.id_token !== 'string') {
+      throw new UpstreamError("The identity provider returned no ID token, which says who signed in; check that the broker's client may use the openid scope.", 'server_error');
+    }
     let access: AccessToken;
-    try {
-      access = await this.options.verifier.verify(json.access_token);
-    } catch (error) {
-      throw new UpstreamError(`The identity provider's access token does not pass this server's rules: ${printable((error as Error).message)}.`, 'access_denied');
+    if (this.options.identity === 'id-token') {
+      // The access token is for the provider's own APIs; the verified ID token (below) says who signed in.
+      access = { token: '', subject: undefined, clientId: this.options.clientId, scopes: this.options.grantScopes, expiresAt: 0, claims: {} };
+    } else {
+      try {
+        access = await this.options.verifier.verify(json.access_token);
+      } catch (error) {
+        throw new UpstreamError(`The identity provider's access token does not pass this server's rules: ${printable((error as Error).message)}.`, 'access_denied');
+      }
     }
 
     let profile: Record<string, string> = pick(access.claims ?? {});
     if (typeof json.id_token === 'string') {
       try {
-        const { payload } = await jwtVerify(json.id_token, this.options.keys.getKey, { issuer: this.options.expect.issuer, audience: this.options.clientId, requiredClaims: ['exp', 'sub'] });
+        const { payload } = await jwtVerify(json.id_token, this.options.keys.getKey, { issuer: [this.options.expect.issuer, ...this.options.issuers], audience: this.options.clientId, requiredClaims: ['exp', 'sub'] });
         if (this.options.scopes.includes('openid') && payload.nonce !== input.nonce) throw new Error('its nonce does not match this sign-in');
         if (access.subject !== undefined && payload.sub !== access.subject && !rotatedSubject(payload, access)) {
           throw new Error('its subject differs from the access token');
         }
+        if (this.options.identity === 'id-token') {
+          access = { ...access, subject: payload.sub, claims: payload };
+          // What an allow-list may rely on: only a verified email, and Google's Workspace domain.
+          if (typeof payload.hd === 'string') profile.hd = printable(payload.hd);
+        }
         profile = { ...profile, ...pick(payload) };
+        if (payload.email_verified === false) delete profile.email;
       } catch (error) {
         throw new UpstreamError(`The identity provider's ID token does not verify: ${printable((error as Error).message)}.`, 'access_denied');
       }
