@@ -186,7 +186,8 @@ function readBrokerConfig(env: NodeJS.ProcessEnv): BrokerConfig {
   if (!clientSecret) throw new ConfigError('OAUTH_BROKER_CLIENT_SECRET is not set: with OAUTH_SIGN_IN=broker, set it to the secret of OAUTH_BROKER_CLIENT_ID (keep it in .env or your secret store, never in git).');
   const store = env.OAUTH_BROKER_STORE?.trim() || 'file:.fastapps/broker';
   if (store !== 'memory' && !store.startsWith('file:') && !/^rediss?:\/\//.test(store)) {
-    throw new ConfigError(`OAUTH_BROKER_STORE must be memory, file:<dir> or redis://host:port, got ${JSON.stringify(store)}.`);
+    // Never echo a password: a mistyped Redis URL may hold one.
+    throw new ConfigError(`OAUTH_BROKER_STORE must be memory, file:<dir> or redis://host:port, got ${JSON.stringify(store.replace(/\/\/[^@/]*@/, '//***@'))}.`);
   }
   const privateNetwork = env.OAUTH_BROKER_CIMD_PRIVATE_NETWORK?.trim();
   if (privateNetwork && privateNetwork !== 'allow') throw new ConfigError('OAUTH_BROKER_CIMD_PRIVATE_NETWORK may only be "allow" (or unset).');

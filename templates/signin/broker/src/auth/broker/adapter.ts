@@ -16,6 +16,11 @@ const GRANT_MEMBERS = new Set(['AccessToken', 'AuthorizationCode', 'RefreshToken
 const FOREVER = 0;
 
 export function storeAdapter(store: Store): (model: string) => Adapter {
+  /** Everything a grant holds, and the provider's tokens kept for it, on every instance. */
+  const revoke = async (grantId: string) => {
+    const members = await store.members(`grant:${grantId}`);
+    await store.delete(...members, `grant:${grantId}`, `upstream:${grantId}`);
+  };
   return (model: string): Adapter => {
     const key = (id: string) => `${model}:${id}`;
     return {
@@ -48,15 +53,18 @@ export function storeAdapter(store: Store): (model: string) => Adapter {
         const remaining = await store.ttl(key(id));
         const ttl = remaining === undefined || remaining === Infinity ? 3600 : remaining;
         const first = await store.setIfAbsent(`${key(id)}:consumed`, String(Math.floor(Date.now() / 1000)), ttl);
-        if (!first) throw new errors.InvalidGrant(`${model === 'RefreshToken' ? 'refresh token' : 'authorization code'} already used`);
+        if (!first) {
+          // Two redemptions at once (on two instances): the loser's is a reuse, so the grant goes (RFC 9700 §4.14.2).
+          const text = await store.get(key(id));
+          const grantId = text ? (JSON.parse(text) as AdapterPayload).grantId : undefined;
+          if (grantId) await revoke(grantId);
+          throw new errors.InvalidGrant(`${model === 'RefreshToken' ? 'refresh token' : 'authorization code'} already used`);
+        }
       },
       async destroy(id) {
         await store.delete(key(id));
       },
-      async revokeByGrantId(grantId) {
-        const members = await store.members(`grant:${grantId}`);
-        await store.delete(...members, `grant:${grantId}`);
-      },
+      revokeByGrantId: revoke,
     };
   };
 }

@@ -42,8 +42,8 @@ const ACCESS_TOKEN_TTL = 3600;
 const REFRESH_TOKEN_TTL = 14 * DAY;
 /** How long a user has between the consent page and coming back from the provider. */
 const SIGN_IN_TTL = 600;
-/** The OIDC scopes asked of the provider when it offers them (profile claims; a refresh token). */
-const PROVIDER_OIDC_SCOPES = ['openid', 'profile', 'email', 'offline_access'];
+/** The OIDC scopes asked of the provider when it offers them (who signed in; no refresh token: nothing here refreshes the provider's tokens). */
+const PROVIDER_OIDC_SCOPES = ['openid', 'profile', 'email'];
 /** oidc-provider's endpoints, all under /oauth on this server's origin (the callback is ours). */
 const ROUTES = {
   authorization: '/oauth/authorize',
@@ -60,7 +60,8 @@ const ROUTES = {
   backchannel_authentication: '/oauth/backchannel',
   challenge: '/oauth/challenge',
 };
-const PROVIDER_PATHS = ['/oauth/authorize', '/oauth/token', '/oauth/register', '/oauth/jwks', '/oauth/revoke'];
+/** Routed to oidc-provider (end-session: its confirmation when another account signs in in the same browser). */
+const PROVIDER_PATHS = ['/oauth/authorize', '/oauth/token', '/oauth/register', '/oauth/jwks', '/oauth/revoke', '/oauth/end-session'];
 
 interface PendingSignIn {
   uid: string;
@@ -200,18 +201,19 @@ export async function createBroker(options: BrokerOptions): Promise<BrokerSetup>
     if (down && ctx.status >= 500) {
       ctx.status = 503;
       ctx.set('Retry-After', '5');
-      ctx.body = { error: 'temporarily_unavailable', error_description: `Sign-in is unavailable: ${down}. Tokens already issued keep working.` };
+      ctx.body = { error: 'temporarily_unavailable', error_description: 'Sign-in is unavailable: its store does not answer. Tokens already issued keep working; try again shortly.' };
     }
   });
   const callback = provider.callback();
   const handle = (req: IncomingMessage, res: ServerResponse) => {
     req.headers['x-forwarded-host'] = pinned.host;
     req.headers['x-forwarded-proto'] = pinned.protocol.slice(0, -1);
-    // RFC 6749 §3.3: a request without `scope` gets this server's scopes (Claude Code sends none).
+    // RFC 6749 §3.3: a request naming none of this server's scopes gets them (Claude Code sends none).
     if (req.method === 'GET' && req.url?.split('?')[0] === ROUTES.authorization && options.scopes.length > 0) {
       const url = new URL(req.url, issuer);
-      if (!url.searchParams.get('scope')) {
-        url.searchParams.set('scope', options.scopes.join(' '));
+      const asked = (url.searchParams.get('scope') ?? '').split(' ').filter(Boolean);
+      if (!asked.some((scope) => options.scopes.includes(scope))) {
+        url.searchParams.set('scope', [...asked, ...options.scopes].join(' '));
         req.url = url.pathname + url.search;
       }
     }
@@ -258,7 +260,7 @@ export async function createBroker(options: BrokerOptions): Promise<BrokerSetup>
         if (res.headersSent) return;
         if (error instanceof StoreUnavailableError) {
           log.warn(`auth: broker store unavailable: ${error.message}`);
-          res.status(503).set('Retry-After', '5').type('html').send(errorPage('Sign-in is unavailable right now', `${error.message}. Try again in a moment.`));
+          res.status(503).set('Retry-After', '5').type('html').send(errorPage('Sign-in is unavailable right now', 'This server cannot reach its sign-in store. Try again in a moment.'));
           return;
         }
         log.error(`auth: broker error: ${(error as Error).message}`);
@@ -363,10 +365,9 @@ export async function createBroker(options: BrokerOptions): Promise<BrokerSetup>
       if (!sub) return finishWithError(req, res, 'access_denied', `${options.providerName}'s access token names no subject.`);
 
       // The allow-list (OAUTH_BROKER_ALLOW), when there is one, decides who may get a token at all.
-    if (settings.allow.length > 0 && !allowed(signIn.profile, settings.allow)) {
-      const who = signIn.profile.email ?? signIn.profile.preferred_username ?? sub;
-      log.warn(`auth: broker refused sub ${JSON.stringify(sub)}: not in OAUTH_BROKER_ALLOW`);
-      return finishWithError(req, res, 'access_denied', `${who} may not use this server: its owner has not allowed this account (OAUTH_BROKER_ALLOW).`);
+    if (settings.allow.length > 0 && !allowed(signIn.verified, settings.allow)) {
+      log.warn(`auth: broker refused sub ${JSON.stringify(sub)} (${JSON.stringify(signIn.verified.email ?? 'no verified email')}): not in OAUTH_BROKER_ALLOW`);
+      return finishWithError(req, res, 'access_denied', 'This account may not use this server: its owner has not allowed it (OAUTH_BROKER_ALLOW).');
     }
 
     // What the user holds at the provider decides what the host may get.
@@ -427,11 +428,14 @@ export async function createBroker(options: BrokerOptions): Promise<BrokerSetup>
   };
 }
 
-/** Whether the allow-list admits this user: an exact (verified) email, or a domain (Google `hd`, or a verified email's domain). */
-function allowed(profile: Record<string, string>, allow: string[]): boolean {
-  const email = profile.email?.toLowerCase();
+/**
+ * Whether the allow-list admits this user: by an email address the verified ID token says is
+ * verified, or a domain (Google's `hd`, or that verified email's domain). Nothing else counts.
+ */
+function allowed(verified: { email?: string; hd?: string }, allow: string[]): boolean {
+  const { email, hd } = verified;
   const domain = email?.slice(email.lastIndexOf('@') + 1);
-  return allow.some((entry) => (entry.includes('@') ? entry === email : entry === profile.hd?.toLowerCase() || entry === domain));
+  return allow.some((entry) => (entry.includes('@') ? entry === email : entry === hd || entry === domain));
 }
 
 /** The scopes a host asked for that this server offers; all of them when it asked for none of them. */

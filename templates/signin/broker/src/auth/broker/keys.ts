@@ -26,7 +26,8 @@ function algorithmOf(jwk: JWK): string {
 
 async function finish(jwk: JWK): Promise<SigningKey> {
   if (typeof jwk.d !== 'string') throw new Error('OAUTH_BROKER_SIGNING_KEY must be a private key (it has no private part).');
-  const alg = jwk.alg ?? algorithmOf(jwk);
+  const alg = algorithmOf(jwk);
+  if (jwk.alg && jwk.alg !== alg) throw new Error(`OAUTH_BROKER_SIGNING_KEY says alg ${jwk.alg}; this server signs with RS256 (RSA), ES256 (P-256) or EdDSA (Ed25519): remove "alg" or use one of those keys.`);
   const { kty, crv, x, y, n, e, d, p, q, dp, dq, qi } = jwk;
   const clean = Object.fromEntries(Object.entries({ kty, crv, x, y, n, e, d, p, q, dp, dq, qi }).filter(([, value]) => value !== undefined)) as JWK;
   return { jwk: { ...clean, kid: jwk.kid ?? (await calculateJwkThumbprint(clean)), alg, use: 'sig' }, alg };

@@ -67,7 +67,13 @@ export class MemoryStore implements Store {
   readonly shared: boolean = false;
   protected readonly entries = new Map<string, Entry>();
 
-  constructor(protected readonly prefix: string) {}
+  private readonly sweeper: NodeJS.Timeout;
+
+  constructor(protected readonly prefix: string) {
+    // Abandoned sign-ins expire; drop them so a long-running process does not grow.
+    this.sweeper = setInterval(() => this.dropExpired(), 60_000);
+    this.sweeper.unref();
+  }
 
   protected changed(): Promise<void> {
     return Promise.resolve();
@@ -127,7 +133,9 @@ export class MemoryStore implements Store {
   async members(key: string) {
     return [...(this.live(key)?.set ?? [])];
   }
-  async close() {}
+  async close() {
+    clearInterval(this.sweeper);
+  }
 
   protected dropExpired(): void {
     const now = Date.now();
@@ -183,6 +191,7 @@ export class FileStore extends MemoryStore {
   }
 
   override async close() {
+    await super.close();
     await (this.queued ?? this.writing);
   }
 }

@@ -48,6 +48,8 @@ export interface UpstreamSignIn {
   access: AccessToken;
   /** Profile claims of the user (from the verified ID token, else the access token). */
   profile: Record<string, string>;
+  /** What an allow-list may rely on: an email the verified ID token says is verified, and Google's Workspace domain. */
+  verified: { email?: string; hd?: string };
   /** What the provider returned, to be kept sealed on the server (never sent to a host). */
   tokens: { access_token: string; refresh_token?: string; id_token?: string; expires_at?: number };
 }
@@ -132,6 +134,7 @@ export class Upstream {
     }
 
     let profile: Record<string, string> = pick(access.claims ?? {});
+    const verified: { email?: string; hd?: string } = {};
     if (typeof json.id_token === 'string') {
       try {
         const { payload } = await jwtVerify(json.id_token, this.options.keys.getKey, { issuer: [this.options.expect.issuer, ...this.options.issuers], audience: this.options.clientId, requiredClaims: ['exp', 'sub'] });
@@ -141,11 +144,12 @@ export class Upstream {
         }
         if (this.options.identity === 'id-token') {
           access = { ...access, subject: payload.sub, claims: payload };
-          // What an allow-list may rely on: only a verified email, and Google's Workspace domain.
-          if (typeof payload.hd === 'string') profile.hd = printable(payload.hd);
+          if (typeof payload.hd === 'string') verified.hd = payload.hd.toLowerCase();
         }
         profile = { ...profile, ...pick(payload) };
         if (payload.email_verified === false) delete profile.email;
+        // Only the verified ID token's own word counts for the allow-list; a missing email_verified does not.
+        if (payload.email_verified === true && typeof payload.email === 'string') verified.email = payload.email.toLowerCase();
       } catch (error) {
         throw new UpstreamError(`The identity provider's ID token does not verify: ${printable((error as Error).message)}.`, 'access_denied');
       }
@@ -154,6 +158,7 @@ export class Upstream {
     return {
       access,
       profile,
+      verified,
       tokens: {
         access_token: json.access_token,
         ...(typeof json.refresh_token === 'string' ? { refresh_token: json.refresh_token } : {}),
