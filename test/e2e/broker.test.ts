@@ -16,6 +16,7 @@ import { parseEnv } from 'node:util';
 import { decodeJwt } from 'jose';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { runCli, tempDir } from '../helpers/cli.js';
+import { jsonFinding, type JsonReport } from '../helpers/doctor.js';
 import { startFakeCognito, startFakeEntra, startFakeGoogle, type FakeGoogle, type FakeProvider } from '../helpers/fake-providers.js';
 import { freePort, postInitialize, startProcess, type RunningProject } from '../helpers/generated-server.js';
 import { countCommands, startRedis, type RunningRedis } from '../helpers/redis.js';
@@ -216,6 +217,15 @@ describe.skipIf(skip)('--sign-in broker on Entra, two instances on one Redis', (
     // Both instances served this sign-in.
     const counts = proxy.counts().map((count, index) => count - (before.counts[index] ?? 0));
     expect(counts.every((count) => count > 2), JSON.stringify(counts)).toBe(true);
+  });
+
+  test('doctor inside the project understands the broker: every server check passes, the sign-in check names it', async () => {
+    const doctor = await runCli(['doctor', '--server', resource, '--json'], { cwd: dir });
+    const report = JSON.parse(doctor.stdout) as JsonReport;
+    const signIn = jsonFinding(report, 'server.sign-in');
+    expect(signIn.status, JSON.stringify(signIn)).toBe('pass');
+    expect(signIn.summary).toContain(`A broker: ${origin} is its own authorization server`);
+    expect(doctor.exitCode, doctor.stdout).toBe(0);
   });
 
   test("Entra's tokens stay on the server, sealed: nothing in Redis reads as a token or the secret", async () => {
