@@ -96,7 +96,7 @@ describe('create --sign-in broker', () => {
     expect(checklist).toContain('**Redirect URI**, exactly: `https://mcp.acme.dev/oauth/callback`');
     expect(checklist).toContain('`OAUTH_BROKER_CLIENT_ID=brk-client-1`');
     expect(checklist).toContain('| ChatGPT | nothing to register: the host registers itself (DCR/CIMD) |');
-    expect(checklist).toContain('pass `consentPage` to `createAuth` in `src/app.ts`');
+    expect(checklist).toContain('pass `consentPage` to `startServer` (in `src/index.ts`) or `createServer`');
   });
 });
 

@@ -12,7 +12,7 @@ import type { ErrorRequestHandler, Express } from 'express';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { TokenVerifier } from './auth/access-token.js';
-import { createAuth, type Auth } from './auth/index.js';
+import { createAuth, type Auth, type AuthOptions } from './auth/index.js';
 import type { RemoteKeySet } from './auth/jwks.js';
 import { withTopLevelSecuritySchemes } from './auth/top-level-schemes.js';
 import type { Config } from './config.js';
@@ -26,6 +26,8 @@ export interface CreateServerOptions {
   log?: Logger;
   /** Replaces the built-in JWT verifier (opaque tokens, introspection, ...). */
   verifier?: TokenVerifier;
+  /** Your own consent page for the broker sign-in (`OAUTH_SIGN_IN=broker`): see `ConsentDetails` in src/auth/broker-api.ts. */
+  consentPage?: AuthOptions['consentPage'];
 }
 
 export interface FastAppsServer {
@@ -41,8 +43,8 @@ export interface FastAppsServer {
   close(): Promise<void>;
 }
 
-export async function createServer({ config, log = createLogger(config.logLevel), verifier }: CreateServerOptions): Promise<FastAppsServer> {
-  const auth = await createAuth({ config, log, tools, resourceName: project.name, ...(verifier ? { verifier } : {}) });
+export async function createServer({ config, log = createLogger(config.logLevel), verifier, consentPage }: CreateServerOptions): Promise<FastAppsServer> {
+  const auth = await createAuth({ config, log, tools, resourceName: project.name, ...(verifier ? { verifier } : {}), ...(consentPage ? { consentPage } : {}) });
   const mcp = createMcpHandler(mcpServerFactory(project, auth.tools), {
     onerror: (error) => log.debug(`mcp: ${error.message}`),
   });

@@ -1,6 +1,6 @@
 /** Starts this project's server in-process on a free loopback port, configured like production. */
 import { createServer as createNetServer, type AddressInfo } from 'node:net';
-import { startServer, type RunningServer } from '../../src/app.js';
+import { startServer, type CreateServerOptions, type RunningServer } from '../../src/app.js';
 import { readConfig } from '../../src/config.js';
 import { createLogger } from '../../src/log.js';
 
@@ -19,13 +19,13 @@ export interface TestServer extends RunningServer {
   logs: string[];
 }
 
-/** `env` receives the MCP URL the server will have, for settings that depend on it (audience). */
-export async function startTestServer(env: (mcpUrl: string) => Record<string, string>): Promise<TestServer> {
+/** `env` receives the MCP URL the server will have, for settings that depend on it (audience); `options` go to createServer. */
+export async function startTestServer(env: (mcpUrl: string) => Record<string, string>, options: Omit<CreateServerOptions, 'config' | 'log'> = {}): Promise<TestServer> {
   const port = await freePort();
   const mcpUrl = `http://127.0.0.1:${port}/mcp`;
   const config = readConfig({ PORT: String(port), HOST: '127.0.0.1', MCP_RESOURCE_URL: mcpUrl, LOG_LEVEL: 'debug', ...env(mcpUrl) });
   const logs: string[] = [];
-  const running = await startServer({ config, log: createLogger(config.logLevel, (line) => logs.push(line)) });
+  const running = await startServer({ ...options, config, log: createLogger(config.logLevel, (line) => logs.push(line)) });
   return Object.assign(running, { mcpUrl, logs });
 }
 

@@ -177,6 +177,31 @@ describe(`broker sign-in in front of ${provider.name}`, () => {
     for (const [name, token, status] of cases) assert.equal(await call(await token), status, name);
   });
 
+  test('your own consent page (consentPage) replaces the built-in one and drives the same sign-in', async () => {
+    const custom = await startTestServer(
+      (resource) => ({ OAUTH_ISSUER: upstream.issuer, OAUTH_SCOPES: provider.scopes.join(' '), ...provider.env({ issuer: upstream.issuer, resource }), OAUTH_SIGN_IN: 'broker', OAUTH_BROKER_CLIENT_ID: 'broker-test-client', OAUTH_BROKER_CLIENT_SECRET: 'broker-test-secret', OAUTH_BROKER_STORE: 'memory' }),
+      { consentPage: (details) => `<!doctype html><title>Ours</title><p>Custom consent for ${details.clientName} going back to ${details.redirectHost}</p><form method="post" action="${details.action}"><button name="consent" value="allow">Yes</button></form>` },
+    );
+    try {
+      const base = new URL(custom.mcpUrl).origin;
+      const registered = await fetch(`${base}/oauth/register`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ client_name: 'Test host', redirect_uris: [HOST_REDIRECT], token_endpoint_auth_method: 'none' }) });
+      const clientId = ((await registered.json()) as { client_id: string }).client_id;
+      const authorize = new URL(`${base}/oauth/authorize`);
+      authorize.search = new URLSearchParams({ response_type: 'code', client_id: clientId, redirect_uri: HOST_REDIRECT, state: 's', code_challenge: createHash('sha256').update('v'.repeat(43)).digest('base64url'), code_challenge_method: 'S256' }).toString();
+      const browser = new Browser();
+      const consentUrl = new URL((await browser.go(authorize.href)).headers.get('location')!, base).href;
+      const page = await (await browser.go(consentUrl)).text();
+      assert.match(page, /Custom consent for Test host going back to chatgpt\.com/);
+      const allowed = await browser.go(consentUrl, 'consent=allow');
+      assert.equal(allowed.status, 303);
+      const toProvider = new URL(allowed.headers.get('location')!);
+      assert.equal(toProvider.origin + toProvider.pathname, `${new URL(upstream.issuer).origin}/authorize`);
+      assert.equal(toProvider.searchParams.get('client_id'), 'broker-test-client');
+    } finally {
+      await custom.close();
+    }
+  });
+
   test('the user presses Cancel: the host gets access_denied and the provider is never asked', async () => {
     const before = upstream.redeemed();
     const answer = await signIn(await register(), 'deny');

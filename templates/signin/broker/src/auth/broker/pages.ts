@@ -1,7 +1,7 @@
 /**
  * The pages the broker shows in the user's browser: the consent page (before the user is sent to
  * the identity provider) and an error page. Replace the consent page with your own by passing
- * `consentPage` to `createAuth` in `src/app.ts`; it must post `consent=allow` (or `deny`) back to
+ * `consentPage` to `createServer` (src/app.ts), which hands it to `createAuth`; it must post `consent=allow` (or `deny`) back to
  * `details.action`, for example with `<button name="consent" value="allow">`.
  */
 
