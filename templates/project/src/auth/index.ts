@@ -130,7 +130,7 @@ export async function createAuth({ config, log, tools, verifier, resourceName, c
     tokenIssuer = broker.issuer;
     keys = new RemoteKeySet(String(broker.metadata.jwks_uri), { timeoutMs: config.httpTimeoutMs, cooldownMs: config.jwksCooldownSeconds * 1000, log }, broker.jwks);
     await keys.load();
-    verifier = new JwtVerifier({ keys, expect: { issuer: broker.issuer, audiences: [config.resource.href], clientIds: [] }, rules: brokerTokenRules(rules.provider), clockToleranceSeconds: config.clockToleranceSeconds, log });
+    verifier = new JwtVerifier({ keys, expect: { issuer: broker.issuer, audiences: [config.resource.href], clientIds: [] }, rules: brokerTokenRules(rules.provider), clockToleranceSeconds: config.clockToleranceSeconds, log, typ: 'at+jwt' });
   }
 
   const resourceMetadataUrl = getOAuthProtectedResourceMetadataUrl(config.resource);

@@ -98,6 +98,8 @@ export interface JwtVerifierOptions {
   log: Logger;
   /** Verified tokens kept in memory until they expire (default 1000; 0 disables). */
   cacheSize?: number;
+  /** A `typ` header every token must have (the broker's own tokens: `at+jwt`, RFC 9068). */
+  typ?: string;
 }
 
 const MAX_TOKEN_LENGTH = 16 * 1024;
@@ -147,6 +149,7 @@ export class JwtVerifier implements TokenVerifier {
         algorithms: this.algorithms,
         clockTolerance: this.options.clockToleranceSeconds,
         requiredClaims: ['exp'],
+        ...(this.options.typ ? { typ: this.options.typ } : {}),
       }));
     } catch (error) {
       if (error instanceof VerifierUnavailableError) throw error;

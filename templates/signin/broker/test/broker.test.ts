@@ -154,11 +154,11 @@ describe(`broker sign-in in front of ${provider.name}`, () => {
   });
 
   /** A token like the broker's own; `change` alters its claims, `key` signs it with another key. */
-  async function brokerToken(change: JWTPayload = {}, key?: CryptoKey, expiresIn = 600): Promise<string> {
+  async function brokerToken(change: JWTPayload = {}, key?: CryptoKey, expiresIn = 600, typ = 'at+jwt'): Promise<string> {
     const now = Math.floor(Date.now() / 1000);
     const jwks = (await (await fetch(`${origin}/oauth/jwks`)).json()) as { keys: Array<{ kid: string }> };
     return new SignJWT({ iss: origin, aud: server.mcpUrl, sub: 'someone', client_id: 'host', scope: provider.scopes.join(' '), iat: now, exp: now + expiresIn, ...change })
-      .setProtectedHeader({ alg: 'ES256', typ: 'at+jwt', kid: jwks.keys[0]!.kid })
+      .setProtectedHeader({ alg: 'ES256', typ, kid: jwks.keys[0]!.kid })
       .sign(key ?? signingKey);
   }
 
@@ -173,6 +173,7 @@ describe(`broker sign-in in front of ${provider.name}`, () => {
       ['expired', brokerToken({}, undefined, -60), 401],
       ['a key this server does not hold', brokerToken({}, foreign), 401],
       ['without the required scopes', brokerToken({ scope: '' }), provider.scopes.length > 0 ? 403 : 200],
+      ['not an access token (typ JWT, like an ID token)', brokerToken({}, undefined, 600, 'JWT'), 401],
     ];
     for (const [name, token, status] of cases) assert.equal(await call(await token), status, name);
   });
