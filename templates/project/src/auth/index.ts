@@ -107,6 +107,8 @@ export async function createAuth({ config, log, tools, verifier, resourceName, c
   // provider (whose tokens `verifier` checks) and issues its own, verified here with its keys.
   let broker: BrokerSetup | undefined;
   let tokenIssuer = issuer.issuer;
+  // Whose tokens tool calls verify: named in messages and challenges.
+  let tokenRules = rules;
   if (config.broker) {
     if (issuer.mount) throw new ConfigError('OAUTH_SIGN_IN=broker does not apply to the local provider: the embedded development server is itself the authorization server; remove OAUTH_SIGN_IN.');
     broker = await setUpBroker({
@@ -130,11 +132,12 @@ export async function createAuth({ config, log, tools, verifier, resourceName, c
     tokenIssuer = broker.issuer;
     keys = new RemoteKeySet(String(broker.metadata.jwks_uri), { timeoutMs: config.httpTimeoutMs, cooldownMs: config.jwksCooldownSeconds * 1000, log }, broker.jwks);
     await keys.load();
-    verifier = new JwtVerifier({ keys, expect: { issuer: broker.issuer, audiences: [config.resource.href], clientIds: [] }, rules: brokerTokenRules(rules.provider), clockToleranceSeconds: config.clockToleranceSeconds, log, typ: 'at+jwt' });
+    tokenRules = brokerTokenRules(rules.provider);
+    verifier = new JwtVerifier({ keys, expect: { issuer: broker.issuer, audiences: [config.resource.href], clientIds: [] }, rules: tokenRules, clockToleranceSeconds: config.clockToleranceSeconds, log, typ: 'at+jwt' });
   }
 
   const resourceMetadataUrl = getOAuthProtectedResourceMetadataUrl(config.resource);
-  const toolAuth: ToolAuth = { mode: config.authMode, scopes: required, implies, qualify, resourceMetadataUrl, provider: broker ? `this server (broker for ${rules.provider})` : rules.provider, issuer: tokenIssuer };
+  const toolAuth: ToolAuth = { mode: config.authMode, scopes: required, implies, qualify, resourceMetadataUrl, provider: tokenRules.provider, issuer: tokenIssuer };
   const publicTools = new Set(tools.filter((tool) => tool.access === 'public').map((tool) => tool.name));
   const toolScopes = new Map(tools.map((tool) => [tool.name, scopesOf(tool, toolAuth)]));
 

@@ -18,21 +18,19 @@
  *   keys held in memory: no store access per call.
  */
 import { createHash } from 'node:crypto';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import { IncomingMessage, type ServerResponse } from 'node:http';
+import { Socket } from 'node:net';
 import type { OAuthMetadata } from '@modelcontextprotocol/server';
 import express, { type Request, type Response } from 'express';
 import Provider, { errors, interactionPolicy, type Configuration, type KoaContextWithOIDC, type ResourceServer } from 'oidc-provider';
-import type { TokenVerifier } from '../access-token.js';
-import type { RemoteKeySet } from '../jwks.js';
-import { printable, type Expectation } from '../jwt.js';
+import { printable } from '../jwt.js';
 import type { BrokerOptions, BrokerSetup } from '../broker-api.js';
 import { ConfigError } from '../../config.js';
-import type { Config } from '../../config.js';
 import type { Logger } from '../../log.js';
 import { storeAdapter } from './adapter.js';
 import { loadCookieKeys, loadSigningKey, Sealer } from './keys.js';
 import { defaultConsentPage, errorPage, type ConsentPage } from './pages.js';
-import { openStore, StoreUnavailableError, type Store } from './store.js';
+import { openStore, StoreUnavailableError } from './store.js';
 import { randomToken, Upstream, UpstreamError } from './upstream.js';
 
 export type { ConsentDetails, ConsentPage } from './pages.js';
@@ -60,6 +58,8 @@ const ROUTES = {
   backchannel_authentication: '/oauth/backchannel',
   challenge: '/oauth/challenge',
 };
+/** How hosts may authenticate at the token and revocation endpoints (public clients: none). */
+const CLIENT_AUTH_METHODS: Array<'none' | 'client_secret_basic' | 'client_secret_post'> = ['none', 'client_secret_basic', 'client_secret_post'];
 /** Routed to oidc-provider (end-session: its confirmation when another account signs in in the same browser). */
 const PROVIDER_PATHS = ['/oauth/authorize', '/oauth/token', '/oauth/register', '/oauth/jwks', '/oauth/revoke', '/oauth/end-session'];
 
@@ -135,7 +135,7 @@ export async function createBroker(options: BrokerOptions): Promise<BrokerSetup>
     scopes: ['offline_access', ...options.scopes],
     responseTypes: ['code'],
     pkce: { required: () => true },
-    clientAuthMethods: ['none', 'client_secret_basic', 'client_secret_post'],
+    clientAuthMethods: CLIENT_AUTH_METHODS,
     routes: ROUTES,
     allowOmittingSingleRegisteredRedirectUri: false,
     // Registered clients get this server's signing algorithm (it has one key).
@@ -194,7 +194,7 @@ export async function createBroker(options: BrokerOptions): Promise<BrokerSetup>
   const pinned = new URL(issuer);
   watch(provider, log);
   provider.use(registrationCors());
-  // A store that does not answer makes the sign-in endpoints answer 503 with the reason.
+  // A store that does not answer makes the sign-in endpoints answer 503 (the reason goes to the log).
   provider.use(async (ctx, next) => {
     await next();
     const down = ctx.state.storeDown as string | undefined;
@@ -226,20 +226,20 @@ export async function createBroker(options: BrokerOptions): Promise<BrokerSetup>
     } else void callback(req, res);
   };
 
-  const discovery = (await inProcess(handle, '/.well-known/openid-configuration')) as Record<string, unknown>;
+  // What hosts read: the routes and choices configured above, on this server's origin.
   const metadata = {
     issuer,
-    authorization_endpoint: discovery.authorization_endpoint,
-    token_endpoint: discovery.token_endpoint,
-    registration_endpoint: discovery.registration_endpoint,
-    revocation_endpoint: discovery.revocation_endpoint,
-    jwks_uri: discovery.jwks_uri,
+    authorization_endpoint: `${issuer}${ROUTES.authorization}`,
+    token_endpoint: `${issuer}${ROUTES.token}`,
+    registration_endpoint: `${issuer}${ROUTES.registration}`,
+    revocation_endpoint: `${issuer}${ROUTES.revocation}`,
+    jwks_uri: `${issuer}${ROUTES.jwks}`,
     response_types_supported: ['code'],
     response_modes_supported: ['query'],
     grant_types_supported: ['authorization_code', 'refresh_token'],
     code_challenge_methods_supported: ['S256'],
-    token_endpoint_auth_methods_supported: discovery.token_endpoint_auth_methods_supported,
-    revocation_endpoint_auth_methods_supported: discovery.revocation_endpoint_auth_methods_supported,
+    token_endpoint_auth_methods_supported: CLIENT_AUTH_METHODS,
+    revocation_endpoint_auth_methods_supported: CLIENT_AUTH_METHODS,
     scopes_supported: options.scopes,
     authorization_response_iss_parameter_supported: true,
     client_id_metadata_document_supported: true,
@@ -252,7 +252,7 @@ export async function createBroker(options: BrokerOptions): Promise<BrokerSetup>
   const finishWithError = (req: Request, res: Response, error: string, description: string) =>
     provider.interactionFinished(req, res, { error, error_description: description }, { mergeWithLastSubmission: false });
 
-  /** Runs an async route; a store that does not answer becomes a 503 page with the reason. */
+  /** Runs an async route; a store that does not answer becomes a 503 page (the reason goes to the log). */
   const wrap =
     (handler: (req: Request, res: Response) => Promise<unknown>) =>
     (req: Request, res: Response) => {
@@ -346,7 +346,7 @@ export async function createBroker(options: BrokerOptions): Promise<BrokerSetup>
       if (!saved) return void res.status(400).type('html').send(errorPage('Sign-in failed', 'This sign-in was already completed or has expired; start it again from the app.'));
       const returned = JSON.parse(saved) as ProviderResult;
       const clientId = String(details.params.client_id);
-      if (returned.pending.uid !== details.uid || returned.pending.clientId !== clientId) {
+      if (returned.pending.clientId !== clientId) {
         return finishWithError(req, res, 'access_denied', 'The sign-in does not belong to this app.');
       }
       if (returned.error || !returned.code) {
@@ -362,15 +362,15 @@ export async function createBroker(options: BrokerOptions): Promise<BrokerSetup>
         return finishWithError(req, res, error.code, error.message);
       }
       const sub = signIn.access.subject;
-      if (!sub) return finishWithError(req, res, 'access_denied', `${options.providerName}'s access token names no subject.`);
+      if (!sub) return finishWithError(req, res, 'access_denied', `${options.providerName} did not say who signed in (no subject).`);
 
       // The allow-list (OAUTH_BROKER_ALLOW), when there is one, decides who may get a token at all.
-    if (settings.allow.length > 0 && !allowed(signIn.verified, settings.allow)) {
-      log.warn(`auth: broker refused sub ${JSON.stringify(sub)} (${JSON.stringify(signIn.verified.email ?? 'no verified email')}): not in OAUTH_BROKER_ALLOW`);
-      return finishWithError(req, res, 'access_denied', 'This account may not use this server: its owner has not allowed it (OAUTH_BROKER_ALLOW).');
-    }
+      if (settings.allow.length > 0 && !allowed(signIn.verified, settings.allow)) {
+        log.warn(`auth: broker refused sub ${JSON.stringify(sub)} (${JSON.stringify(signIn.verified.email ?? 'no verified email')}): not in OAUTH_BROKER_ALLOW`);
+        return finishWithError(req, res, 'access_denied', 'This account may not use this server: its owner has not allowed it (OAUTH_BROKER_ALLOW).');
+      }
 
-    // What the user holds at the provider decides what the host may get.
+      // What the user holds at the provider decides what the host may get.
       const held = expand(new Set(signIn.access.scopes), options.implies);
       const missing = options.required.filter((scope) => !held.has(scope));
       if (missing.length > 0) {
@@ -410,7 +410,6 @@ export async function createBroker(options: BrokerOptions): Promise<BrokerSetup>
       return undefined;
     }
   }
-
 
   return {
     issuer,
@@ -490,10 +489,8 @@ async function asNativeWhereMeant(req: IncomingMessage & { body?: unknown }): Pr
   } catch {
     // Not JSON: oidc-provider answers invalid_request itself.
   }
-  const { IncomingMessage: Incoming } = await import('node:http');
-  const { Socket } = await import('node:net');
   // A detached socket: the replayed request must not close the real connection when it ends.
-  const replay = new Incoming(new Socket());
+  const replay = new IncomingMessage(new Socket());
   replay.method = req.method;
   replay.url = req.url;
   replay.headers = { ...req.headers, 'content-length': String(body.length) };
@@ -538,26 +535,3 @@ function watch(provider: Provider, log: Logger): void {
   }
   (provider as unknown as { on(event: string, listener: (error: Error) => void): void }).on('error', (error) => log.warn(`auth: broker: ${error.message}`));
 }
-
-/** One GET through oidc-provider in memory (no socket), for its discovery document. */
-async function inProcess(handle: (req: IncomingMessage, res: ServerResponse) => void, path: string): Promise<unknown> {
-  const { IncomingMessage: Incoming, ServerResponse: Outgoing } = await import('node:http');
-  const { Socket } = await import('node:net');
-  const req = new Incoming(new Socket());
-  req.method = 'GET';
-  req.url = path;
-  req.headers = { accept: 'application/json' };
-  req.push(null);
-  const res = new Outgoing(req);
-  return new Promise((resolve, reject) => {
-    res.end = ((chunk?: unknown) => {
-      const body = typeof chunk === 'string' || Buffer.isBuffer(chunk) ? chunk.toString() : '';
-      if (res.statusCode === 200) resolve(JSON.parse(body));
-      else reject(new Error(`broker: GET ${path} answered ${res.statusCode}: ${body}`));
-      return res;
-    }) as ServerResponse['end'];
-    handle(req, res);
-  });
-}
-
-export type { Config, Expectation, RemoteKeySet, Store, TokenVerifier };
