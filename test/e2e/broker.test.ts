@@ -15,6 +15,7 @@ import path from 'node:path';
 import { parseEnv } from 'node:util';
 import { decodeJwt } from 'jose';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { Browser } from '../helpers/browser.js';
 import { runCli, tempDir } from '../helpers/cli.js';
 import { jsonFinding, type JsonReport } from '../helpers/doctor.js';
 import { startFakeCognito, startFakeEntra, startFakeGoogle, type FakeGoogle, type FakeProvider } from '../helpers/fake-providers.js';
@@ -35,25 +36,12 @@ const SCOPE = `api://${ENTRA_API_CLIENT}/mcp.tools`;
 const skip = skipWithout(programs.redis, 'the broker end-to-end tests');
 const b64url = (bytes: Buffer) => bytes.toString('base64url');
 
-/** A browser with a strict cookie jar (cookies are sent only on their path, as browsers do). */
-class Browser {
-  private cookies: Array<{ name: string; value: string; path: string }> = [];
-  async go(url: string, init: { method?: string; body?: string } = {}): Promise<Response> {
-    const target = new URL(url);
-    const headers: Record<string, string> = { accept: 'text/html' };
-    const matching = this.cookies.filter((cookie) => target.pathname.startsWith(cookie.path)).sort((a, b) => b.path.length - a.path.length);
-    if (matching.length > 0) headers.cookie = matching.map((cookie) => `${cookie.name}=${cookie.value}`).join('; ');
-    if (init.body !== undefined) headers['content-type'] = 'application/x-www-form-urlencoded';
-    const response = await fetch(url, { method: init.method ?? 'GET', headers, body: init.body, redirect: 'manual' });
-    for (const line of response.headers.getSetCookie()) {
-      const [pair, ...attributes] = line.split(';');
-      const name = pair!.slice(0, pair!.indexOf('=')).trim();
-      const value = pair!.slice(pair!.indexOf('=') + 1).trim();
-      const cookiePath = attributes.map((attribute) => /^\s*path=(.*)$/i.exec(attribute)?.[1]).find(Boolean) ?? '/';
-      this.cookies = this.cookies.filter((cookie) => !(cookie.name === name && cookie.path === cookiePath));
-      if (value && !/expires=Thu, 01 Jan 1970/i.test(line)) this.cookies.push({ name, value, path: cookiePath });
-    }
-    return response;
+/** The generated project type-checks, builds and passes its own tests, the broker's among them (offline, with `provider`'s token shapes). */
+async function buildAndTestProject(dir: string, provider: string): Promise<void> {
+  for (const step of [['run', 'typecheck'], ['run', 'build'], ['test']]) {
+    const result = await execa('npm', step, { cwd: dir, reject: false, all: true });
+    expect(result.exitCode, `npm ${step.join(' ')}\n${result.all}`).toBe(0);
+    if (step[0] === 'test') expect(result.all).toMatch(new RegExp(`ok \\d+ - broker sign-in in front of ${provider}`));
   }
 }
 
@@ -100,12 +88,7 @@ describe.skipIf(skip)('--sign-in broker on Entra, two instances on one Redis', (
     expect(created.exitCode, created.stdout).toBe(0);
     expect(created.stdout).toContain(`${origin}/oauth/callback`);
     expect(created.stdout).not.toContain(BROKER_SECRET);
-    for (const step of [['run', 'typecheck'], ['run', 'build'], ['test']]) {
-      const result = await execa('npm', step, { cwd: dir, reject: false, all: true });
-      expect(result.exitCode, `npm ${step.join(' ')}\n${result.all}`).toBe(0);
-      // The project's own tests include the broker's, offline.
-      if (step[0] === 'test') expect(result.all).toMatch(/ok \d+ - broker sign-in in front of Microsoft Entra ID/);
-    }
+    await buildAndTestProject(dir, 'Microsoft Entra ID');
     await startInstances();
 
     // A CIMD host on https (trusted by the third instance only), and that instance, which may fetch from loopback.
@@ -549,12 +532,7 @@ describe('--sign-in broker on Cognito, one instance, state in a file', () => {
       { cwd: path.dirname(dir), env: { ...process.env, CI: undefined, NO_COLOR: '1', OAUTH_BROKER_CLIENT_SECRET: COGNITO_SECRET } },
     );
     expect(created.exitCode, created.stdout + created.stderr).toBe(0);
-    // Type-checks, builds, and passes its own tests (among them the broker's, offline, with Cognito-shaped tokens).
-    for (const step of [['run', 'typecheck'], ['run', 'build'], ['test']]) {
-      const result = await execa('npm', step, { cwd: dir, reject: false, all: true });
-      expect(result.exitCode, `npm ${step.join(' ')}\n${result.all}`).toBe(0);
-      if (step[0] === 'test') expect(result.all).toMatch(/ok \d+ - broker sign-in in front of Amazon Cognito/);
-    }
+    await buildAndTestProject(dir, 'Amazon Cognito');
     await start();
   }, 300_000);
 
@@ -608,11 +586,7 @@ describe('--provider google: sign-in only through the broker, the allow-list dec
     });
     expect(created.exitCode, created.stdout + created.stderr).toBe(0);
     expect(created.stdout).toContain(`Issuer ${google.issuer} checked`);
-    for (const step of [['run', 'typecheck'], ['run', 'build'], ['test']]) {
-      const result = await execa('npm', step, { cwd: dir, reject: false, all: true });
-      expect(result.exitCode, `npm ${step.join(' ')}\n${result.all}`).toBe(0);
-      if (step[0] === 'test') expect(result.all).toMatch(/ok \d+ - broker sign-in in front of Google/);
-    }
+    await buildAndTestProject(dir, 'Google');
     server = await startProcess(dir, ['node', 'dist/index.js'], env());
   }, 300_000);
 

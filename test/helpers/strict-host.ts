@@ -15,6 +15,7 @@
  * 5. the token request with the code verifier and `resource`; a Bearer access token, or refuse.
  */
 import { createHash, randomBytes } from 'node:crypto';
+import { CookieJar } from './browser.js';
 
 /** The host stopped, saying why (what the user would see). */
 export class HostRefusal extends Error {
@@ -83,9 +84,9 @@ export function discoveryUrls(issuer: string): string[] {
   return [`${url.origin}/.well-known/oauth-authorization-server${path}`, `${url.origin}/.well-known/openid-configuration${path}`, `${url.origin}${path}/.well-known/openid-configuration`];
 }
 
-/** A very small browser: follows redirects, keeps cookies, fills and submits the first form of a page. */
+/** A very small browser: follows redirects, keeps cookies as browsers do, fills and submits the first form of a page. */
 class Browser {
-  private cookies = new Map<string, Map<string, string>>();
+  private readonly jar = new CookieJar();
 
   constructor(private readonly user: Record<string, string>, private readonly consent: 'allow' | 'deny' | undefined) {}
 
@@ -95,20 +96,12 @@ class Browser {
     for (let hop = 0; hop < 25; hop++) {
       if (request.url.startsWith(stopAt)) return new URL(request.url);
       const url = new URL(request.url);
-      const jar = this.cookies.get(url.host);
       const headers: Record<string, string> = { accept: 'text/html,application/json' };
-      if (jar && jar.size > 0) headers.cookie = [...jar].map(([k, v]) => `${k}=${v}`).join('; ');
+      const cookie = this.jar.header(url);
+      if (cookie) headers.cookie = cookie;
       if (request.body !== undefined) headers['content-type'] = 'application/x-www-form-urlencoded';
       const response = await fetch(url, { method: request.method, headers, body: request.body, redirect: 'manual' });
-      for (const cookie of response.headers.getSetCookie()) {
-        const [pair] = cookie.split(';');
-        const eq = pair!.indexOf('=');
-        if (eq > 0) {
-          const store = this.cookies.get(url.host) ?? new Map<string, string>();
-          store.set(pair!.slice(0, eq).trim(), pair!.slice(eq + 1).trim());
-          this.cookies.set(url.host, store);
-        }
-      }
+      this.jar.store(url, response);
       if (response.status >= 300 && response.status < 400) {
         const location = response.headers.get('location');
         if (!location) throw new HostRefusal(`${url.origin}${url.pathname} answered ${response.status} without a Location`);
