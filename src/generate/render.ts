@@ -25,12 +25,23 @@ export function templateKey(source: string): string {
   return `sha256-${createHash('sha256').update(source).digest('hex')}`;
 }
 
+/** Templates made ready in this run, by key: a partial is used by several templates. */
+const ready = new Map<string, Handlebars.TemplateDelegate>();
+
 function compiled(source: string, name: string): Handlebars.TemplateDelegate {
-  const spec = precompiled[templateKey(source)];
-  if (spec) return hbs.template(spec as Parameters<typeof hbs.template>[0]);
-  // The runtime alone (the bundle) has no compiler: a template it was not built with is stale.
-  if (typeof hbs.compile !== 'function') throw new Error(`${name} changed since this CLI was built; run npm run build`);
-  return hbs.compile(source, COMPILE_OPTIONS);
+  const key = templateKey(source);
+  let template = ready.get(key);
+  if (template) return template;
+  const spec = precompiled[key];
+  if (spec !== undefined) {
+    template = hbs.template(spec as Parameters<typeof hbs.template>[0]);
+  } else {
+    // The runtime alone (the bundle) has no compiler: a template it was not built with is stale.
+    if (typeof hbs.compile !== 'function') throw new Error(`${name} changed since this CLI was built; run npm run build`);
+    template = hbs.compile(source, COMPILE_OPTIONS);
+  }
+  ready.set(key, template);
+  return template;
 }
 
 /** Renders `source`; `partials` (name → source) are available to it as `{{> name}}`. */

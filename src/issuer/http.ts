@@ -6,10 +6,10 @@
  *
  * It uses node:http/https rather than global fetch: fetch has to load undici first, which costs
  * about 110 ms on Node 20 (45 ms on Node 24) before the first request, on every create and doctor
- * run (bench/doctor.mjs).
+ * run (bench/doctor.mjs). node:http and node:https are loaded when the first request needs them
+ * (node:https brings TLS), not when this module loads.
  */
-import http, { type IncomingMessage } from 'node:http';
-import https from 'node:https';
+import type { IncomingMessage } from 'node:http';
 import type { NetOptions } from './types.js';
 import { NetError, timeoutError, toNetError } from './net-error.js';
 
@@ -111,10 +111,11 @@ interface RawResponse {
 }
 
 /** One HTTP exchange, no redirects followed; aborting `signal` destroys the request and its body. */
-function send(url: string, init: { method: string; body: string | undefined; headers: Record<string, string>; signal: AbortSignal }): Promise<RawResponse> {
+async function send(url: string, init: { method: string; body: string | undefined; headers: Record<string, string>; signal: AbortSignal }): Promise<RawResponse> {
+  const target = new URL(url);
+  const client = target.protocol === 'https:' ? await import('node:https') : await import('node:http');
   return new Promise((resolve, reject) => {
-    const target = new URL(url);
-    const request = (target.protocol === 'https:' ? https : http).request(target, { method: init.method, headers: init.headers, signal: init.signal }, (res) => {
+    const request = client.request(target, { method: init.method, headers: init.headers, signal: init.signal }, (res) => {
       const headers: Record<string, string> = {};
       for (const [name, value] of Object.entries(res.headers)) if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value;
       resolve({ status: res.statusCode ?? 0, headers, body: res });

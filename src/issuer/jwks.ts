@@ -1,7 +1,8 @@
 /**
  * Fetching a JSON Web Key Set and deciding which of its keys can verify access tokens.
  */
-import { importJWK, type JWK } from 'jose';
+import { createPublicKey, type JsonWebKey as NodeJwk } from 'node:crypto';
+import type { JWK } from 'jose';
 import { fetchJson, NetError, type RedirectHop } from './http.js';
 import type { NetOptions } from './types.js';
 
@@ -127,17 +128,38 @@ async function classifyKey(raw: unknown): Promise<IgnoredKey | undefined> {
   const alg = importAlg(jwk);
   const base = jwk.kid === undefined ? {} : { kid: jwk.kid };
   if (!alg) return { ...base, reason: `no algorithm can be inferred (kty "${jwk.kty}", crv "${String(jwk.crv)}")` };
+  const mismatch = algMismatch(jwk, alg);
+  if (mismatch) return { ...base, reason: `cannot be imported as ${alg}: ${mismatch}` };
   try {
-    await importJWK(jwk, alg);
+    // The key material itself (node:crypto's JWK import: what jose's importJWK hands to WebCrypto,
+    // without loading WebCrypto and jose on every create).
+    createPublicKey({ key: jwk as NodeJwk, format: 'jwk' });
     return undefined;
   } catch (err) {
     return { ...base, reason: `cannot be imported as ${alg}: ${(err as Error).message}` };
   }
 }
 
+/** The key type (and curve) each signature algorithm needs, as jose checks on import. */
+const ALG_KEYS: Record<string, { kty: string; crv?: string[] }> = {
+  RS256: { kty: 'RSA' }, RS384: { kty: 'RSA' }, RS512: { kty: 'RSA' },
+  PS256: { kty: 'RSA' }, PS384: { kty: 'RSA' }, PS512: { kty: 'RSA' },
+  ES256: { kty: 'EC', crv: ['P-256'] }, ES384: { kty: 'EC', crv: ['P-384'] }, ES512: { kty: 'EC', crv: ['P-521'] },
+  EdDSA: { kty: 'OKP', crv: ['Ed25519', 'Ed448'] }, Ed25519: { kty: 'OKP', crv: ['Ed25519'] },
+};
+
+/** Why `jwk` can't be used with `alg` (kty or curve), or undefined. */
+function algMismatch(jwk: JWK, alg: string): string | undefined {
+  const needs = ALG_KEYS[alg];
+  if (!needs) return `unsupported algorithm ${alg}`;
+  if (jwk.kty !== needs.kty) return `${alg} needs a ${needs.kty} key, not kty "${String(jwk.kty)}"`;
+  if (needs.crv && !needs.crv.includes(String(jwk.crv))) return `${alg} needs crv ${needs.crv.map((c) => `"${c}"`).join(' or ')}, not "${String(jwk.crv)}"`;
+  return undefined;
+}
+
 /**
  * Splits a key set into keys usable to verify access tokens — `kty` RSA/EC/OKP, `use` "sig" or
- * absent, `alg` absent or asymmetric, RSA ≥ 2048 bits, importable by jose — and ignored keys with a
+ * absent, `alg` absent or asymmetric, RSA ≥ 2048 bits, the algorithm matching the key type and curve, importable — and ignored keys with a
  * reason (`use: enc`, `kty: oct` and private material are flagged `secret` where applicable).
  *
  * @example
