@@ -76,7 +76,11 @@ export const registrationCheck = defineCheck(REGISTRATION, 'MCP clients have a w
   const endpoint = str(doc, 'registration_endpoint');
   const fix = forFlavor(ctx.flavor, REGISTER_CLIENT);
   if (doc['client_id_metadata_document_supported'] === true) {
-    return v.pass('Client ID Metadata Documents are supported (client_id_metadata_document_supported: true)');
+    // claude.ai and Claude Desktop use CIMD only when public clients are accepted too (CLIENTS.md).
+    const details = strings(doc, 'token_endpoint_auth_methods_supported')?.includes('none')
+      ? []
+      : [`claude.ai and Claude Desktop use CIMD only when token_endpoint_auth_methods_supported also lists none; here they ${endpoint && ctx.flavor !== 'okta' ? `register at ${endpoint} instead` : 'need a client registered by hand'}`];
+    return v.pass('Client ID Metadata Documents are supported (client_id_metadata_document_supported: true)', details);
   }
   if (endpoint && ctx.flavor === 'okta') {
     if (pre) return v.pass('A pre-registered client will be used (Okta’s registration endpoint needs an API token)', [endpoint]);

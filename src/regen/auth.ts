@@ -32,6 +32,7 @@ import { diffStat, unifiedDiff } from './diff.js';
 import { mergeDotEnv, readEnvValue, redactDotEnv, type EnvMerge } from './env-merge.js';
 import { uncommittedChanges } from './git.js';
 import { MERGED_SECTIONS, mergePackageJson, type PackageMerge } from './package-merge.js';
+import { keptImports, typesPackageOf, type KeptBecause, type KeptImports } from './leftovers.js';
 import { findProjectRoot, projectName, readProject, type RegenerableProject } from './project.js';
 
 export interface AuthFlags extends CreateFlags {
@@ -129,7 +130,7 @@ export async function runAuth(flags: AuthFlags, ctx: AuthContext): Promise<AuthO
   const planned = planProject(answers, loadTemplates(answers.provider, answers.signIn), { version: ctx.version, issuerCheck });
   let plan = decide(root, recorded, planned, previous, answers, flags.force ?? false, flags.prune ?? false);
   // On a terminal, finishing a switch is offered: what is left of the old setup and still as generated.
-  const prunable = plan.notNeeded.filter((file) => file.unchanged).length + (plan.pkg?.notNeeded.length ?? 0);
+  const prunable = plan.notNeeded.filter((file) => file.unchanged && !plan.inUse.has(file.path)).length + (plan.pkg?.notNeeded.length ?? 0);
   if (flags.prune === undefined && ctx.prompter && prunable > 0) {
     out.line(`${c.dim('•')} ${prunable} file${prunable === 1 ? '' : 's'} or package.json entr${prunable === 1 ? 'y' : 'ies'} of the old setup ${prunable === 1 ? 'is' : 'are'} no longer needed`);
     if (await ctx.prompter.confirm({ message: 'Remove what is no longer needed and unchanged since it was generated?', default: true })) {
@@ -211,8 +212,15 @@ interface Plan {
   files: FileResult[];
   /** Files the manifest lists that the new answers do not generate, still on disk (`unchanged`: as generated). */
   notNeeded: Array<{ path: string; unchanged: boolean }>;
-  /** Of those, the ones `--prune` removes (unchanged since generated). */
+  /** Of those, the ones `--prune` removes (unchanged since generated, and no kept file imports them). */
   pruned: string[];
+  /** Whether this plan prunes. */
+  prune: boolean;
+  /**
+   * What `--prune` keeps although unchanged, because a kept leftover imports it: a file's path, or
+   * `package.json <entry>`, and why (`scripts/token.ts (which you edited) imports it`).
+   */
+  inUse: Map<string, string>;
   pkg: PackageMerge | undefined;
   /** package.json was deleted although the change needs entries in it. */
   pkgMissing: boolean;
@@ -244,8 +252,14 @@ function pick(values: Record<string, string>): Record<string, string> {
 
 /** Pure apart from reading the project: what to write, and the hashes to record. */
 function decide(root: string, recorded: RegenerableProject, planned: PlannedFile[], previous: Answers, answers: Answers, force: boolean, prune: boolean): Plan {
-  const plan: Plan = { files: [], notNeeded: [], pruned: [], pkg: undefined, pkgMissing: false, env: undefined, envMissing: false, envCreated: false, writes: [], hashes: {} };
+  const plan: Plan = { files: [], notNeeded: [], pruned: [], prune, inUse: new Map(), pkg: undefined, pkgMissing: false, env: undefined, envMissing: false, envCreated: false, writes: [], hashes: {} };
   const plannedPaths = new Set(planned.map((file) => file.path));
+  // What the new answers do not generate but is still there. An edited one is yours and stays, and
+  // so does what it imports, files and packages: without them the project would not type-check.
+  const leftovers = leftoversOf(root, recorded, plannedPaths);
+  const text = (files: typeof leftovers) => new Map(files.map((file) => [file.path, file.disk.toString('utf8')]));
+  const kept = keptImports(text(leftovers.filter((file) => !file.unchanged)), text(leftovers.filter((file) => file.unchanged)));
+  for (const [file, because] of kept.files) plan.inUse.set(file, importsIt(because));
 
   // package.json: only the entries the change of answers needs. With --prune, also the entries
   // another provider's setup would have generated and these answers do not need (an earlier
@@ -254,6 +268,8 @@ function decide(root: string, recorded: RegenerableProject, planned: PlannedFile
   // Only where another provider's files are still recorded (the local server's, after a switch).
   const leftoverProviders = providerIds.filter((id) => id !== answers.provider && Object.keys(recorded.files).some((file) => file.startsWith(OWN_FOLDERS[id] ?? '\0')));
   const pkgBefore = prune && leftoverProviders.length > 0 ? withLeftovers(packageJson(previous), pkgAfter, answers, leftoverProviders) : packageJson(previous);
+  const keepEntries = entriesInUse(kept, [...leftovers.filter((file) => !file.unchanged).map((file) => file.path), ...kept.files.keys()], pkgBefore);
+  for (const [entry, why] of keepEntries) plan.inUse.set(`package.json ${entry}`, why);
   const pkgDisk = readFileIfAny(root, 'package.json');
   const pkgRelevant = (json: Record<string, unknown>) => JSON.stringify([json['description'], ...MERGED_SECTIONS.map((name) => json[name])]);
   if (pkgRelevant(pkgBefore) !== pkgRelevant(pkgAfter)) {
@@ -261,7 +277,7 @@ function decide(root: string, recorded: RegenerableProject, planned: PlannedFile
       plan.pkgMissing = true;
     } else {
       try {
-        plan.pkg = mergePackageJson(pkgDisk.toString('utf8'), pkgBefore, pkgAfter, { prune });
+        plan.pkg = mergePackageJson(pkgDisk.toString('utf8'), pkgBefore, pkgAfter, { prune, keep: new Set(keepEntries.keys()) });
       } catch (error) {
         throw new FailureError(`package.json cannot be read (${(error as Error).message}), and the new answers need entries in it. Nothing was written.`, 'Fix package.json (npm pkg get name shows whether npm can read it), then run create-fastapps auth again.');
       }
@@ -310,13 +326,9 @@ function decide(root: string, recorded: RegenerableProject, planned: PlannedFile
     else if (action.kind === 'conflict' && action.writeNew) plan.writes.push({ path: newPath(file.path), content: file.content });
   }
 
-  for (const recordedPath of Object.keys(recorded.files)) {
-    if (recordedPath === MANIFEST_FILE || plannedPaths.has(recordedPath)) continue;
-    const disk = readFileIfAny(root, recordedPath);
-    if (disk === undefined) continue;
-    const unchanged = sha256(disk) === recorded.files[recordedPath];
-    // Only what is exactly as it was generated is removed; an edit makes it yours.
-    if (prune && unchanged) {
+  for (const { path: recordedPath, unchanged } of leftovers) {
+    // Only what is exactly as it was generated is removed; an edit makes it yours, with what it imports.
+    if (prune && unchanged && !kept.files.has(recordedPath)) {
       plan.pruned.push(recordedPath);
       plan.writes.push({ path: recordedPath, content: Buffer.alloc(0), remove: true });
     } else {
@@ -326,6 +338,40 @@ function decide(root: string, recorded: RegenerableProject, planned: PlannedFile
     }
   }
   return plan;
+}
+
+/** Files the manifest lists that the new answers do not generate, still on disk, and whether each is as generated. */
+function leftoversOf(root: string, recorded: RegenerableProject, plannedPaths: ReadonlySet<string>): Array<{ path: string; disk: Buffer; unchanged: boolean }> {
+  const leftovers: Array<{ path: string; disk: Buffer; unchanged: boolean }> = [];
+  for (const recordedPath of Object.keys(recorded.files)) {
+    if (recordedPath === MANIFEST_FILE || plannedPaths.has(recordedPath)) continue;
+    const disk = readFileIfAny(root, recordedPath);
+    if (disk !== undefined) leftovers.push({ path: recordedPath, disk, unchanged: sha256(disk) === recorded.files[recordedPath] });
+  }
+  return leftovers;
+}
+
+const importsIt = (because: KeptBecause) => `${because.by}${because.edited ? ' (which you edited)' : ''} imports it`;
+
+/**
+ * The package.json entries a kept file still uses, with why: the packages it imports and their
+ * types (in dependencies or devDependencies), and the scripts that run it. `generated` holds the
+ * scripts as generated; only an entry `--prune` would remove is ever looked up.
+ */
+function entriesInUse(kept: KeptImports, keptFiles: readonly string[], generated: Record<string, unknown>): Map<string, string> {
+  const entries = new Map<string, string>();
+  for (const [name, because] of kept.packages) {
+    for (const section of ['dependencies', 'devDependencies']) {
+      entries.set(`${section}.${name}`, importsIt(because));
+      entries.set(`${section}.${typesPackageOf(name)}`, `the types of ${name}, which ${because.by} imports`);
+    }
+  }
+  const edited = new Set(keptFiles.filter((file) => !kept.files.has(file)));
+  for (const [script, command] of Object.entries((generated['scripts'] ?? {}) as Record<string, string>)) {
+    const file = keptFiles.find((candidate) => command.includes(candidate));
+    if (file !== undefined) entries.set(`scripts.${script}`, `it runs ${file}${edited.has(file) ? ' (which you edited)' : ''}`);
+  }
+  return entries;
 }
 
 /** A folder only a provider's overlay writes: while its files are recorded, that setup's package entries may be left over. */
@@ -468,9 +514,16 @@ function printReport(out: Output, plan: Plan, writes: Write[]): void {
   for (const removed of plan.pruned) row(ok, 'removed', `${removed} ${c.dim('(no longer needed, unchanged since generated)')}`);
   for (const entry of plan.pkg?.removed ?? []) row(ok, 'removed', `package.json ${entry} ${c.dim('(no longer needed)')}`);
   for (const notNeeded of plan.notNeeded) {
+    if (plan.inUse.has(notNeeded.path)) continue;
     row(note, 'no longer needed', `${notNeeded.path} ${c.dim(notNeeded.unchanged ? '(not deleted; --prune removes it)' : '(you edited it: kept)')}`);
   }
   for (const entry of plan.pkg?.notNeeded ?? []) row(note, 'no longer needed', `package.json ${entry} ${c.dim('(not removed)')}`);
+  // Unchanged, but a kept leftover imports it: --prune keeps it too, and says why.
+  const inUse = [...plan.notNeeded.filter((file) => plan.inUse.has(file.path)).map((file) => file.path), ...(plan.pkg?.inUse ?? []).map((entry) => `package.json ${entry}`)];
+  for (const what of inUse) {
+    if (plan.prune) row(warn, 'kept', `${what}: ${plan.inUse.get(what)!}`);
+    else row(note, 'no longer needed', `${what} ${c.dim(`(not deleted; --prune keeps it too: ${plan.inUse.get(what)!})`)}`);
+  }
   if (writes.some((write) => write.path === MANIFEST_FILE)) row(ok, 'updated', MANIFEST_FILE);
   if (unchanged > 0) row(note, 'unchanged', `${unchanged} auth file${unchanged === 1 ? '' : 's'}`);
 }
@@ -496,6 +549,13 @@ function diffFor(root: string, write: Write): string {
   return unifiedDiff(before, after, target, write.path);
 }
 
+/** The setup leftovers come from: the old provider, or the old sign-in when only that changed. */
+function oldSetup(previous: Answers, answers: Answers): string {
+  if (previous.provider !== answers.provider) return getProvider(previous.provider).name;
+  if (previous.signIn !== answers.signIn) return `${previous.signIn} sign-in`;
+  return 'earlier';
+}
+
 function printNextSteps(out: Output, plan: Plan, previous: Answers, answers: Answers, root: string): void {
   const c = out.c;
   const steps: string[] = [];
@@ -509,13 +569,25 @@ function printNextSteps(out: Output, plan: Plan, previous: Answers, answers: Ans
   if (conflicts.length > 0) {
     steps.push(`Review ${conflicts.map((file) => newPath(file.path)).join(', ')}: merge what you need into the file beside ${conflicts.length === 1 ? 'it' : 'each'} and delete the .new ${c.dim('(or run again with --force to take the new version)')}`);
   }
-  if (plan.notNeeded.length > 0 || (plan.pkg?.notNeeded.length ?? 0) > 0) {
-    const oldTests = plan.notNeeded.map((file) => file.path).filter((file) => /^test\/[^/]+\.test\.ts$/.test(file));
-    const why = oldTests.length > 0 ? `; until then ${runCommand(answers.pm, 'test')} still runs ${oldTests.join(', ')}, written for ${getProvider(previous.provider).name}` : '';
-    const prunable = plan.notNeeded.some((file) => file.unchanged) || (plan.pkg?.notNeeded.length ?? 0) > 0;
-    steps.push(`Delete what is no longer needed when you are ready ${c.dim(`(listed above${prunable ? '; npx create-fastapps auth --prune removes what you have not edited' : ''})${why}`)}`);
+  const verify = `${runCommand(answers.pm, 'typecheck')} && ${runCommand(answers.pm, 'test')}`;
+  const oldTests = plan.notNeeded.map((file) => file.path).filter((file) => /^test\/[^/]+\.test\.ts$/.test(file));
+  const edited = plan.notNeeded.filter((file) => !file.unchanged).map((file) => file.path);
+  if (plan.prune && edited.length > 0) {
+    // What --prune kept is the old setup's: the user decides, and the checks tell whether it still fits.
+    const packages = (plan.pkg?.inUse ?? []).filter((entry) => !entry.startsWith('scripts.')).map((entry) => entry.slice(entry.indexOf('.') + 1)).filter((name) => !name.startsWith('@types/'));
+    const imported = [...plan.notNeeded.filter((file) => plan.inUse.has(file.path)).map((file) => file.path), ...new Set(packages)];
+    const what = `${edited.join(', ')} (which you edited)${imported.length > 0 ? ` and what ${edited.length === 1 ? 'it imports' : 'they import'} (${imported.join(', ')})` : ''}`;
+    const runs = oldTests.length > 0 ? ` ${c.dim(`(${runCommand(answers.pm, 'test')} still runs ${oldTests.join(', ')})`)}` : '';
+    const one = edited.length + imported.length === 1;
+    steps.push(`Kept ${what}: ${one ? 'it belongs' : 'they belong'} to the ${oldSetup(previous, answers)} setup, which this project no longer uses. Delete ${one ? 'it' : 'them'} or update ${one ? 'it' : 'them'} for ${getProvider(answers.provider).name}, then: ${verify}${runs}`);
+  } else {
+    if (plan.notNeeded.length > 0 || (plan.pkg?.notNeeded.length ?? 0) > 0) {
+      const why = oldTests.length > 0 ? `; until then ${runCommand(answers.pm, 'test')} still runs ${oldTests.join(', ')}, written for ${getProvider(previous.provider).name}` : '';
+      const prunable = plan.notNeeded.some((file) => file.unchanged) || (plan.pkg?.notNeeded.length ?? 0) > 0;
+      steps.push(`Delete what is no longer needed when you are ready ${c.dim(`(listed above${prunable ? '; npx create-fastapps auth --prune removes what you have not edited' : ''})${why}`)}`);
+    }
+    steps.push(verify);
   }
-  steps.push(`${runCommand(answers.pm, 'typecheck')} && ${runCommand(answers.pm, 'test')}`);
   if (answers.signIn === 'broker') steps.push(brokerCallbackLine(answers, out));
   if (answers.provider !== 'local') steps.push(`Finish the ${getProvider(answers.provider).name} setup with your project's values: ${c.cyan('AUTH_SETUP.md')}`);
   const oldPort = new URL(previous.resource).port || (previous.resource.startsWith('https:') ? '443' : '80');

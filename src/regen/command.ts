@@ -21,7 +21,7 @@ Examples:
 A file you edited is never overwritten: the new version is written beside it as <file>.new
 (--force overwrites). Files no longer needed are listed; --prune removes those unchanged since
 they were generated, with the dependencies and scripts only the old setup needed (an edited one is
-kept). Widgets, tools and other files of yours are not touched.
+kept, with the files and packages it imports). Widgets, tools and other files of yours are not touched.
 
 Exit codes: 0 done or nothing to change, 1 failure (not a project, issuer check, uncommitted
 changes, write), 2 usage error, 130 cancelled.`;

@@ -8,7 +8,8 @@
  * - its generated value changed and yours is the old generated one: updated;
  * - yours differs from both: kept, and listed;
  * - no longer needed: listed, never removed; with `prune`, removed when yours is still the
- *   generated value (one you changed is kept and listed).
+ *   generated value (one you changed is kept and listed), unless `keep` names it (a file `prune`
+ *   keeps still uses it).
  * Formatting (indent, final line break) and the order of existing keys are kept.
  */
 
@@ -26,6 +27,8 @@ export interface PackageMerge {
   notNeeded: string[];
   /** Entries removed (`prune`): no longer needed and still as generated. */
   removed: string[];
+  /** Entries no longer needed and still as generated that `keep` names: never removed. */
+  inUse: string[];
 }
 
 type Json = Record<string, unknown>;
@@ -45,11 +48,11 @@ function isSorted(keys: string[]): boolean {
  * Merges the entries that differ between the two generated versions into `current`.
  * Throws when `current` is not a JSON object (the caller reports it).
  */
-export function mergePackageJson(current: string, before: Json, after: Json, options: { prune?: boolean } = {}): PackageMerge {
+export function mergePackageJson(current: string, before: Json, after: Json, options: { prune?: boolean; keep?: ReadonlySet<string> } = {}): PackageMerge {
   const parsed: unknown = JSON.parse(current);
   if (!isObject(parsed)) throw new Error('package.json is not a JSON object');
   const json = parsed;
-  const result: PackageMerge = { content: undefined, added: [], updated: [], kept: [], notNeeded: [], removed: [] };
+  const result: PackageMerge = { content: undefined, added: [], updated: [], kept: [], notNeeded: [], removed: [], inUse: [] };
   let changed = false;
 
   // A top-level text the tool writes and the provider shows in.
@@ -78,7 +81,9 @@ export function mergePackageJson(current: string, before: Json, after: Json, opt
       const have = mine[key];
       if (wanted === undefined) {
         if (have === undefined) continue;
-        if (options.prune && have === old) {
+        if (have === old && options.keep?.has(id)) {
+          result.inUse.push(id);
+        } else if (options.prune && have === old) {
           delete mine[key];
           result.removed.push(id);
           sectionChanged = true;

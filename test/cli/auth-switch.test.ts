@@ -162,24 +162,71 @@ describe('local → auth0 with --prune', () => {
   });
 
   test('removes what is unchanged since generated, keeps and lists an edited leftover, and the unused dependencies go', async () => {
+    // test/support/sign-in.ts imports nothing of the local server: it alone is kept.
+    const mine = 'test/support/sign-in.ts';
     const dir = await create(['--provider', 'local']);
-    appendFileSync(path.join(dir, 'scripts/token.ts'), '\n// my token helper\n');
+    appendFileSync(path.join(dir, mine), '\n// my sign-in helper\n');
     const result = await auth(dir, [...auth0, '--prune']);
     expect(result.exitCode, result.stderr + result.stdout).toBe(0);
-    for (const file of leftovers.filter((file) => file !== 'scripts/token.ts')) expect(existsSync(path.join(dir, file)), file).toBe(false);
+    for (const file of leftovers.filter((file) => file !== mine)) expect(existsSync(path.join(dir, file)), file).toBe(false);
     expect(existsSync(path.join(dir, 'src/local-as')), 'the emptied folder goes too').toBe(false);
-    expect(read(dir, 'scripts/token.ts')).toContain('// my token helper');
-    expect(result.stdout).toMatch(/no longer needed\s+scripts\/token\.ts \(you edited it: kept\)/);
+    expect(read(dir, mine)).toContain('// my sign-in helper');
+    expect(result.stdout).toMatch(/no longer needed\s+test\/support\/sign-in\.ts \(you edited it: kept\)/);
+    expect(result.stdout).not.toMatch(/⚠ kept /);
     const pkg = JSON.parse(read(dir, 'package.json'));
     expect(pkg.dependencies['oidc-provider']).toBeUndefined();
     expect(pkg.devDependencies['@types/oidc-provider']).toBeUndefined();
     expect(pkg.scripts.token).toBeUndefined();
     expect(pkg.scripts.test).toBeDefined();
+    expect(result.stdout).toContain('Kept test/support/sign-in.ts (which you edited): it belongs to the Local development server setup, which this project no longer uses. Delete it or update it for Auth0, then: npm run typecheck && npm run test');
     // A second run: nothing left to prune but the file you kept.
     const again = await auth(dir, ['--prune', '--skip-issuer-check']);
     expect(again.exitCode).toBe(0);
     expect(again.stdout).toContain('Nothing to change');
+    expect(read(dir, mine)).toContain('// my sign-in helper');
+  });
+
+  test('an edited leftover keeps what it imports: the files, their packages and its script stay, and the output says why', async () => {
+    const dir = await create(['--provider', 'local']);
+    const original = treeEntries(dir);
+    appendFileSync(path.join(dir, 'scripts/token.ts'), '\n// my token helper\n');
+    const result = await auth(dir, [...auth0, '--prune']);
+    expect(result.exitCode, result.stderr + result.stdout).toBe(0);
+    const out = result.stdout;
+
+    // scripts/token.ts imports ../src/local-as/index.js, which imports keys, pages and store.
+    const closure = ['src/local-as/index.ts', 'src/local-as/keys.ts', 'src/local-as/pages.ts', 'src/local-as/store.ts'];
+    for (const file of closure) expect(treeEntries(dir).get(file), `${file} is kept byte-identical`).toBe(original.get(file));
+    for (const file of ['test/local-sign-in.test.ts', 'test/support/sign-in.ts']) expect(existsSync(path.join(dir, file)), file).toBe(false);
     expect(read(dir, 'scripts/token.ts')).toContain('// my token helper');
+    expect(out).toMatch(/no longer needed\s+scripts\/token\.ts \(you edited it: kept\)/);
+    expect(out).toMatch(/⚠ kept\s+src\/local-as\/index\.ts: scripts\/token\.ts \(which you edited\) imports it\n/);
+    for (const file of closure.slice(1)) expect(out).toMatch(new RegExp(`⚠ kept\\s+${file.replaceAll('.', '\\.')}: src/local-as/index\\.ts imports it\n`));
+    for (const file of closure) expect(out).not.toMatch(new RegExp(`(removed|no longer needed)\\s+${file.replaceAll('.', '\\.')}`));
+
+    const pkg = JSON.parse(read(dir, 'package.json'));
+    expect(pkg.dependencies['oidc-provider']).toBeDefined();
+    expect(pkg.devDependencies['@types/oidc-provider']).toBeDefined();
+    expect(pkg.scripts.token).toBe('tsx scripts/token.ts');
+    expect(out).toMatch(/⚠ kept\s+package\.json dependencies\.oidc-provider: src\/local-as\/index\.ts imports it\n/);
+    expect(out).toMatch(/⚠ kept\s+package\.json devDependencies\.@types\/oidc-provider: the types of oidc-provider, which src\/local-as\/index\.ts imports\n/);
+    expect(out).toMatch(/⚠ kept\s+package\.json scripts\.token: it runs scripts\/token\.ts \(which you edited\)\n/);
+    expect(out).toContain(
+      'Kept scripts/token.ts (which you edited) and what it imports (src/local-as/index.ts, src/local-as/keys.ts, src/local-as/pages.ts, src/local-as/store.ts, oidc-provider): they belong to the Local development server setup, which this project no longer uses. Delete them or update them for Auth0, then: npm run typecheck && npm run test',
+    );
+    // Nothing was removed from package.json, so no install is owed.
+    expect(out).not.toMatch(/npm install/);
+
+    // The record still holds them, so once the edit is gone a later --prune removes them all.
+    const manifest = JSON.parse(read(dir, 'fastapps.json'));
+    for (const file of [...closure, 'scripts/token.ts']) expect(manifest.files[file], file).toBeDefined();
+    const again = await auth(dir, ['--prune', '--skip-issuer-check']);
+    expect(again.stdout).toContain('Nothing to change');
+    writeFileSync(path.join(dir, 'scripts/token.ts'), read(dir, 'scripts/token.ts').replace('\n// my token helper\n', ''));
+    const later = await auth(dir, ['--prune', '--skip-issuer-check']);
+    expect(later.exitCode, later.stderr + later.stdout).toBe(0);
+    for (const file of [...closure, 'scripts/token.ts']) expect(existsSync(path.join(dir, file)), file).toBe(false);
+    expect(JSON.parse(read(dir, 'package.json')).dependencies['oidc-provider']).toBeUndefined();
   });
 });
 

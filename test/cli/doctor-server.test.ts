@@ -119,7 +119,7 @@ describe('each defect is named', () => {
     expect(exitCode).toBe(1);
     const finding = jsonFinding(report, 'server.prm-authorization-servers');
     expect(finding.status).toBe('fail');
-    expect(finding.summary).toBe(`authorization_servers[0] is "${bare}" but that server's metadata says issuer "${auth0.issuer}" (only a trailing "/" differs: the issuer has one, the entry does not); strict clients (TS SDK v2, Claude, Copilot) refuse it`);
+    expect(finding.summary).toBe(`authorization_servers[0] is "${bare}" but that server's metadata says issuer "${auth0.issuer}" (only a trailing "/" differs: the issuer has one, the entry does not); strict clients refuse it (the MCP TS SDK client 2.4.0, Copilot CLI 1.0.80 and later)`);
     expect(finding.fix).toBe(`Auth0 issues https://{domain}/ with a trailing slash: publish "authorization_servers": ["${auth0.issuer}"] byte for byte`);
   });
 

@@ -242,7 +242,7 @@ function facadeTests(get: () => { issuer: FakeProvider; resource: string; scopes
     expect(jsonFinding(report, 'metadata.pkce')).toMatchObject({ status: 'pass', summary: expect.stringContaining('the façade sign-in publishes ["S256"]') });
     const signIn = jsonFinding(report, 'server.sign-in');
     expect(signIn.status).toBe('pass');
-    expect(signIn.summary).toMatch(new RegExp(`^A façade: ${new URL(resource).origin} echoes its own issuer and lists S256 over the provider's endpoints${facade.passThrough ? ', and its pass-through endpoints answer' : ''}; ChatGPT, claude.ai and Claude Desktop, Claude Code, VS Code, Cursor sign in with a client registered by hand at the provider$`));
+    expect(signIn.summary).toMatch(new RegExp(`^A façade: ${new URL(resource).origin} echoes its own issuer and lists S256 over the provider's endpoints${facade.passThrough ? ', and its pass-through endpoints answer' : ''}; how hosts register: ChatGPT, claude.ai and Claude Desktop, Claude Code, VS Code, Cursor with a client registered by hand at the provider$`));
     // The provider refuses the made-up request (its own OAuth error, relayed): the relay works.
     if (facade.passThrough) expect(signIn.details.join('\n')).toMatch(/POST .*\/oauth\/token with a made-up code: HTTP 40[01] .*"error":"invalid_(grant|client)"/);
   });

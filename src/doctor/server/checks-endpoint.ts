@@ -59,17 +59,17 @@ export const serverUrlCheck = define(SERVER_URL, 'Server URL is canonical and pu
   if (url.hash || ctx.url.includes('#')) problems.push('it has a fragment');
   if (url.pathname !== '/' && url.href !== ctx.url) problems.push(`it is not in canonical form (${url.href})`);
   const local = isLoopback(url.hostname);
-  if (!local && url.protocol === 'http:') problems.push('it uses plain http on a public host: tokens would cross the network in clear text, and ChatGPT requires https');
-  if (!local && isInternalHost(url.hostname)) problems.push(`${url.hostname} is an internal host name: ChatGPT and Claude connect from their own clouds and can't reach it`);
+  if (!local && url.protocol === 'http:') problems.push('it uses plain http on a public host: tokens would cross the network in clear text');
+  if (!local && isInternalHost(url.hostname)) problems.push(`${url.hostname} is an internal host name: ChatGPT and claude.ai connect from their own clouds and can't reach it (clients on your machine or network, such as Claude Code or MCP Inspector, can)`);
   const [first] = problems;
   if (first) {
     return v.warn(`The MCP URL ${ctx.url} is not a good public URL: ${first}`, problems, `Use one canonical URL everywhere (the client, the metadata's resource, the token audience), e.g. ${url.protocol === 'http:' && !local ? canonical.replace(/^http:/, 'https:') : canonical}`);
   }
   if (local) {
     return v.info(
-      `${ctx.url} is a local URL: fine for MCP Inspector and other local clients; ChatGPT and Claude connect from their clouds and need a public https URL`,
+      `${ctx.url} is a local URL: fine for clients on this machine, such as Claude Code and MCP Inspector; ChatGPT and claude.ai connect from their clouds and need a public https URL`,
       [],
-      'To connect ChatGPT, expose the server over https (a tunnel such as ngrok or cloudflared, or a deployment) and use that URL everywhere (create-fastapps projects: MCP_RESOURCE_URL)',
+      'To connect ChatGPT or claude.ai, expose the server over https (a tunnel such as ngrok or cloudflared, or a deployment) and use that URL everywhere (create-fastapps projects: MCP_RESOURCE_URL)',
     );
   }
   return v.pass(`${ctx.url} is a canonical public https URL`);

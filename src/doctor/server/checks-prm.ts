@@ -125,7 +125,7 @@ export const prmAuthorizationServersCheck = define(SERVER_PRM_AUTHORIZATION_SERV
     const slash = ['trailing-slash-added', 'trailing-slash-missing'].includes(explainIssuerDifference(first, asIssuer ?? '').kind);
     const exact = `publish "authorization_servers": ["${asIssuer}"] byte for byte${generated}`;
     return v.fail(
-      `authorization_servers[0] is "${first}" but that server's metadata says issuer "${asIssuer}" (${asIssuer === undefined ? 'no issuer' : differenceNote(first, asIssuer, 'the entry', 'the issuer')}); strict clients (TS SDK v2, Claude, Copilot) refuse it`,
+      `authorization_servers[0] is "${first}" but that server's metadata says issuer "${asIssuer}" (${asIssuer === undefined ? 'no issuer' : differenceNote(first, asIssuer, 'the entry', 'the issuer')}); strict clients refuse it (the MCP TS SDK client 2.4.0, Copilot CLI 1.0.80 and later)`,
       [...(asIssuer === undefined ? [] : diffLines('authorization_servers[0]', first, 'issuer', asIssuer)), ...details],
       flavor === 'auth0' && slash ? `Auth0 issues https://{domain}/ with a trailing slash: ${exact}` : `Copy the issuer from the authorization server's metadata verbatim: ${exact}`,
     );

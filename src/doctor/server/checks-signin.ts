@@ -1,7 +1,7 @@
 /**
  * `server.sign-in` (SPEC §9): does the authorization server the hosts are sent to accept them?
- * ChatGPT, claude.ai and Claude Code refuse metadata without S256 in
- * `code_challenge_methods_supported` (../shared/CLIENTS.md). The mode is read from the metadata
+ * ChatGPT, claude.ai, Claude Desktop and Claude Code refuse metadata without S256 in
+ * `code_challenge_methods_supported`, and each host registers its own way (../shared/CLIENTS.md). The mode is read from the metadata
  * (and, in a project, from fastapps.json) and reported:
  *
  * - a façade (the server's own origin as issuer, publishing another origin's keys) must not promise
@@ -15,7 +15,7 @@
  */
 import { defineCheckOf, str, strings, type Verdicts } from '../../issuer/context.js';
 import type { Finding, SignIn } from '../../issuer/types.js';
-import { HOSTS, hostsRefusingWithoutS256 } from '../../generate/hosts.js';
+import { HOSTS, hostRegistration, hostsRefusingWithoutS256, type Host, type RegistrationOffer } from '../../generate/hosts.js';
 import { SERVER_SIGN_IN, type ServerCheckId } from '../ids.js';
 import { bodySnippet, outcome, type Probe, type ServerContext } from './context.js';
 
@@ -51,6 +51,43 @@ export function detectedSignIn(ctx: ServerContext, doc: Record<string, unknown>)
   return 'direct';
 }
 
+const names = (hosts: readonly Host[]) => hosts.map((host) => host.name).join(', ');
+
+/**
+ * Which hosts register how with this authorization server, only as far as ../shared/CLIENTS.md says
+ * (hostRegistration): "how hosts register: ChatGPT, claude.ai and Claude Desktop with their client
+ * metadata documents (CIMD); Claude Code, VS Code, Cursor by dynamic client registration". At a
+ * broker a client registered by hand is no way in (there is no provider console to register it at).
+ */
+export function registrationSummary(doc: Record<string, unknown>, broker: boolean): string {
+  const offer: RegistrationOffer = {
+    cimd: doc['client_id_metadata_document_supported'] === true,
+    dcr: typeof doc['registration_endpoint'] === 'string',
+    none: strings(doc, 'token_endpoint_auth_methods_supported')?.includes('none') === true,
+  };
+  const how = new Map<string, Host[]>();
+  for (const host of HOSTS) {
+    let way = hostRegistration(host, offer) ?? 'unknown';
+    if (broker && way === 'by-hand') way = 'unknown';
+    how.set(way, [...(how.get(way) ?? []), host]);
+  }
+  const ways: Record<string, (one: boolean) => string> = {
+    cimd: (one) => `with ${one ? 'its' : 'their'} client metadata document${one ? '' : 's'} (CIMD)`,
+    dcr: () => 'by dynamic client registration',
+    'by-hand': () => 'with a client registered by hand at the provider',
+  };
+  const parts: string[] = [];
+  for (const way of ['cimd', 'dcr', 'by-hand']) {
+    const hosts = how.get(way);
+    if (hosts) parts.push(`${names(hosts)} ${ways[way]!(hosts.length === 1)}`);
+  }
+  const unknown = how.get('unknown');
+  if (unknown) parts.push(`not known for ${names(unknown)}`);
+  const claude = HOSTS.find((host) => host.id === 'claude')!;
+  const note = offer.cimd && !offer.none && hostRegistration(claude, offer) !== 'cimd' ? ` (${claude.name} use CIMD only when token_endpoint_auth_methods_supported lists none)` : '';
+  return `how hosts register${broker ? ' with it' : ''}: ${parts.join('; ')}${note}`;
+}
+
 const MODE_NOTE: Record<SignIn, string> = {
   direct: 'direct (hosts sign in at the provider)',
   facade: 'facade (the server publishes metadata over the provider)',
@@ -66,8 +103,6 @@ export const signInCheck = define(SERVER_SIGN_IN, 'Hosts accept the authorizatio
   const mode = detectedSignIn(ctx, doc);
   const facade = mode === 'facade';
   const generated = ctx.expect.generated === true;
-  const register =
-    doc['client_id_metadata_document_supported'] === true ? 'their client metadata documents (CIMD)' : typeof doc['registration_endpoint'] === 'string' ? 'dynamic client registration' : 'a client registered by hand at the provider';
   const details = [
     `authorization server: ${issuer}${facade ? ` (a façade over ${keysOrigin})` : ''}`,
     `code_challenge_methods_supported: ${JSON.stringify(strings(doc, 'code_challenge_methods_supported') ?? null)}`,
@@ -102,8 +137,7 @@ export const signInCheck = define(SERVER_SIGN_IN, 'Hosts accept the authorizatio
           : 'Publish the broker’s own RFC 8414 metadata: issuer exactly the MCP origin, a registration_endpoint or client_id_metadata_document_supported: true, and authorization_response_iss_parameter_supported: true',
       );
     }
-    const ways = [typeof doc['registration_endpoint'] === 'string' ? 'dynamic client registration' : '', doc['client_id_metadata_document_supported'] === true ? 'client metadata documents (CIMD)' : ''].filter(Boolean).join(' or ');
-    return v.pass(`A broker: ${issuer} is its own authorization server (S256, RFC 9207 iss); ${HOSTS.map((host) => host.name).join(', ')} register with it by ${ways}`, details);
+    return v.pass(`A broker: ${issuer} is its own authorization server (S256, RFC 9207 iss); ${registrationSummary(doc, true)}`, details);
   }
   if (facade) {
     if (doc['authorization_response_iss_parameter_supported'] === true) {
@@ -121,9 +155,9 @@ export const signInCheck = define(SERVER_SIGN_IN, 'Hosts accept the authorizatio
       return v.fail(`The façade ${issuer} publishes what hosts need, but ${first}`, [...details, ...problems], generated ? 'Check that the server runs with OAUTH_SIGN_IN=facade and can reach the provider (OAUTH_HTTP_TIMEOUT, proxy, firewall); the log says why a relay failed' : 'Serve the pass-through endpoints the metadata names, and let them reach the provider');
     }
     return v.pass(
-      `A façade: ${issuer} echoes its own issuer and lists S256 over the provider's endpoints${ctx.facade ? ', and its pass-through endpoints answer' : ''}; ${HOSTS.map((host) => host.name).join(', ')} sign in with ${register}`,
+      `A façade: ${issuer} echoes its own issuer and lists S256 over the provider's endpoints${ctx.facade ? ', and its pass-through endpoints answer' : ''}; ${registrationSummary(doc, false)}`,
       details,
     );
   }
-  return v.pass(`${issuer} lists S256; ${HOSTS.map((host) => host.name).join(', ')} sign in with ${register}`, details);
+  return v.pass(`${issuer} lists S256; ${registrationSummary(doc, false)}`, details);
 });

@@ -11,7 +11,7 @@ import type { Finding } from '../../issuer/types.js';
 import { diffLines, differenceNote } from '../diff.js';
 import { TOKEN_AUDIENCE, TOKEN_ISSUER, TOKEN_LIFETIME, TOKEN_SCOPES, TOKEN_TYPE, type TokenCheckId } from '../ids.js';
 import { NOT_A_JWT } from './checks-shape.js';
-import { CLOCK_SKEW_SECONDS, GRAPH_AUDIENCES, MAX_LIFETIME_SECONDS, grantedScopes, hasScope, listOf, type TokenContext } from './context.js';
+import { AUTH0_DEFAULT_AUDIENCE, AUTH0_PROFILE, CLOCK_SKEW_SECONDS, GRAPH_AUDIENCES, MAX_LIFETIME_SECONDS, auth0AudienceRoute, grantedScopes, hasScope, listOf, type TokenContext } from './context.js';
 
 const define = (id: TokenCheckId, title: string, run: (ctx: TokenContext, v: Verdicts) => Finding) => defineCheckOf<TokenContext, TokenCheckId>(id, title, run);
 
@@ -110,7 +110,15 @@ export const tokenAudienceCheck = define(TOKEN_AUDIENCE, 'Token is bound to this
   const want = expected.join(' or ');
   const summary = `The token's aud ${aud.join(' ') || '(none)'} does not include ${want}`;
   if (ctx.flavor === 'auth0' && aud.length > 0 && aud.every((a) => a.endsWith('/userinfo'))) {
-    return v.fail(`The token is only for Auth0's /userinfo (aud ${aud.join(' ')}), not for your API`, details, `Request it for your API: audience=${expected[0]}, or enable the Resource Parameter Compatibility Profile (Auth0 Dashboard › Settings › Advanced) with an API whose Identifier is ${expected[0]}`);
+    // No API was selected: name the setting that selects this project's, as AUTH_SETUP.md does.
+    const route = auth0AudienceRoute(ctx.expect);
+    const fix =
+      route === 'default-audience'
+        ? `Make ${expected[0]} the ${AUTH0_DEFAULT_AUDIENCE}, with the Resource Parameter Compatibility Profile off: hosts send resource=${ctx.expect.resource}, not audience, and ${expected[0]} is not the MCP URL, so only the Default Audience gets them a token for it`
+        : route === 'profile'
+          ? `Turn on the ${AUTH0_PROFILE} with an API whose Identifier is exactly ${ctx.expect.resource}, the MCP URL: the resource hosts send then selects it`
+          : `Request it for your API: audience=${expected[0]}, or enable the Resource Parameter Compatibility Profile (Auth0 Dashboard › Settings › Advanced) with an API whose Identifier is ${expected[0]}`;
+    return v.fail(`The token is only for Auth0's /userinfo (aud ${aud.join(' ')}), not for your API`, details, fix);
   }
   // Auth0 picks the audience one of two ways; a token for the other API says which one applied.
   const resource = ctx.expect.resource;
@@ -138,7 +146,7 @@ export const tokenAudienceCheck = define(TOKEN_AUDIENCE, 'Token is bound to this
     summary,
     details,
     forFlavor(ctx.flavor, {
-      auth0: `Create an API whose Identifier is ${expected[0]} (Auth0 Dashboard › Applications › APIs) and have the client request it (audience, or resource with the Resource Parameter Compatibility Profile)`,
+      auth0: auth0AudienceFix(ctx, expected[0]!),
       okta: `Set the Audience of the authorization server to ${expected[0]} (Okta Admin › Security › API › Authorization Servers › your server › Settings)`,
       azure: `Request a scope of your API ({Application ID URI}/mcp.tools): its v2 tokens carry the API's client id ${expected[0]} in aud`,
       workos: `Register ${expected[0]} as a resource indicator (WorkOS dashboard › Connect › Configuration › MCP Auth): AuthKit puts the requested resource in aud, and refuses one it does not know with invalid_target`,
@@ -146,6 +154,19 @@ export const tokenAudienceCheck = define(TOKEN_AUDIENCE, 'Token is bound to this
     }),
   );
 });
+
+/** Auth0, a token for another API: create this project's and select it the way its audience needs (see auth0AudienceRoute). */
+function auth0AudienceFix(ctx: TokenContext, audience: string): string {
+  const create = `Create an API whose Identifier is ${audience} (Auth0 Dashboard › Applications › APIs)`;
+  switch (auth0AudienceRoute(ctx.expect)) {
+    case 'default-audience':
+      return `${create} and make it the ${AUTH0_DEFAULT_AUDIENCE}, with the Resource Parameter Compatibility Profile off: hosts send resource=${ctx.expect.resource}, not audience, and ${audience} is not the MCP URL`;
+    case 'profile':
+      return `Create an API whose Identifier is exactly ${ctx.expect.resource}, the MCP URL (Auth0 Dashboard › Applications › APIs), and turn on the ${AUTH0_PROFILE}, so the resource hosts send selects it`;
+    default:
+      return `${create} and have the client request it (audience, or resource with the Resource Parameter Compatibility Profile)`;
+  }
+}
 
 const LIFETIME_FIX: PerFlavor = {
   auth0: 'Lower the API’s Maximum Access Token Lifetime to 3600 seconds or less (Auth0 Dashboard › Applications › APIs › your API › Settings)',

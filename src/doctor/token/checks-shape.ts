@@ -7,15 +7,25 @@ import { forFlavor } from '../../issuer/flavor.js';
 import type { Finding } from '../../issuer/types.js';
 import { TOKEN_HEADER, TOKEN_SHAPE, TOKEN_SIGNATURE, type TokenCheckId } from '../ids.js';
 import { isAsymmetricAlg } from './decode.js';
-import type { TokenContext } from './context.js';
+import { AUTH0_DEFAULT_AUDIENCE, AUTH0_PROFILE, auth0AudienceRoute, type TokenContext } from './context.js';
 
 const define = (id: TokenCheckId, title: string, run: (ctx: TokenContext, v: Verdicts) => Finding) => defineCheckOf<TokenContext, TokenCheckId>(id, title, run);
 
 /** The skip of every check that needs a readable JWT. */
 export const NOT_A_JWT = 'Skipped: the token is not a readable signed JWT (see token.shape)';
 
-const AUTH0_API_FIX =
-  'Auth0 issues a JWT access token only for a registered API: create an API whose Identifier is your MCP URL (Auth0 Dashboard › Applications › APIs) and turn on the Resource Parameter Compatibility Profile (Settings › Advanced) so the resource parameter MCP clients send selects it';
+/** Auth0 issues a JWE or an opaque token when no API was selected: the setting that selects this project's (see auth0AudienceRoute). */
+function auth0ApiFix(ctx: TokenContext): string {
+  const audience = ctx.expect.audiences?.[0];
+  switch (auth0AudienceRoute(ctx.expect)) {
+    case 'default-audience':
+      return `Auth0 issues a JWT access token only for a registered API, and hosts send resource=${ctx.expect.resource}, not audience: create an API whose Identifier is ${audience} (Auth0 Dashboard › Applications › APIs) and make it the ${AUTH0_DEFAULT_AUDIENCE}, with the Resource Parameter Compatibility Profile off (${audience} is not the MCP URL, so the profile cannot select it)`;
+    case 'profile':
+      return `Auth0 issues a JWT access token only for a registered API: create an API whose Identifier is exactly ${ctx.expect.resource}, the MCP URL (Auth0 Dashboard › Applications › APIs), and turn on the ${AUTH0_PROFILE} so the resource parameter MCP clients send selects it`;
+    default:
+      return 'Auth0 issues a JWT access token only for a registered API: create an API whose Identifier is your MCP URL (Auth0 Dashboard › Applications › APIs) and turn on the Resource Parameter Compatibility Profile (Settings › Advanced) so the resource parameter MCP clients send selects it';
+  }
+}
 
 const GRAPH_FIX =
   "Request a token for your own API's scope ({Application ID URI}/mcp.tools, e.g. api://<api-client-id>/mcp.tools), not for Microsoft Graph (User.Read, openid): Graph tokens never verify outside Graph";
@@ -30,7 +40,7 @@ export const tokenShapeCheck = define(TOKEN_SHAPE, 'Token is a signed JWT', (ctx
       return v.fail(
         `The token has 5 segments: it is encrypted (JWE${t.header?.['enc'] ? `, enc ${String(t.header['enc'])}` : ''}), so your server can't read or verify it`,
         [`header: ${JSON.stringify(t.header ?? {})}`],
-        forFlavor(ctx.flavor, { auth0: AUTH0_API_FIX, generic: 'Configure the authorization server to issue signed (JWS) access tokens for your API, not encrypted ones' }),
+        forFlavor(ctx.flavor, { auth0: auth0ApiFix(ctx), generic: 'Configure the authorization server to issue signed (JWS) access tokens for your API, not encrypted ones' }),
       );
     case 'google-opaque':
       return v.fail(
@@ -43,7 +53,7 @@ export const tokenShapeCheck = define(TOKEN_SHAPE, 'Token is a signed JWT', (ctx
         'The token is opaque (no dots): not a JWT, so it can only be checked by asking the authorization server (introspection)',
         [],
         forFlavor(ctx.flavor, {
-          auth0: AUTH0_API_FIX,
+          auth0: auth0ApiFix(ctx),
           okta: "Okta's org authorization server issues tokens only Okta can read: use a custom authorization server (https://{domain}/oauth2/default) whose access tokens are JWTs",
           generic: 'Configure the provider to issue JWT access tokens for your API (the resource parameter / audience), or verify opaque tokens by introspection with a custom TokenVerifier',
         }),

@@ -38,6 +38,23 @@ export interface TokenContext {
   serverClockSkew?: number;
 }
 
+/**
+ * How a host's token gets this project's audience at Auth0 (templates/providers/auth0/AUTH_SETUP.md.hbs,
+ * step 2). Hosts send `resource=<MCP URL>`, never Auth0's `audience`: with the Resource Parameter
+ * Compatibility Profile that selects the API whose Identifier equals it, so an audience that is the
+ * MCP URL needs the `profile`; any other audience reaches tokens only as the tenant's
+ * `default-audience` (with the profile off). Undefined while the audience or the MCP URL is unknown.
+ */
+export function auth0AudienceRoute(expect: TokenExpectations): 'profile' | 'default-audience' | undefined {
+  const audience = expect.audiences?.[0];
+  if (audience === undefined || expect.resource === undefined) return undefined;
+  return expect.audiences!.includes(expect.resource) ? 'profile' : 'default-audience';
+}
+
+/** Auth0 Dashboard paths of the two settings. */
+export const AUTH0_PROFILE = 'Resource Parameter Compatibility Profile (Auth0 Dashboard › Settings › Advanced)';
+export const AUTH0_DEFAULT_AUDIENCE = "tenant's Default Audience (Auth0 Dashboard › Settings › General › API Authorization Settings)";
+
 /** Allowed clock skew for `nbf`/`iat`, seconds. */
 export const CLOCK_SKEW_SECONDS = 60;
 /** Longest lifetime that doesn't warn (SPEC §5: the FastApps guide's advice), seconds. */

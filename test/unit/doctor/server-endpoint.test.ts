@@ -36,16 +36,17 @@ test('a correct server: every check passes or is skipped for want of a token, in
 describe('server.url (22)', () => {
   const run = (url: string) => serverUrlCheck.run({ ...goodServer(), url });
   test('canonical public https: pass', () => expect(run(MCP)).toMatchObject({ status: 'pass', summary: `${MCP} is a canonical public https URL` }));
-  test('a loopback URL: info, with how to reach ChatGPT', () => {
+  test('a loopback URL: info, local clients such as Claude Code can use it, with how to reach ChatGPT and claude.ai', () => {
     expect(run('http://127.0.0.1:3000/mcp')).toMatchObject({
       status: 'info',
-      fix: 'To connect ChatGPT, expose the server over https (a tunnel such as ngrok or cloudflared, or a deployment) and use that URL everywhere (create-fastapps projects: MCP_RESOURCE_URL)',
+      summary: 'http://127.0.0.1:3000/mcp is a local URL: fine for clients on this machine, such as Claude Code and MCP Inspector; ChatGPT and claude.ai connect from their clouds and need a public https URL',
+      fix: 'To connect ChatGPT or claude.ai, expose the server over https (a tunnel such as ngrok or cloudflared, or a deployment) and use that URL everywhere (create-fastapps projects: MCP_RESOURCE_URL)',
     });
   });
   test('plain http on a public host: warn, fix with the https URL', () => {
     expect(run('http://mcp.example.com/mcp')).toMatchObject({
       status: 'warn',
-      summary: 'The MCP URL http://mcp.example.com/mcp is not a good public URL: it uses plain http on a public host: tokens would cross the network in clear text, and ChatGPT requires https',
+      summary: 'The MCP URL http://mcp.example.com/mcp is not a good public URL: it uses plain http on a public host: tokens would cross the network in clear text',
       fix: 'Use one canonical URL everywhere (the client, the metadata\'s resource, the token audience), e.g. https://mcp.example.com/mcp',
     });
   });
@@ -53,7 +54,7 @@ describe('server.url (22)', () => {
     expect(run('https://mcp.example.com/mcp/').summary).toContain('it ends with a slash');
     expect(run('https://MCP.example.com/mcp').summary).toContain('it is not in canonical form (https://mcp.example.com/mcp)');
     expect(run('https://mcp.example.com').summary).toContain('it has no path');
-    expect(run('https://mcp.internal/mcp')).toMatchObject({ status: 'warn', summary: expect.stringContaining("mcp.internal is an internal host name: ChatGPT and Claude connect from their own clouds and can't reach it") });
+    expect(run('https://mcp.internal/mcp')).toMatchObject({ status: 'warn', summary: expect.stringContaining("mcp.internal is an internal host name: ChatGPT and claude.ai connect from their own clouds and can't reach it (clients on your machine or network, such as Claude Code or MCP Inspector, can)") });
   });
 });
 

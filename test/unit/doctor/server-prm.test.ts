@@ -78,7 +78,7 @@ describe('server.prm-authorization-servers (28)', () => {
       id: 'server.prm-authorization-servers',
       title: 'Resource metadata names the issuer exactly',
       status: 'fail',
-      summary: `authorization_servers[0] is "${AUTH0.slice(0, -1)}" but that server's metadata says issuer "${AUTH0}" (only a trailing "/" differs: the issuer has one, the entry does not); strict clients (TS SDK v2, Claude, Copilot) refuse it`,
+      summary: `authorization_servers[0] is "${AUTH0.slice(0, -1)}" but that server's metadata says issuer "${AUTH0}" (only a trailing "/" differs: the issuer has one, the entry does not); strict clients refuse it (the MCP TS SDK client 2.4.0, Copilot CLI 1.0.80 and later)`,
       details: [
         `authorization_servers[0] "${AUTH0.slice(0, -1)}"`,
         `${'issuer'.padEnd(24)} "${AUTH0}"`,
@@ -96,7 +96,7 @@ describe('server.prm-authorization-servers (28)', () => {
     const entry = 'https://login.microsoftonline.com/common/v2.0';
     const ctx = withPrm(goodServer('entra-v2-common'), prm({ authorization_servers: [entry] }));
     ctx.authServer = { url: entry, doc: fixture('entra-v2-common') };
-    expect(prmAuthorizationServersCheck.run(ctx).summary).toBe(`authorization_servers[0] is "${entry}" but that server's metadata says issuer "https://login.microsoftonline.com/{tenantid}/v2.0" (they first differ at character 35); strict clients (TS SDK v2, Claude, Copilot) refuse it`);
+    expect(prmAuthorizationServersCheck.run(ctx).summary).toBe(`authorization_servers[0] is "${entry}" but that server's metadata says issuer "https://login.microsoftonline.com/{tenantid}/v2.0" (they first differ at character 35); strict clients refuse it (the MCP TS SDK client 2.4.0, Copilot CLI 1.0.80 and later)`);
   });
   test('exact but not the configured issuer (Okta org vs custom server): fail', () => {
     const org = String(fixture('okta-org-as')['issuer']);

@@ -35,7 +35,33 @@ describe('server.sign-in', () => {
   test('a provider that lists S256 (Auth0): pass, naming the hosts and how they register', () => {
     expect(signInCheck.run(goodServer())).toMatchObject({
       status: 'pass',
-      summary: 'https://dev-ltxchcls4igzho78.us.auth0.com/ lists S256; ChatGPT, claude.ai and Claude Desktop, Claude Code, VS Code, Cursor sign in with dynamic client registration',
+      summary: 'https://dev-ltxchcls4igzho78.us.auth0.com/ lists S256; how hosts register: ChatGPT, claude.ai and Claude Desktop, Claude Code, VS Code, Cursor by dynamic client registration',
+    });
+  });
+
+  describe('how each host registers, only as CLIENTS.md says', () => {
+    const withDoc = (doc: Record<string, unknown>) => {
+      const ctx = goodServer();
+      return { ...ctx, authServer: { url: ctx.authServer!.url, doc: { ...ctx.authServer!.doc!, ...doc } } };
+    };
+    const summary = (doc: Record<string, unknown>) => String(signInCheck.run(withDoc(doc)).summary).replace(/^.* lists S256; /, '');
+
+    test('CIMD with "none": ChatGPT and claude.ai use it; no CIMD is claimed for Claude Code, VS Code or Cursor, which use DCR', () => {
+      expect(summary({ client_id_metadata_document_supported: true, token_endpoint_auth_methods_supported: ['none', 'client_secret_post'] })).toBe(
+        'how hosts register: ChatGPT, claude.ai and Claude Desktop with their client metadata documents (CIMD); Claude Code, VS Code, Cursor by dynamic client registration',
+      );
+    });
+
+    test('CIMD without "none": only ChatGPT uses it, claude.ai registers dynamically, and the reason is named', () => {
+      expect(summary({ client_id_metadata_document_supported: true, token_endpoint_auth_methods_supported: ['client_secret_basic', 'private_key_jwt'] })).toBe(
+        'how hosts register: ChatGPT with its client metadata document (CIMD); claude.ai and Claude Desktop, Claude Code, VS Code, Cursor by dynamic client registration (claude.ai and Claude Desktop use CIMD only when token_endpoint_auth_methods_supported lists none)',
+      );
+    });
+
+    test('CIMD alone, without "none": claude.ai needs a client by hand, and nothing is claimed for the hosts CLIENTS.md says nothing about', () => {
+      expect(summary({ client_id_metadata_document_supported: true, registration_endpoint: undefined, token_endpoint_auth_methods_supported: ['client_secret_basic'] })).toBe(
+        'how hosts register: ChatGPT with its client metadata document (CIMD); claude.ai and Claude Desktop with a client registered by hand at the provider; not known for Claude Code, VS Code, Cursor (claude.ai and Claude Desktop use CIMD only when token_endpoint_auth_methods_supported lists none)',
+      );
     });
   });
 
@@ -50,7 +76,7 @@ describe('server.sign-in', () => {
 
   test('a façade whose pass-through endpoints answer: pass', () => {
     const finding = signInCheck.run(facadeServer());
-    expect(finding).toMatchObject({ status: 'pass', summary: expect.stringMatching(/^A façade: https:\/\/mcp\.example\.com echoes its own issuer and lists S256 over the provider's endpoints, and its pass-through endpoints answer; ChatGPT, .* sign in with a client registered by hand at the provider$/) });
+    expect(finding).toMatchObject({ status: 'pass', summary: expect.stringMatching(/^A façade: https:\/\/mcp\.example\.com echoes its own issuer and lists S256 over the provider's endpoints, and its pass-through endpoints answer; how hosts register: ChatGPT, claude.ai and Claude Desktop, Claude Code, VS Code, Cursor with a client registered by hand at the provider$/) });
     expect(finding.details[0]).toBe('authorization server: https://mcp.example.com (a façade over https://login.microsoftonline.com)');
   });
 
@@ -98,7 +124,7 @@ describe('server.sign-in: the broker', () => {
     const finding = signInCheck.run(brokerServer());
     expect(finding).toMatchObject({
       status: 'pass',
-      summary: 'A broker: https://mcp.example.com is its own authorization server (S256, RFC 9207 iss); ChatGPT, claude.ai and Claude Desktop, Claude Code, VS Code, Cursor register with it by dynamic client registration or client metadata documents (CIMD)',
+      summary: 'A broker: https://mcp.example.com is its own authorization server (S256, RFC 9207 iss); how hosts register with it: ChatGPT, claude.ai and Claude Desktop with their client metadata documents (CIMD); Claude Code, VS Code, Cursor by dynamic client registration',
     });
     expect(finding.details).toContain('sign-in detected: broker (the server is the authorization server hosts register with)');
   });
@@ -106,7 +132,10 @@ describe('server.sign-in: the broker', () => {
   test('detected from the metadata alone (the MCP origin as issuer, its own keys), without fastapps.json', () => {
     const ctx = brokerServer({ registration_endpoint: undefined }, { flavor: 'generic' });
     expect(detectedSignIn(ctx, ctx.authServer!.doc!)).toBe('broker');
-    expect(signInCheck.run(ctx)).toMatchObject({ status: 'pass', summary: expect.stringContaining('register with it by client metadata documents (CIMD)') });
+    expect(signInCheck.run(ctx)).toMatchObject({
+      status: 'pass',
+      summary: 'A broker: https://mcp.example.com is its own authorization server (S256, RFC 9207 iss); how hosts register with it: ChatGPT, claude.ai and Claude Desktop with their client metadata documents (CIMD); not known for Claude Code, VS Code, Cursor',
+    });
   });
 
   test('the other modes are reported too: direct (Auth0) and a façade', () => {

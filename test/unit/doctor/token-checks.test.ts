@@ -107,6 +107,68 @@ describe('Auth0', () => {
     });
   });
 
+  describe('the fix names the setting this project\'s audience needs (AUTH_SETUP.md step 2)', () => {
+    const CUSTOM = 'https://api.acme.example';
+    const mcpUrl = { audiences: [RESOURCE], scopes: ['mcp:tools'], resource: RESOURCE };
+    const custom = { audiences: [CUSTOM], scopes: ['mcp:tools'], resource: RESOURCE };
+    const profile = 'Resource Parameter Compatibility Profile (Auth0 Dashboard › Settings › Advanced)';
+    const defaultAudience = "tenant's Default Audience (Auth0 Dashboard › Settings › General › API Authorization Settings)";
+    const jwe = async () => {
+      const { publicKey } = await generateKeyPair('RSA-OAEP-256');
+      return new CompactEncrypt(new TextEncoder().encode('{}')).setProtectedHeader({ alg: 'RSA-OAEP-256', enc: 'A256GCM' }).encrypt(publicKey);
+    };
+
+    test('a JWE or an opaque token, the audience is the MCP URL: the Compatibility Profile', async () => {
+      const fix = `Auth0 issues a JWT access token only for a registered API: create an API whose Identifier is exactly ${RESOURCE}, the MCP URL (Auth0 Dashboard › Applications › APIs), and turn on the ${profile} so the resource parameter MCP clients send selects it`;
+      for (const token of [await jwe(), 'opaque-token-without-an-api']) {
+        const findings = await check(servers.auth0!, token, 'auth0', mcpUrl);
+        expect(findings['token.shape']).toMatchObject({ status: 'fail', fix });
+        expect(findings['token.shape']!.fix).not.toContain('Default Audience');
+      }
+    });
+
+    test('a JWE or an opaque token, a custom audience: the Default Audience set to that API, with the profile off', async () => {
+      const fix = `Auth0 issues a JWT access token only for a registered API, and hosts send resource=${RESOURCE}, not audience: create an API whose Identifier is ${CUSTOM} (Auth0 Dashboard › Applications › APIs) and make it the ${defaultAudience}, with the Resource Parameter Compatibility Profile off (${CUSTOM} is not the MCP URL, so the profile cannot select it)`;
+      for (const token of [await jwe(), 'opaque-token-without-an-api']) {
+        const findings = await check(servers.auth0!, token, 'auth0', custom);
+        expect(findings['token.shape']).toMatchObject({ status: 'fail', fix });
+        expect(findings['token.shape']!.fix).not.toContain('your MCP URL');
+      }
+    });
+
+    test('a token only for /userinfo: the profile for the MCP URL, the Default Audience for a custom audience', async () => {
+      const token = await servers.auth0!.mint({ ...claims(), aud: `${servers.auth0!.issuer}userinfo` });
+      const forMcpUrl = await check(servers.auth0!, token, 'auth0', mcpUrl);
+      expect(forMcpUrl['token.audience']).toMatchObject({
+        status: 'fail',
+        summary: `The token is only for Auth0's /userinfo (aud ${servers.auth0!.issuer}userinfo), not for your API`,
+        fix: `Turn on the ${profile} with an API whose Identifier is exactly ${RESOURCE}, the MCP URL: the resource hosts send then selects it`,
+      });
+      const forCustom = await check(servers.auth0!, token, 'auth0', custom);
+      expect(forCustom['token.audience']).toMatchObject({
+        status: 'fail',
+        summary: `The token is only for Auth0's /userinfo (aud ${servers.auth0!.issuer}userinfo), not for your API`,
+        fix: `Make ${CUSTOM} the ${defaultAudience}, with the Resource Parameter Compatibility Profile off: hosts send resource=${RESOURCE}, not audience, and ${CUSTOM} is not the MCP URL, so only the Default Audience gets them a token for it`,
+      });
+    });
+
+    test('a token for no API or another one: create this project\'s API and select it the way its audience needs', async () => {
+      const noAud = { ...claims() } as JWTPayload;
+      delete noAud.aud;
+      const forMcpUrl = await check(servers.auth0!, await servers.auth0!.mint(noAud), 'auth0', mcpUrl);
+      expect(forMcpUrl['token.audience']).toMatchObject({
+        status: 'fail',
+        fix: `Create an API whose Identifier is exactly ${RESOURCE}, the MCP URL (Auth0 Dashboard › Applications › APIs), and turn on the ${profile}, so the resource hosts send selects it`,
+      });
+      const forCustom = await check(servers.auth0!, await servers.auth0!.mint({ ...claims(), aud: ['https://other-api.acme.example'] }), 'auth0', custom);
+      expect(forCustom['token.audience']).toMatchObject({
+        status: 'fail',
+        summary: `The token's aud https://other-api.acme.example does not include ${CUSTOM}`,
+        fix: `Create an API whose Identifier is ${CUSTOM} (Auth0 Dashboard › Applications › APIs) and make it the ${defaultAudience}, with the Resource Parameter Compatibility Profile off: hosts send resource=${RESOURCE}, not audience, and ${CUSTOM} is not the MCP URL`,
+      });
+    });
+  });
+
   test('HS256 (an API set to a symmetric algorithm): token.header fails naming the Signing Algorithm setting', async () => {
     const findings = await check(servers.auth0!, await servers.auth0!.mint(claims(), { alg: 'HS256', key: new TextEncoder().encode('s'.repeat(32)) }), 'auth0', expectAuth0);
     expect(findings['token.header']).toMatchObject({ status: 'fail', summary: "The token is signed with HS256, a shared secret, which can't be verified with the issuer's public keys", fix: 'Switch the API to RS256 (Auth0 Dashboard › Applications › APIs › your API › Settings › Signing Algorithm)' });

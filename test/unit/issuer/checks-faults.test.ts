@@ -281,6 +281,21 @@ describe('client capabilities (never blocking)', () => {
     expect(findingOf(await check(srv.issuer), REGISTRATION)).toMatchObject({ status: 'pass', summary: expect.stringContaining('Client ID Metadata Documents') });
   });
 
+  test('CIMD without "none" among the token endpoint auth methods: claude.ai and Claude Desktop do not use it (CLIENTS.md)', async () => {
+    const srv = await serve();
+    srv.document['client_id_metadata_document_supported'] = true;
+    srv.document['token_endpoint_auth_methods_supported'] = ['client_secret_basic', 'private_key_jwt'];
+    const endpoint = String(srv.document['registration_endpoint']);
+    expect(findingOf(await check(srv.issuer), REGISTRATION)).toMatchObject({
+      status: 'pass',
+      details: [`claude.ai and Claude Desktop use CIMD only when token_endpoint_auth_methods_supported also lists none; here they register at ${endpoint} instead`],
+    });
+    delete srv.document['registration_endpoint'];
+    expect(findingOf(await check(srv.issuer), REGISTRATION)!.details).toEqual(['claude.ai and Claude Desktop use CIMD only when token_endpoint_auth_methods_supported also lists none; here they need a client registered by hand']);
+    srv.document['token_endpoint_auth_methods_supported'] = ['none', 'private_key_jwt'];
+    expect(findingOf(await check(srv.issuer), REGISTRATION)!.details).toEqual([]);
+  });
+
   test('no registration path: fail without a pre-registered client, warn with one', async () => {
     const srv = await serve();
     delete srv.document['registration_endpoint'];

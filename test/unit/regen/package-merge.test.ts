@@ -75,8 +75,19 @@ describe('mergePackageJson', () => {
     expect(JSON.parse(edited.content!).scripts.token).toBe('tsx scripts/token.ts --ttl 60');
   });
 
+  test('with prune, an entry keep names stays and is listed as in use, with or without prune', () => {
+    const keep = new Set(['dependencies.oidc-provider', 'devDependencies.@types/oidc-provider']);
+    const result = mergePackageJson(text(local), local, auth0, { prune: true, keep });
+    expect(result.removed).toEqual(['scripts.token']);
+    expect(result.inUse).toEqual(['dependencies.oidc-provider', 'devDependencies.@types/oidc-provider']);
+    expect(JSON.parse(result.content!).dependencies['oidc-provider']).toBe((local.dependencies as Record<string, string>)['oidc-provider']);
+    const listed = mergePackageJson(text(local), local, auth0, { keep });
+    expect(listed.notNeeded).toEqual(['scripts.token']);
+    expect(listed.inUse).toEqual(['dependencies.oidc-provider', 'devDependencies.@types/oidc-provider']);
+  });
+
   test('the same answers change nothing', () => {
-    expect(mergePackageJson(text(auth0), auth0, auth0)).toEqual({ content: undefined, added: [], updated: [], kept: [], notNeeded: [], removed: [] });
+    expect(mergePackageJson(text(auth0), auth0, auth0)).toEqual({ content: undefined, added: [], updated: [], kept: [], notNeeded: [], removed: [], inUse: [] });
   });
 
   test('indentation and the final line break are kept', () => {
