@@ -150,9 +150,11 @@ function brokerVariables(answers: Answers): Variable[] {
       key: 'OAUTH_BROKER_ALLOW',
       value: answers.providerInput.allow?.length ? answers.providerInput.allow.join(',') : undefined,
       example: answers.providerInput.allow?.join(',') || 'example.com,jane@gmail.com',
-      doc: answers.providerInput.allow
-        ? `Who may get a token, comma separated: email addresses and domains (a Google Workspace domain, or a verified email's domain). Required: anyone with a ${provider} account could sign in otherwise.`
-        : "Who may get a token, comma separated: email addresses and domains (a verified email's domain). Unset: whoever the provider signs in and grants this server's scopes.",
+      doc: answers.provider === 'github'
+        ? `Who may get a token, comma separated: GitHub logins and organisations (org:<name>, any member). Required: anyone with a ${provider} account could sign in otherwise.`
+        : answers.providerInput.allow
+          ? `Who may get a token, comma separated: email addresses and domains (a Google Workspace domain, or a verified email's domain). Required: anyone with a ${provider} account could sign in otherwise.`
+          : "Who may get a token, comma separated: email addresses and domains (a verified email's domain). Unset: whoever the provider signs in and grants this server's scopes.",
     },
     {
       key: 'OAUTH_BROKER_SIGNING_KEY',
