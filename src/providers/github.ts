@@ -47,6 +47,7 @@ export const github: Provider = {
     if (url.pathname !== '/' || url.search || url.hash) return `GitHub's issuer is its origin (https://github.com, or https://<your GitHub Enterprise Server host>), without a path.`;
     return url.protocol === 'https:' || /^(127\.0\.0\.1|localhost)$/.test(url.hostname) ? true : `GitHub is served over https: use https://${url.host}.`;
   },
+  noDiscovery: true,
   issuerNote: (issuer) => `Provider: GitHub at ${issuer}, whose endpoints are fixed (${issuer}/login/oauth/authorize and /login/oauth/access_token; GitHub publishes no discovery document to check)`,
   // The tokens hosts use are the broker's, bound to the MCP URL.
   defaultAudiences: () => [],

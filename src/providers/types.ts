@@ -73,6 +73,8 @@ export interface Provider {
    * `create` and `auth` print instead of running the issuer check; the check is then not applicable.
    */
   issuerNote?(issuer: string): string;
+  /** The provider publishes no discovery document at all (GitHub): `doctor` has nothing to check at its issuer. */
+  noDiscovery?: boolean;
   /**
    * For a provider that has no tokens for this server (broker only): the scopes the broker asks of
    * it, given the allow-list, and how the broker learns who signed in (a phrase for AUTH_SETUP.md).
