@@ -59,5 +59,6 @@ export const github: Provider = {
   broker: {
     scopes: (allow) => ['read:user', ...(allow.some((entry) => entry.startsWith('org:')) ? ['read:org'] : [])],
     identity: "asks GitHub's user API who signed in (GitHub is not OpenID Connect; the account's numeric id becomes the subject)",
+    allowHelp: 'GitHub logins and organisations (org:<name>, any member)',
   },
 };

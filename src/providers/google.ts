@@ -36,5 +36,9 @@ export const google: Provider = {
   acceptsAudience: false,
   signIn: ['broker'],
   // As templates/providers/google/src/auth/verifier.ts asks them.
-  broker: { scopes: () => ['openid', 'email', 'profile'], identity: "verifies Google's ID token (against Google's keys) to learn who signed in" },
+  broker: {
+    scopes: () => ['openid', 'email', 'profile'],
+    identity: "verifies Google's ID token (against Google's keys) to learn who signed in",
+    allowHelp: "email addresses and domains (a Google Workspace domain, or a verified email's domain)",
+  },
 };

@@ -79,7 +79,7 @@ export interface Provider {
    * For a provider that has no tokens for this server (broker only): the scopes the broker asks of
    * it, given the allow-list, and how the broker learns who signed in (a phrase for AUTH_SETUP.md).
    */
-  broker?: { scopes(allow: string[]): string[]; identity: string };
+  broker?: { scopes(allow: string[]): string[]; identity: string; /** What `OAUTH_BROKER_ALLOW` lists for it. */ allowHelp: string };
   /** Checks an issuer given with `--issuer` for this provider (e.g. Okta's org server is refused). */
   checkIssuer?(issuer: string): true | string;
   /** Default audiences for this resource. */
