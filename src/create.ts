@@ -47,8 +47,9 @@ export async function runCreate(dirArg: string | undefined, flags: CreateFlags, 
 
   // 3. Issuer.
   let issuerCheck: GeneratorInfo['issuerCheck'] = 'not-applicable';
-  if (answers.provider === 'local') {
-    out.line(`${c.green('✔')} Provider: local development server (the project runs its own OAuth issuer at ${answers.issuer})`);
+  const issuerNote = getProvider(answers.provider).issuerNote?.(answers.issuer);
+  if (issuerNote) {
+    out.line(`${c.green('✔')} ${issuerNote}`);
   } else if (answers.skipIssuerCheck) {
     issuerCheck = 'skipped';
     out.line(`${c.yellow('⚠')} Issuer check skipped (--skip-issuer-check); it is recorded as still owed. Run ${c.bold('npx create-fastapps doctor')} in the project once ${answers.issuer} is reachable.`);

@@ -11,6 +11,7 @@
  */
 import { parseScopeImplications, projectScopeImplies } from './token/scope-implies.js';
 import { ReportedFailure, UsageError } from '../errors.js';
+import { getProvider } from '../providers/index.js';
 import { collectContext, runChecks } from '../issuer/checks.js';
 import type { CheckContext } from '../issuer/context.js';
 import type { CheckIssuerInput, Finding, NetOptions } from '../issuer/types.js';
@@ -87,6 +88,11 @@ export async function diagnose(input: DoctorInput, options: DiagnoseOptions): Pr
   for (const note of input.token?.notes ?? []) notes.push(`Token: ${note}`);
   if (input.project) notes.push(`Read ${input.project.file}`);
   if (input.provider === 'local' && issuer) notes.push(`The local provider's issuer ${issuer} is served by the project itself: start it (npm run dev) before running doctor`);
+  // GitHub publishes no discovery document: there is nothing at the issuer to check.
+  const fixedEndpoints = input.provider !== undefined && getProvider(input.provider).noDiscovery === true && issuerSource !== 'argument';
+  if (fixedEndpoints && issuer) {
+    notes.push(`${getProvider(input.provider!).name} publishes no discovery document (its endpoints are fixed), so there is nothing at ${issuer} to check; run doctor --server <MCP URL> against the running server`);
+  }
 
   // 3. Issuer, server and token work, concurrently.
   const resource = expectedResource(input, server);
@@ -110,7 +116,7 @@ export async function diagnose(input: DoctorInput, options: DiagnoseOptions): Pr
         wants,
       })
     : undefined;
-  if (!issuerContext) {
+  if (!issuerContext && !fixedEndpoints) {
     if (issuer) {
       issuerContext = collectContext(issuerInput(input, issuer, net));
     } else if (probes) {

@@ -39,6 +39,8 @@ export interface TemplateContext {
   brokerClientId: string;
   /** Broker: the scopes that client must be allowed: this server's, then `openid profile email`. */
   brokerScopes: string[];
+  /** Broker-only providers (Google, GitHub): how the broker learns who signed in; empty when it checks the provider's access tokens. */
+  brokerIdentity: string;
   /** The provider in running text: its name, or "your identity provider" for a generic OpenID Connect server. */
   idpName: string;
   /** The authorization server hosts see: the façade's or broker's issuer (the resource's origin), else the provider's. */
@@ -88,7 +90,8 @@ export function templateContext(answers: Answers, issuerCheck: 'passed' | 'skipp
     broker,
     brokerCallback: broker ? brokerCallbackUrl(answers.resource) : '',
     brokerClientId: broker ? (answers.brokerClientId ?? '') : '',
-    brokerScopes: broker ? [...new Set([...answers.scopes, ...OIDC_SCOPES])] : [],
+    brokerScopes: broker ? (provider.broker?.scopes(answers.providerInput.allow ?? []) ?? [...new Set([...answers.scopes, ...OIDC_SCOPES])]) : [],
+    brokerIdentity: provider.broker?.identity ?? '',
     idpName: idpName(answers.provider),
     hostIssuer: answers.signIn === 'facade' || broker ? url.origin : answers.issuer,
     hosts: HOSTS,

@@ -125,6 +125,7 @@ function variables(answers: Answers): Variable[] {
  */
 function brokerVariables(answers: Answers): Variable[] {
   const provider = idpName(answers.provider);
+  const brokerOnly = getProvider(answers.provider).broker;
   return [
     {
       key: 'OAUTH_BROKER_CLIENT_ID',
@@ -150,8 +151,9 @@ function brokerVariables(answers: Answers): Variable[] {
       key: 'OAUTH_BROKER_ALLOW',
       value: answers.providerInput.allow?.length ? answers.providerInput.allow.join(',') : undefined,
       example: answers.providerInput.allow?.join(',') || 'example.com,jane@gmail.com',
-      doc: answers.providerInput.allow
-        ? `Who may get a token, comma separated: email addresses and domains (a Google Workspace domain, or a verified email's domain). Required: anyone with a ${provider} account could sign in otherwise.`
+      // A broker-only provider (Google, GitHub) says what its list holds; it is required there.
+      doc: brokerOnly
+        ? `Who may get a token, comma separated: ${brokerOnly.allowHelp}. Required: anyone with a ${provider} account could sign in otherwise.`
         : "Who may get a token, comma separated: email addresses and domains (a verified email's domain). Unset: whoever the provider signs in and grants this server's scopes.",
     },
     {

@@ -22,7 +22,7 @@ export interface Finding {
   summary?: string;
 }
 
-export type ProviderId = 'auth0' | 'okta' | 'azure' | 'cognito' | 'keycloak' | 'workos' | 'google' | 'oidc' | 'local';
+export type ProviderId = 'auth0' | 'okta' | 'azure' | 'cognito' | 'keycloak' | 'workos' | 'google' | 'github' | 'oidc' | 'local';
 
 /**
  * How hosts sign users in (SPEC §9): `direct` points them at the provider; `facade` publishes the

@@ -5,15 +5,15 @@ const collect = (value: string, previous: string[] = []) => [...previous, value]
 
 export function providerOptions(command: Command): Command {
   return command
-    .option('--provider <id>', 'identity provider: local, auth0, okta, azure, cognito, oidc, keycloak, workos, google')
-    .option('--domain <domain>', 'Auth0, Okta, Keycloak or AuthKit domain, e.g. acme.us.auth0.com')
+    .option('--provider <id>', 'identity provider: local, auth0, okta, azure, cognito, oidc, keycloak, workos, google, github')
+    .option('--domain <domain>', 'Auth0, Okta, Keycloak, AuthKit or GitHub Enterprise domain, e.g. acme.us.auth0.com')
     .option('--auth-server <id>', 'Okta custom authorization server id (default: default)')
     .option('--tenant <tenant>', 'Entra tenant id or verified domain')
     .option('--client-id <id>', 'Entra: the API app\'s client id; Cognito: an allowed app client id (repeatable)', collect)
     .option('--region <region>', 'Cognito region (default: from the user pool id)')
     .option('--user-pool <id>', 'Cognito user pool id, e.g. eu-west-1_AbC123')
     .option('--realm <realm>', 'Keycloak realm, e.g. main')
-    .option('--allow <list>', 'Google: who may sign in, email addresses and Workspace domains, e.g. example.com,jane@gmail.com (repeatable)', collect)
+    .option('--allow <list>', 'Google: who may sign in, email addresses and Workspace domains, e.g. example.com,jane@gmail.com; GitHub: logins and org:<name> (repeatable)', collect)
     .option('--issuer <url>', 'issuer URL (required for oidc; overrides the built issuer for others)')
     .option('--resource <url>', 'public URL of the MCP endpoint (default: http://localhost:3000/mcp)')
     .option('--audience <aud>', 'aud value tokens carry (default per provider; Entra: the Application ID URI)')

@@ -35,4 +35,10 @@ export const google: Provider = {
   preRegisteredClient: true,
   acceptsAudience: false,
   signIn: ['broker'],
+  // As templates/providers/google/src/auth/verifier.ts asks them.
+  broker: {
+    scopes: () => ['openid', 'email', 'profile'],
+    identity: "verifies Google's ID token (against Google's keys) to learn who signed in",
+    allowHelp: "email addresses and domains (a Google Workspace domain, or a verified email's domain)",
+  },
 };

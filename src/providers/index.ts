@@ -2,6 +2,7 @@
 import { auth0 } from './auth0.js';
 import { azure } from './azure.js';
 import { cognito } from './cognito.js';
+import { github } from './github.js';
 import { google } from './google.js';
 import { local } from './local.js';
 import { oidc } from './oidc.js';
@@ -10,7 +11,7 @@ import { okta } from './okta.js';
 import { workos } from './workos.js';
 import type { Provider, ProviderId } from './types.js';
 
-export const providers: Provider[] = [local, auth0, okta, azure, cognito, oidc, keycloak, workos, google];
+export const providers: Provider[] = [local, auth0, okta, azure, cognito, oidc, keycloak, workos, google, github];
 export const providerIds = providers.map((provider) => provider.id) as ProviderId[];
 
 export function getProvider(id: ProviderId): Provider {

@@ -11,6 +11,7 @@ export const local: Provider = {
   hint: 'no account needed: an embedded OAuth server for development',
   fields: [],
   buildIssuer: () => '',
+  issuerNote: (issuer) => `Provider: local development server (the project runs its own OAuth issuer at ${issuer})`,
   defaultAudiences: (_input, resource) => [resource],
   defaultScopes: () => ['mcp:tools'],
   preRegisteredClient: false,

@@ -11,7 +11,7 @@ export interface ProviderInput {
   userPool?: string;
   clientId?: string[];
   realm?: string;
-  /** Who may sign in through the broker (Google: email addresses and Workspace domains). */
+  /** Who may sign in through the broker (Google: email addresses and Workspace domains; GitHub: logins and org:<name>). */
   allow?: string[];
   issuer?: string;
 }
@@ -68,6 +68,18 @@ export interface Provider {
    * implies; otherwise undefined, and the mismatch stands.
    */
   adoptIssuer?(configured: string, documentIssuer: string): { issuer: string; input: ProviderInput } | undefined;
+  /**
+   * For a provider with no discovery document to check (GitHub: its endpoints are fixed), the line
+   * `create` and `auth` print instead of running the issuer check; the check is then not applicable.
+   */
+  issuerNote?(issuer: string): string;
+  /** The provider publishes no discovery document at all (GitHub): `doctor` has nothing to check at its issuer. */
+  noDiscovery?: boolean;
+  /**
+   * For a provider that has no tokens for this server (broker only): the scopes the broker asks of
+   * it, given the allow-list, and how the broker learns who signed in (a phrase for AUTH_SETUP.md).
+   */
+  broker?: { scopes(allow: string[]): string[]; identity: string; /** What `OAUTH_BROKER_ALLOW` lists for it. */ allowHelp: string };
   /** Checks an issuer given with `--issuer` for this provider (e.g. Okta's org server is refused). */
   checkIssuer?(issuer: string): true | string;
   /** Default audiences for this resource. */

@@ -110,8 +110,9 @@ export async function runAuth(flags: AuthFlags, ctx: AuthContext): Promise<AuthO
 
   // 3. The issuer, checked exactly as create checks it.
   let issuerCheck: GeneratorInfo['issuerCheck'] = 'not-applicable';
-  if (answers.provider === 'local') {
-    out.line(`${c.green('✔')} Provider: local development server (the project runs its own OAuth issuer at ${answers.issuer})`);
+  const issuerNote = getProvider(answers.provider).issuerNote?.(answers.issuer);
+  if (issuerNote) {
+    out.line(`${c.green('✔')} ${issuerNote}`);
   } else if (answers.skipIssuerCheck) {
     // A check that passed for this very issuer still stands; a new issuer's is owed.
     issuerCheck = recorded.issuerCheck === 'passed' && recorded.settings.issuer === answers.issuer ? 'passed' : 'skipped';

@@ -228,3 +228,26 @@ describe('auth and the broker', () => {
     expect(parseEnv(read(dir, '.env'))).toMatchObject({ OAUTH_BROKER_CLIENT_ID: 'brk-client-3', OAUTH_BROKER_CLIENT_SECRET: 'client-3-SECRET-77' });
   });
 });
+
+describe('create --provider github: no discovery document, nothing to check at the issuer', () => {
+  let dir: string;
+  let created: CliResult;
+  beforeAll(async () => {
+    dir = path.join(tempDir(), 'gh');
+    created = await runCli([dir, '--provider', 'github', '--allow', 'org:acme', '--broker-client-id', 'Iv1.8a61f9b3a7aba766', '--no-install', '--no-git'], { cwd: path.dirname(dir), env: withSecret() });
+  });
+
+  test('create writes the project without an issuer check, saying why, and records it as not applicable', () => {
+    expect(created.exitCode, created.stdout + created.stderr).toBe(0);
+    expect(created.stdout).toContain('Provider: GitHub at https://github.com, whose endpoints are fixed (https://github.com/login/oauth/authorize and /login/oauth/access_token; GitHub publishes no discovery document to check)');
+    expect(JSON.parse(read(dir, 'fastapps.json'))).toMatchObject({ provider: 'github', issuer: 'https://github.com', signIn: 'broker', issuerCheck: 'not-applicable' });
+    expect(read(dir, 'src/auth/issuer.ts')).toContain('/login/oauth/access_token');
+    expect(filesContaining(dir, SECRET)).toEqual(['.env']);
+  });
+
+  test('doctor in the project says there is nothing at the issuer to check, and passes offline', async () => {
+    const doctor = await runCli(['doctor'], { cwd: dir });
+    expect(doctor.exitCode, doctor.stdout + doctor.stderr).toBe(0);
+    expect(doctor.stdout).toContain('GitHub publishes no discovery document (its endpoints are fixed), so there is nothing at https://github.com to check');
+  });
+});

@@ -40,7 +40,7 @@ describe('non-interactive, values missing', () => {
 
 describe('bad values', () => {
   const cases: Array<[string, string[], 1 | 2, RegExp]> = [
-    ['unknown provider', ['app', '--provider', 'fusionauth'], 2, /--provider: "fusionauth" is not a provider; use one of local, auth0, okta, azure, cognito, oidc, keycloak, workos, google/],
+    ['unknown provider', ['app', '--provider', 'fusionauth'], 2, /--provider: "fusionauth" is not a provider; use one of local, auth0, okta, azure, cognito, oidc, keycloak, workos, google, github/],
     ['invalid project name', ['My App'], 2, /"My App" is not a valid npm package name: it has capital letters\. Try "my-app"/],
     ['malformed resource URL', ['app', '--resource', 'localhost:3000'], 2, /--resource: .*(not a URL|http\(s\))/],
     ['resource without a path', ['app', '--resource', 'https://mcp.example.com'], 2, /--resource: The resource URL needs the endpoint path: https:\/\/mcp\.example\.com\/mcp/],

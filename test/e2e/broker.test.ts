@@ -18,7 +18,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { Browser } from '../helpers/browser.js';
 import { runCli, tempDir } from '../helpers/cli.js';
 import { jsonFinding, type JsonReport } from '../helpers/doctor.js';
-import { startFakeCognito, startFakeEntra, startFakeGoogle, type FakeGoogle, type FakeProvider } from '../helpers/fake-providers.js';
+import { startFakeCognito, startFakeEntra, startFakeGitHub, startFakeGoogle, type FakeGitHub, type FakeGoogle, type FakeProvider } from '../helpers/fake-providers.js';
 import { freePort, postInitialize, startProcess, type RunningProject } from '../helpers/generated-server.js';
 import { countCommands, startRedis, type RunningRedis } from '../helpers/redis.js';
 import { programs, skipWithout } from '../helpers/requires.js';
@@ -664,5 +664,102 @@ describe('--provider google: sign-in only through the broker, the allow-list dec
     const started = await startProcess(dir, ['node', 'dist/index.js'], env({ PORT: String(await freePort()), OAUTH_BROKER_ALLOW: '' })).catch((error: Error) => error);
     expect(started).toBeInstanceOf(Error);
     expect((started as Error).message).toContain('OAUTH_BROKER_ALLOW is not set: with Google, anyone with an account could sign in.');
+  });
+});
+
+describe('--provider github: sign-in only through the broker, its user API says who, logins and organisations decide', () => {
+  const GITHUB_CLIENT = 'Iv1.8a61f9b3a7aba766';
+  const GITHUB_SECRET = '3f1e0c9d8b7a6f5e4d3c2b1a09f8e7d6c5b4a392';
+  const mona = { login: 'mona', password: 'mona-pw', id: 9919, name: 'Mona Lisa', orgs: ['acme', 'octo-labs'] };
+  const octocat = { login: 'octocat', password: 'octo-pw', id: 583231, name: 'The Octocat', orgs: [] };
+  const eve = { login: 'eve', password: 'eve-pw', id: 77777, name: 'Eve', orgs: ['elsewhere'] };
+  let github: FakeGitHub;
+  let dir: string;
+  let resource: string;
+  let port: number;
+  let created: { stdout: string };
+  let server: RunningProject | undefined;
+  const env = (extra: Record<string, string> = {}) => ({ PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', OAUTH_BROKER_STORE: 'memory', ...extra });
+
+  beforeAll(async () => {
+    port = await freePort();
+    resource = `http://127.0.0.1:${port}/mcp`;
+    github = await startFakeGitHub({ clients: [{ id: GITHUB_CLIENT, secret: GITHUB_SECRET, redirectUris: [`http://127.0.0.1:${port}/oauth/callback`] }], users: [mona, octocat, eve] });
+    dir = path.join(tempDir(), 'app');
+    const result = await runCli([dir, '--provider', 'github', '--issuer', github.issuer, '--allow', 'org:ACME,octocat', '--resource', resource, '--broker-client-id', GITHUB_CLIENT, '--no-git', '--pm', 'npm'], {
+      cwd: path.dirname(dir),
+      env: { ...process.env, CI: undefined, NO_COLOR: '1', OAUTH_BROKER_CLIENT_SECRET: GITHUB_SECRET },
+    });
+    expect(result.exitCode, result.stdout + result.stderr).toBe(0);
+    created = result;
+    await buildAndTestProject(dir, 'GitHub');
+    server = await startProcess(dir, ['node', 'dist/index.js'], env());
+  }, 300_000);
+
+  afterAll(async () => {
+    await server?.stop();
+    await github?.close();
+  });
+
+  test('create says GitHub has no discovery document to check, and records the broker sign-in and the allow-list in one form', () => {
+    expect(created.stdout).toContain(`Provider: GitHub at ${github.issuer}, whose endpoints are fixed`);
+    const manifest = JSON.parse(readFileSync(path.join(dir, 'fastapps.json'), 'utf8'));
+    expect(manifest).toMatchObject({ provider: 'github', signIn: 'broker', issuerCheck: 'not-applicable', brokerClientId: GITHUB_CLIENT });
+    expect(manifest.providerInput.allow).toEqual(['org:acme', 'octocat']);
+    const dotEnv = parseEnv(readFileSync(path.join(dir, '.env'), 'utf8'));
+    expect(dotEnv.OAUTH_BROKER_ALLOW).toBe('org:acme,octocat');
+    expect(dotEnv.OAUTH_ISSUER).toBe(github.issuer);
+    const setup = readFileSync(path.join(dir, 'AUTH_SETUP.md'), 'utf8');
+    expect(setup).toContain(`Authorization callback URL: \`http://127.0.0.1:${port}/oauth/callback\``);
+    expect(setup).toContain('- **Scopes** it may request: `read:user`, `read:org` (nothing else is asked).');
+  });
+
+  test('a member of an allowed organisation signs in; the token is the server\'s own, its subject the GitHub account id', async () => {
+    const before = { authorize: github.authorizeRequests.length, api: github.apiRequests.length };
+    const host = await signInAsHost({ mcpUrl: resource, redirectUri: CHATGPT, user: { username: mona.login, password: mona.password }, consent: 'allow' });
+    const claims = decodeJwt(host.accessToken);
+    expect(claims.iss).toBe(`http://127.0.0.1:${port}`);
+    expect(claims.aud).toBe(resource);
+    expect(claims.sub).toBe(String(mona.id));
+    expect(claims.preferred_username).toBe('mona');
+    expect(claims.scope).toBe('mcp:tools');
+    const asked = github.authorizeRequests.slice(before.authorize).at(-1)!;
+    expect(asked.get('scope')?.split(' ')).toEqual(['read:user', 'read:org']);
+    expect(asked.get('code_challenge_method')).toBe('S256');
+    expect(asked.get('nonce')).toBeNull();
+    // The user API was asked with the User-Agent GitHub requires, and the token as a bearer.
+    const api = github.apiRequests.slice(before.api);
+    expect(api.map((request) => request.path)).toEqual(['/api/v3/user', '/api/v3/user/orgs']);
+    for (const request of api) {
+      expect(request.userAgent).toBeTruthy();
+      expect(request.authorization).toMatch(/^Bearer gho_/);
+    }
+    // The GitHub token never reaches the host.
+    expect(JSON.stringify(host)).not.toContain('gho_');
+
+    // The tool sees the GitHub account as the subject.
+    const client = new Client({ name: 'strict-host', version: '1.0.0' });
+    await client.connect(new StreamableHTTPClientTransport(new URL(resource), { requestInit: { headers: { authorization: `Bearer ${host.accessToken}` } } }));
+    const result = await client.callTool({ name: 'whoami', arguments: {} });
+    await client.close();
+    expect(result.isError, JSON.stringify(result)).toBeFalsy();
+    expect((result.structuredContent as { subject: string }).subject).toBe(String(mona.id));
+  });
+
+  test('a login on the allow-list signs in without any organisation', async () => {
+    const host = await signInAsHost({ mcpUrl: resource, redirectUri: CHATGPT, user: { username: octocat.login, password: octocat.password }, consent: 'allow' });
+    expect(decodeJwt(host.accessToken).sub).toBe(String(octocat.id));
+  });
+
+  test('an account in no allowed organisation and not listed gets access_denied, and no token', async () => {
+    const refused = await signInAsHost({ mcpUrl: resource, redirectUri: CHATGPT, user: { username: eve.login, password: eve.password }, consent: 'allow' }).catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(HostRefusal);
+    expect((refused as Error).message).toBe('authorization failed: access_denied: This account may not use this server: its owner has not allowed it (OAUTH_BROKER_ALLOW).');
+  });
+
+  test('without OAUTH_BROKER_ALLOW the server refuses to start, saying why', async () => {
+    const started = await startProcess(dir, ['node', 'dist/index.js'], env({ PORT: String(await freePort()), OAUTH_BROKER_ALLOW: '' })).catch((error: Error) => error);
+    expect(started).toBeInstanceOf(Error);
+    expect((started as Error).message).toContain('OAUTH_BROKER_ALLOW is not set: with GitHub, anyone with an account could sign in.');
   });
 });

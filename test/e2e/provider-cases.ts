@@ -45,8 +45,8 @@ const ENTRA_HOSTS_CLIENT = 'b7d0c1e2-3f40-4a5b-8c6d-7e8f90a1b2c3';
 const COGNITO_CLIENT = '1example23456789abcdefghij';
 const COGNITO_PUBLIC_CLIENT = '2public3456789abcdefghijk';
 
-/** Direct and façade sign-in cases; Google signs in only through the broker (test/e2e/broker.test.ts). */
-export const cases: Record<Exclude<ProviderId, 'local' | 'google'>, ProviderCase> = {
+/** Direct and façade sign-in cases; Google and GitHub sign in only through the broker (test/e2e/broker.test.ts). */
+export const cases: Record<Exclude<ProviderId, 'local' | 'google' | 'github'>, ProviderCase> = {
   auth0: {
     provider: 'auth0',
     fixture: 'auth0-tenant',

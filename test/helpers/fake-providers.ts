@@ -17,7 +17,8 @@
  * - Cognito: a token request whose scopes name no resource server fails with `invalid_grant`.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import type http from 'node:http';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { startIssuerServer, type IssuerServer, type RouteRequest } from './issuer-server.js';
 
 export interface FakeClient {
@@ -463,4 +464,122 @@ export async function startFakeGoogle(options: { clients: FakeClient[]; users: F
   // Google's token endpoint is on another host (oauth2.googleapis.com): serve it here too.
   srv.document.token_endpoint = `${srv.origin}/token`;
   return Object.assign(srv, { users: options.users, authorizeRequests, tokenRequests });
+}
+
+export interface FakeGitHubUser {
+  login: string;
+  password: string;
+  id: number;
+  name: string;
+  /** Organisations the user is a member of (shown by /user/orgs only to a token with read:org). */
+  orgs: string[];
+}
+
+export interface FakeGitHub {
+  /** The GitHub origin (what `--issuer` names: https://github.com for real). */
+  issuer: string;
+  users: FakeGitHubUser[];
+  authorizeRequests: URLSearchParams[];
+  tokenRequests: URLSearchParams[];
+  /** Requests to the user API, with the headers GitHub insists on. */
+  apiRequests: Array<{ path: string; userAgent: string | undefined; authorization: string | undefined }>;
+  close(): Promise<void>;
+}
+
+/**
+ * A fake GitHub (github.com + its REST API, shaped as GitHub Enterprise Server: `/api/v3`) on
+ * 127.0.0.1, as strict as GitHub: no discovery document and no JWKS (404); the authorize endpoint
+ * at `/login/oauth/authorize` checks the client and that the redirect URI is the registered
+ * callback (GitHub also accepts a path below it, nothing else), PKCE S256 when sent; a login page;
+ * the token endpoint at `/login/oauth/access_token` takes the client secret in the form, answers
+ * form-encoded unless asked for JSON, and reports its errors with HTTP 200 and an `error` field, as
+ * GitHub does; codes are single-use and bound to their verifier. Tokens are opaque (`gho_…`). The
+ * user API refuses a request without a User-Agent (403) or a valid token (401), and `/user/orgs`
+ * lists the user's organisations only to a token granted `read:org`.
+ */
+export async function startFakeGitHub(options: { clients: FakeClient[]; users: FakeGitHubUser[] }): Promise<FakeGitHub> {
+  const codes = new Map<string, { clientId: string; redirectUri: string; scopes: string[]; challenge?: string; user: FakeGitHubUser; used: boolean }>();
+  const tokens = new Map<string, { user: FakeGitHubUser; scopes: string[] }>();
+  const authorizeRequests: URLSearchParams[] = [];
+  const tokenRequests: URLSearchParams[] = [];
+  const apiRequests: FakeGitHub['apiRequests'] = [];
+  const callbackMatches = (registered: string, given: string) => {
+    const a = new URL(registered);
+    const b = URL.canParse(given) ? new URL(given) : undefined;
+    return b !== undefined && a.origin === b.origin && (b.pathname === a.pathname || b.pathname.startsWith(a.pathname.endsWith('/') ? a.pathname : `${a.pathname}/`));
+  };
+
+  const server = http.createServer((req, res) => {
+    let body = '';
+    req.on('data', (chunk: Buffer) => (body += chunk));
+    req.on('end', () => {
+      const url = new URL(req.url ?? '/', 'http://x');
+      if (url.pathname === '/login/oauth/authorize') {
+        const q = url.searchParams;
+        if (req.method === 'GET') authorizeRequests.push(new URLSearchParams(q));
+        const client = options.clients.find((candidate) => candidate.id === q.get('client_id'));
+        if (!client) return void html(res, 404, 'Not Found', '<p>The OAuth app was not found.</p>');
+        const redirectUri = q.get('redirect_uri') ?? client.redirectUris[0]!;
+        if (!client.redirectUris.some((registered) => callbackMatches(registered, redirectUri))) {
+          return void html(res, 200, 'Redirect URI mismatch', '<p>The redirect_uri is not associated with this application.</p>');
+        }
+        const state = q.get('state');
+        const challenge = q.get('code_challenge') ?? undefined;
+        if (challenge !== undefined && q.get('code_challenge_method') !== 'S256') return void errorRedirect(res, redirectUri, state, 'invalid_request', 'code_challenge_method must be S256');
+        if (req.method === 'GET') return void loginPage(res, url, 'Sign in to GitHub', false);
+        const form = new URLSearchParams(body);
+        const user = options.users.find((candidate) => candidate.login === form.get('username') && candidate.password === form.get('password'));
+        if (!user) return void loginPage(res, url, 'Sign in to GitHub', true);
+        const code = randomBytes(10).toString('hex');
+        // GitHub splits scopes on spaces and commas.
+        codes.set(code, { clientId: client.id, redirectUri, scopes: (q.get('scope') ?? '').split(/[ ,]+/).filter(Boolean), challenge, user, used: false });
+        const to = new URL(redirectUri);
+        to.searchParams.set('code', code);
+        if (state !== null) to.searchParams.set('state', state);
+        return void redirect(res, to);
+      }
+      if (url.pathname === '/login/oauth/access_token' && req.method === 'POST') {
+        const form = new URLSearchParams(body);
+        tokenRequests.push(form);
+        const wantsJson = /application\/json/.test(req.headers.accept ?? '');
+        const answer = (value: Record<string, string>) =>
+          wantsJson ? json(res, 200, value) : res.writeHead(200, { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' }).end(new URLSearchParams(value).toString());
+        const client = options.clients.find((candidate) => candidate.id === form.get('client_id'));
+        if (!client || form.get('client_secret') !== client.secret) return void answer({ error: 'incorrect_client_credentials', error_description: 'The client_id and/or client_secret passed are incorrect.' });
+        const pending = codes.get(form.get('code') ?? '');
+        if (!pending || pending.used || pending.clientId !== client.id || (form.get('redirect_uri') !== null && form.get('redirect_uri') !== pending.redirectUri)) {
+          return void answer({ error: 'bad_verification_code', error_description: 'The code passed is incorrect or expired.' });
+        }
+        pending.used = true;
+        if (pending.challenge !== undefined && s256(form.get('code_verifier') ?? '') !== pending.challenge) return void answer({ error: 'bad_verification_code', error_description: 'The code_verifier does not match the code_challenge.' });
+        const token = `gho_${randomBytes(18).toString('base64url')}`;
+        tokens.set(token, { user: pending.user, scopes: pending.scopes });
+        return void answer({ access_token: token, token_type: 'bearer', scope: pending.scopes.join(',') });
+      }
+      if (url.pathname === '/api/v3/user' || url.pathname === '/api/v3/user/orgs') {
+        apiRequests.push({ path: url.pathname, userAgent: req.headers['user-agent'], authorization: req.headers.authorization });
+        if (!req.headers['user-agent']) return void json(res, 403, { message: 'Request forbidden by administrative rules. Please make sure your request has a User-Agent header (https://docs.github.com/en/rest/overview/resources-in-the-rest-api#user-agent-required).' });
+        const grant = tokens.get((req.headers.authorization ?? '').replace(/^(Bearer|token) /i, ''));
+        if (!grant) return void json(res, 401, { message: 'Bad credentials', documentation_url: 'https://docs.github.com/rest' });
+        if (url.pathname.endsWith('/orgs')) return void json(res, 200, grant.scopes.includes('read:org') ? grant.user.orgs.map((login, i) => ({ login, id: 1000 + i })) : []);
+        const { user } = grant;
+        return void json(res, 200, { login: user.login, id: user.id, type: 'User', name: user.name, email: null });
+      }
+      json(res, 404, { message: 'Not Found', documentation_url: 'https://docs.github.com/rest' });
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    issuer,
+    users: options.users,
+    authorizeRequests,
+    tokenRequests,
+    apiRequests,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
 }

@@ -101,7 +101,7 @@ export function keyFetchLines(server: ServerProcess): number {
  */
 export async function startShape(provider: ProviderId, env: Record<string, string> = {}): Promise<Shape> {
   if (provider === 'local') return startLocal(env);
-  if (provider === 'google') throw new Error('Google signs in only through the broker: it has no direct token shape (test/e2e/broker.test.ts).');
+  if (provider === 'google' || provider === 'github') throw new Error(`${provider} signs in only through the broker: it has no direct token shape (test/e2e/broker.test.ts).`);
   const spec = cases[provider];
   const issuer = await startIssuerServer({ fixture: spec.fixture });
   const project = await generateProject(['--provider', provider, ...spec.flags(issuer.issuer)]);

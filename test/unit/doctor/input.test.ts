@@ -43,7 +43,7 @@ describe('usage errors (exit 2)', () => {
     expect(await usage(resolve('https://a.example/', { authMode: 'optional' }))).toBe('--auth-mode: "optional" is not a mode; use required or mixed.');
   });
   test('--provider: unknown, a flag of another provider, missing values', async () => {
-    expect(await usage(resolve(undefined, { provider: 'fusionauth' }))).toBe('--provider: "fusionauth" is not a provider; use one of local, auth0, okta, azure, cognito, oidc, keycloak, workos, google.');
+    expect(await usage(resolve(undefined, { provider: 'fusionauth' }))).toBe('--provider: "fusionauth" is not a provider; use one of local, auth0, okta, azure, cognito, oidc, keycloak, workos, google, github.');
     expect(await usage(resolve(undefined, { provider: 'auth0', domain: 'a.auth0.com', tenant: 't' }))).toBe('--tenant is not used by the auth0 provider.');
     expect(await usage(resolve(undefined, { provider: 'cognito', clientId: ['abc'] }))).toBe('--provider cognito needs --user-pool <eu-west-1_AbCdEf123> (or --issuer).');
     expect(await usage(resolve(undefined, { provider: 'cognito', userPool: 'eu-west-1_AbC', audience: 'x' }))).toBe('--audience: Cognito access tokens have no aud claim; they are bound to your app clients with --client-id.');
@@ -116,7 +116,7 @@ describe('fastapps.json', () => {
     expect((await resolve('https://a.example/', {}, project(manifest))).project).toBeUndefined();
   });
   test('a broken manifest is a usage error naming the member', async () => {
-    expect(await usage(resolve(undefined, {}, project({ ...manifest, provider: 'nope' })))).toMatch(/fastapps\.json is damaged: "provider" is "nope", not one of local, auth0, okta, azure, cognito, oidc, keycloak, workos, google\.$/);
+    expect(await usage(resolve(undefined, {}, project({ ...manifest, provider: 'nope' })))).toMatch(/fastapps\.json is damaged: "provider" is "nope", not one of local, auth0, okta, azure, cognito, oidc, keycloak, workos, google, github\.$/);
   });
 });
 

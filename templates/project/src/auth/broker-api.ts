@@ -31,7 +31,10 @@ export interface BrokerOptions {
   /** The identity provider's metadata, keys and token rules: the broker's upstream. */
   upstream: OAuthMetadata;
   providerVerifier: TokenVerifier;
-  providerKeys: RemoteKeySet;
+  /** The provider's signing keys (none for a provider without JWTs, such as GitHub). */
+  providerKeys: RemoteKeySet | undefined;
+  /** The provider's user API, when it says who signed in (GitHub). */
+  userApi?: string;
   expect: Expectation;
   /** This server's scopes (scopes_supported), required scopes and their hierarchy, in their one form. */
   scopes: string[];

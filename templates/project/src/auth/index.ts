@@ -17,7 +17,7 @@ import { getOAuthProtectedResourceMetadataUrl } from '@modelcontextprotocol/expr
 import type { OAuthMetadata } from '@modelcontextprotocol/server';
 import cors from 'cors';
 import express, { type Express, type RequestHandler, type Router } from 'express';
-import type { TokenVerifier } from './access-token.js';
+import { TokenRejectedError, type TokenVerifier } from './access-token.js';
 import type { BrokerSetup, ConsentDetails } from './broker-api.js';
 import { facadeMetadata, facadeRoutes } from './facade.js';
 import { authGate } from './gate.js';
@@ -97,7 +97,12 @@ export async function createAuth({ config, log, tools, verifier, resourceName, c
   }
 
   let keys: RemoteKeySet | undefined;
-  if (!verifier || config.broker) {
+  // A provider that signs in only through its user API (GitHub) has no keys and no tokens for this server.
+  const userApiOnly = rules.broker?.identity === 'user-api';
+  if (userApiOnly) {
+    if (!config.broker) throw new ConfigError(`${rules.provider} issues no access tokens for this server: set OAUTH_SIGN_IN=broker (see AUTH_SETUP.md).`);
+    verifier ??= { verify: () => Promise.reject(new TokenRejectedError(`${rules.provider} tokens are not accepted here; sign in through this server.`)) };
+  } else if (!verifier || config.broker) {
     keys = new RemoteKeySet(String(issuer.metadata.jwks_uri), { timeoutMs: config.httpTimeoutMs, cooldownMs: config.jwksCooldownSeconds * 1000, log }, issuer.loadKeys);
     await keys.load();
     verifier ??= new JwtVerifier({ keys, expect, rules, algorithms: config.algorithms, clockToleranceSeconds: config.clockToleranceSeconds, log });
@@ -117,7 +122,8 @@ export async function createAuth({ config, log, tools, verifier, resourceName, c
       log,
       upstream: issuer.metadata,
       providerVerifier: verifier,
-      providerKeys: keys!,
+      providerKeys: keys,
+      ...(issuer.userApi ? { userApi: issuer.userApi } : {}),
       expect,
       scopes,
       required,

@@ -65,13 +65,16 @@ export interface BrokerRules {
   /**
    * Who signed in, from: the provider's access token for this API, checked with these rules
    * (default), or its ID token (Google: it issues no access token for your API; then the
-   * allow-list `OAUTH_BROKER_ALLOW` decides who gets this server's scopes).
+   * allow-list `OAUTH_BROKER_ALLOW` decides who gets this server's scopes), or the provider's user
+   * API (GitHub: not OpenID Connect, opaque tokens; the account's id is the subject).
    */
-  identity?: 'access-token' | 'id-token';
+  identity?: 'access-token' | 'id-token' | 'user-api';
   /** ID token issuers accepted besides `OAUTH_ISSUER` (Google also writes `accounts.google.com`). */
   issuers?: string[];
   /** The scopes asked of the provider instead of this server's own (Google: openid email profile). */
   scopes?: string[];
+  /** With `user-api`: the scope that lets the broker read the user's organisations (GitHub `read:org`), asked only when the allow-list names one. */
+  orgScope?: string;
   /** Refuse to start without `OAUTH_BROKER_ALLOW`: anyone with an account at this provider could sign in. */
   requiresAllowList?: boolean;
 }

@@ -11,6 +11,8 @@ import type { Logger } from '../log.js';
 export interface IssuerSetup {
   issuer: string;
   metadata: OAuthMetadata;
+  /** The provider's user API (GitHub, which is not OpenID Connect: the broker asks it who signed in). */
+  userApi?: string;
   /** Loads the JWK Set; undefined means a bounded GET of `metadata.jwks_uri`. */
   loadKeys?: () => Promise<Record<string, unknown>>;
   /** Mounts an embedded authorization server on the app, before any body parser (local development only). */

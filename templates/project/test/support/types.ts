@@ -17,4 +17,6 @@ export interface TestProvider {
   brokerOnly?: string;
   /** Claims the provider's ID token carries besides iss, aud, sub and nonce (the broker's tests). */
   idToken?(): JWTPayload;
+  /** What the provider's user API answers (GitHub: `GET /user` and the logins of `GET /user/orgs`). */
+  userApi?(): { user: Record<string, unknown>; orgs: string[] };
 }

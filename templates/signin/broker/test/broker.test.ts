@@ -29,6 +29,7 @@ before(async () => {
     callbackUrl: () => `${origin}/oauth/callback`,
     accessToken: (issuer) => provider.claims({ issuer, resource: server.mcpUrl, scopes: provider.scopes }),
     ...(provider.idToken ? { idToken: provider.idToken } : {}),
+    ...(provider.userApi ? { userApi: provider.userApi } : {}),
   });
   const pem = await exportPKCS8(signingKey);
   server = await startTestServer((resource) => ({
@@ -196,7 +197,7 @@ describe(`broker sign-in in front of ${provider.name}`, () => {
       const allowed = await browser.go(consentUrl, 'consent=allow');
       assert.equal(allowed.status, 303);
       const toProvider = new URL(allowed.headers.get('location')!);
-      assert.equal(toProvider.origin + toProvider.pathname, `${new URL(upstream.issuer).origin}/authorize`);
+      assert.equal(toProvider.origin + toProvider.pathname, upstream.authorizeEndpoint);
       assert.equal(toProvider.searchParams.get('client_id'), 'broker-test-client');
     } finally {
       await custom.close();

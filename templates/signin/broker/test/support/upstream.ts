@@ -12,6 +12,8 @@ import { exportJWK, generateKeyPair, SignJWT, type JWTPayload } from 'jose';
 
 export interface TestUpstream {
   issuer: string;
+  /** Where the broker sends the user's browser to sign in. */
+  authorizeEndpoint: string;
   /** The subject the upstream signs in. */
   subject(): string;
   /** How many codes were redeemed at the token endpoint. */
@@ -29,6 +31,12 @@ export interface UpstreamOptions {
   accessToken(issuer: string): JWTPayload;
   /** What else its ID token says (email, Google's hd, ...). */
   idToken?: () => JWTPayload;
+  /**
+   * A provider that is not OpenID Connect (GitHub): its endpoints at `/login/oauth/authorize` and
+   * `/login/oauth/access_token` (the client secret in the form), opaque tokens, no discovery, and a
+   * user API at `/api/v3` (`/user`, `/user/orgs`) answering this for its token.
+   */
+  userApi?: () => { user: Record<string, unknown>; orgs: string[] };
 }
 
 export async function startTestUpstream(options: UpstreamOptions): Promise<TestUpstream> {
@@ -43,9 +51,23 @@ export async function startTestUpstream(options: UpstreamOptions): Promise<TestU
   };
   const json = (res: import('node:http').ServerResponse, status: number, body: unknown) => res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
 
+  const opaque = new Set<string>();
   const server: Server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://x');
     const origin = new URL(issuer).origin;
+    const gitHub = options.userApi;
+    if (gitHub) {
+      // GitHub-shaped: no discovery, no JWKS; the user API wants its token and a User-Agent.
+      if (url.pathname === '/login/oauth/authorize') url.pathname = '/authorize';
+      else if (url.pathname === '/login/oauth/access_token') url.pathname = '/token';
+      else if (url.pathname === '/api/v3/user' || url.pathname === '/api/v3/user/orgs') {
+        const token = (req.headers.authorization ?? '').replace(/^Bearer /, '');
+        if (!opaque.has(token)) return json(res, 401, { message: 'Bad credentials' });
+        if (!req.headers['user-agent']) return json(res, 403, { message: 'Request forbidden by administrative rules. Please make sure your request has a User-Agent header' });
+        const answer = gitHub();
+        return json(res, 200, url.pathname.endsWith('/orgs') ? answer.orgs.map((login) => ({ login })) : answer.user);
+      } else return json(res, 404, { message: 'Not Found' });
+    }
     if (url.pathname.includes('/.well-known/')) {
       return json(res, 200, {
         issuer,
@@ -78,7 +100,9 @@ export async function startTestUpstream(options: UpstreamOptions): Promise<TestU
         void (async () => {
           const form = new URLSearchParams(body);
           const expected = `Basic ${Buffer.from(`${encodeURIComponent(options.clientId)}:${encodeURIComponent(options.clientSecret)}`).toString('base64')}`;
-          if (req.headers.authorization !== expected) return json(res, 401, { error: 'invalid_client' });
+          const inForm = form.get('client_id') === options.clientId && form.get('client_secret') === options.clientSecret;
+          // GitHub answers its errors with 200 and an error field.
+          if (gitHub ? !inForm : req.headers.authorization !== expected) return json(res, gitHub ? 200 : 401, { error: gitHub ? 'incorrect_client_credentials' : 'invalid_client' });
           const pending = codes.get(form.get('code') ?? '');
           codes.delete(form.get('code') ?? '');
           const verifier = form.get('code_verifier') ?? '';
@@ -86,6 +110,11 @@ export async function startTestUpstream(options: UpstreamOptions): Promise<TestU
             return json(res, 400, { error: 'invalid_grant' });
           }
           redeemed += 1;
+          if (gitHub) {
+            const token = `gho_${randomBytes(18).toString('base64url')}`;
+            opaque.add(token);
+            return json(res, 200, { access_token: token, token_type: 'bearer', scope: 'read:user,read:org' });
+          }
           const access = options.accessToken(issuer);
           const idToken = await sign({ name: 'Test User', ...options.idToken?.(), iss: issuer, aud: options.clientId, sub: access.sub, ...(pending.nonce ? { nonce: pending.nonce } : {}) });
           json(res, 200, { token_type: 'Bearer', expires_in: 600, access_token: await sign(access), id_token: idToken });
@@ -99,6 +128,7 @@ export async function startTestUpstream(options: UpstreamOptions): Promise<TestU
   issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}${options.issuerPath}`;
   return {
     issuer,
+    authorizeEndpoint: `${new URL(issuer).origin}${options.userApi ? '/login/oauth/authorize' : '/authorize'}`,
     subject: () => String(options.accessToken(issuer).sub),
     redeemed: () => redeemed,
     close: () =>

@@ -31,7 +31,7 @@ import { storeAdapter } from './adapter.js';
 import { loadCookieKeys, loadSigningKey, Sealer } from './keys.js';
 import { defaultConsentPage, errorPage, type ConsentPage } from './pages.js';
 import { openStore, StoreUnavailableError } from './store.js';
-import { randomToken, Upstream, UpstreamError } from './upstream.js';
+import { randomToken, Upstream, UpstreamError, type UpstreamSignIn } from './upstream.js';
 
 export type { ConsentDetails, ConsentPage } from './pages.js';
 
@@ -98,12 +98,16 @@ export async function createBroker(options: BrokerOptions): Promise<BrokerSetup>
     throw new ConfigError(`OAUTH_BROKER_ALLOW is not set: with ${options.providerName}, anyone with an account could sign in. Set it to the email addresses and domains that may (e.g. example.com,jane@gmail.com).`);
   }
   const offered = new Set(options.upstream.scopes_supported ?? ['openid']);
+  // GitHub: its organisations are read (read:org) only when the allow-list names one.
+  const needOrgs = settings.allow.some((entry) => entry.startsWith('org:'));
+  const providerScopes = rules.scopes ? [...rules.scopes, ...(needOrgs && rules.orgScope ? [rules.orgScope] : [])] : undefined;
+  if (rules.identity === 'user-api' && !options.userApi) throw new ConfigError(`${options.providerName}'s user API is not known: src/auth/issuer.ts must name it.`);
   const upstream = new Upstream({
     metadata: options.upstream,
     clientId: settings.clientId,
     clientSecret: settings.clientSecret,
     callbackUrl,
-    scopes: rules.scopes ?? [...PROVIDER_OIDC_SCOPES.filter((scope) => offered.has(scope)), ...options.scopes],
+    scopes: providerScopes ?? [...PROVIDER_OIDC_SCOPES.filter((scope) => offered.has(scope)), ...options.scopes],
     authorizeParams: options.authorizeParams,
     verifier: options.providerVerifier,
     keys: options.providerKeys,
@@ -112,6 +116,7 @@ export async function createBroker(options: BrokerOptions): Promise<BrokerSetup>
     identity: rules.identity ?? 'access-token',
     issuers: rules.issuers ?? [],
     grantScopes: options.scopes,
+    ...(options.userApi ? { userApi: { url: options.userApi, orgs: needOrgs } } : {}),
   });
 
   const resourceServer: ResourceServer = {
@@ -366,7 +371,7 @@ export async function createBroker(options: BrokerOptions): Promise<BrokerSetup>
 
       // The allow-list (OAUTH_BROKER_ALLOW), when there is one, decides who may get a token at all.
       if (settings.allow.length > 0 && !allowed(signIn.verified, settings.allow)) {
-        log.warn(`auth: broker refused sub ${JSON.stringify(sub)} (${JSON.stringify(signIn.verified.email ?? 'no verified email')}): not in OAUTH_BROKER_ALLOW`);
+        log.warn(`auth: broker refused sub ${JSON.stringify(sub)} (${JSON.stringify(signIn.verified.login ?? signIn.verified.email ?? 'no verified email')}): not in OAUTH_BROKER_ALLOW`);
         return finishWithError(req, res, 'access_denied', 'This account may not use this server: its owner has not allowed it (OAUTH_BROKER_ALLOW).');
       }
 
@@ -429,12 +434,18 @@ export async function createBroker(options: BrokerOptions): Promise<BrokerSetup>
 
 /**
  * Whether the allow-list admits this user: by an email address the verified ID token says is
- * verified, or a domain (Google's `hd`, or that verified email's domain). Nothing else counts.
+ * verified, or a domain (Google's `hd`, or that verified email's domain); with GitHub, by the login
+ * or an organisation (`org:<name>`) the user API reports. Nothing else counts.
  */
-function allowed(verified: { email?: string; hd?: string }, allow: string[]): boolean {
-  const { email, hd } = verified;
+export function allowed(verified: UpstreamSignIn['verified'], allow: string[]): boolean {
+  const { email, hd, login, orgs = [] } = verified;
   const domain = email?.slice(email.lastIndexOf('@') + 1);
-  return allow.some((entry) => (entry.includes('@') ? entry === email : entry === hd || entry === domain));
+  return allow.some((entry) => {
+    if (entry.startsWith('org:')) return orgs.includes(entry.slice('org:'.length));
+    if (entry.includes('@')) return entry === email;
+    // A domain has a dot; a GitHub login never does.
+    return entry.includes('.') ? entry === hd || entry === domain : entry === login;
+  });
 }
 
 /** The scopes a host asked for that this server offers; all of them when it asked for none of them. */

@@ -32,15 +32,18 @@ export interface UpstreamOptions {
   authorizeParams: Record<string, string>;
   /** Verifies the provider's access token with the provider's rules (issuer, audience or client, scopes). */
   verifier: TokenVerifier;
-  keys: RemoteKeySet;
+  /** The provider's signing keys, for its ID token (none for GitHub). */
+  keys: RemoteKeySet | undefined;
   expect: Expectation;
   timeoutMs: number;
-  /** Who signed in comes from the access token (checked with the provider's rules) or the ID token. */
-  identity: 'access-token' | 'id-token';
+  /** Who signed in comes from the access token (checked with the provider's rules), the ID token, or the user API (GitHub). */
+  identity: 'access-token' | 'id-token' | 'user-api';
   /** ID token issuers accepted besides the configured one. */
   issuers: string[];
-  /** With `id-token`: the scopes an allowed user holds (the provider knows none of this server's). */
+  /** With `id-token` and `user-api`: the scopes an allowed user holds (the provider knows none of this server's). */
   grantScopes: string[];
+  /** With `user-api`: the API's base URL, and whether to read the user's organisations. */
+  userApi?: { url: string; orgs: boolean };
 }
 
 export interface UpstreamSignIn {
@@ -48,8 +51,11 @@ export interface UpstreamSignIn {
   access: AccessToken;
   /** Profile claims of the user (from the verified ID token, else the access token). */
   profile: Record<string, string>;
-  /** What an allow-list may rely on: an email the verified ID token says is verified, and Google's Workspace domain. */
-  verified: { email?: string; hd?: string };
+  /**
+   * What an allow-list may rely on: an email the verified ID token says is verified, Google's
+   * Workspace domain; with GitHub, the login and organisations the user API reports (lower case).
+   */
+  verified: { email?: string; hd?: string; login?: string; orgs?: string[] };
   /** What the provider returned, to be kept sealed on the server (never sent to a host). */
   tokens: { access_token: string; refresh_token?: string; id_token?: string; expires_at?: number };
 }
@@ -61,6 +67,59 @@ export const randomToken = () => randomBytes(32).toString('base64url');
 
 export class Upstream {
   private readonly authMethod: 'client_secret_basic' | 'client_secret_post';
+
+  /** Asks the user API who signed in (GitHub): the numeric id is the subject; logins may change. */
+  private async fromUserApi(token: string, json: Record<string, unknown>): Promise<UpstreamSignIn> {
+    const api = this.options.userApi!;
+    const user = (await this.apiGet(`${api.url}/user`, token)) as GitHubUser;
+    if (typeof user !== 'object' || user === null || (typeof user.id !== 'number' && typeof user.id !== 'string') || typeof user.login !== 'string') {
+      throw new UpstreamError("The identity provider's user API did not say who signed in (no id and login).", 'server_error');
+    }
+    let orgs: string[] | undefined;
+    if (api.orgs) {
+      const list = await this.apiGet(`${api.url}/user/orgs?per_page=100`, token);
+      if (!Array.isArray(list)) throw new UpstreamError("The identity provider's user API did not list the user's organisations.", 'server_error');
+      orgs = list.flatMap((org) => (typeof (org as { login?: unknown })?.login === 'string' ? [(org as { login: string }).login.toLowerCase()] : []));
+    }
+    const subject = String(user.id);
+    const profile: Record<string, string> = { preferred_username: printable(user.login) };
+    if (typeof user.name === 'string') profile.name = printable(user.name);
+    if (typeof user.email === 'string') profile.email = printable(user.email);
+    const expiresIn = typeof json.expires_in === 'number' ? json.expires_in : undefined;
+    return {
+      access: { token: '', subject, clientId: this.options.clientId, scopes: this.options.grantScopes, expiresAt: 0, claims: { sub: subject, login: user.login } },
+      profile,
+      // The login is the account's current one; the public email is not known to be verified, so it never counts.
+      verified: { login: user.login.toLowerCase(), ...(orgs ? { orgs } : {}) },
+      tokens: {
+        access_token: token,
+        ...(typeof json.refresh_token === 'string' ? { refresh_token: json.refresh_token } : {}),
+        ...(expiresIn ? { expires_at: Math.floor(Date.now() / 1000) + expiresIn } : {}),
+      },
+    };
+  }
+
+  private async apiGet(url: string, token: string): Promise<unknown> {
+    let response: Response;
+    try {
+      response = await fetch(url, {
+        // GitHub's API refuses requests without a User-Agent.
+        headers: { authorization: `Bearer ${token}`, accept: 'application/vnd.github+json', 'user-agent': 'create-fastapps-broker', 'x-github-api-version': '2022-11-28' },
+        redirect: 'manual',
+        signal: AbortSignal.timeout(this.options.timeoutMs),
+      });
+    } catch (error) {
+      const reason = (error as Error).name === 'TimeoutError' ? `did not answer within ${this.options.timeoutMs} ms` : printable((error as Error).message);
+      throw new UpstreamError(`The identity provider's user API ${url} ${reason}.`, 'temporarily_unavailable');
+    }
+    const text = await response.text();
+    if (!response.ok) throw new UpstreamError(`The identity provider's user API ${url} answered ${response.status}.`, response.status === 401 || response.status === 403 ? 'access_denied' : 'server_error');
+    try {
+      return JSON.parse(text) as unknown;
+    } catch {
+      throw new UpstreamError(`The identity provider's user API ${url} answered something other than JSON.`, 'server_error');
+    }
+  }
 
   constructor(private readonly options: UpstreamOptions) {
     const methods = options.metadata.token_endpoint_auth_methods_supported;
@@ -121,6 +180,7 @@ export class Upstream {
     if (this.options.identity === 'id-token' && typeof json.id_token !== 'string') {
       throw new UpstreamError("The identity provider returned no ID token, which says who signed in; check that the broker's client may use the openid scope.", 'server_error');
     }
+    if (this.options.identity === 'user-api') return this.fromUserApi(json.access_token, json);
     let access: AccessToken;
     if (this.options.identity === 'id-token') {
       // The access token is for the provider's own APIs; the verified ID token (below) says who signed in.
@@ -137,6 +197,7 @@ export class Upstream {
     const verified: { email?: string; hd?: string } = {};
     if (typeof json.id_token === 'string') {
       try {
+        if (!this.options.keys) throw new Error('this provider has no signing keys');
         const { payload } = await jwtVerify(json.id_token, this.options.keys.getKey, { issuer: [this.options.expect.issuer, ...this.options.issuers], audience: this.options.clientId, requiredClaims: ['exp', 'sub'] });
         if (this.options.scopes.includes('openid') && payload.nonce !== input.nonce) throw new Error('its nonce does not match this sign-in');
         if (access.subject !== undefined && payload.sub !== access.subject && !rotatedSubject(payload, access)) {
@@ -167,6 +228,14 @@ export class Upstream {
       },
     };
   }
+}
+
+/** GitHub's user API: who the token belongs to (`GET /user`) and, when needed, their organisations. */
+interface GitHubUser {
+  id?: unknown;
+  login?: unknown;
+  name?: unknown;
+  email?: unknown;
 }
 
 function pick(claims: JWTPayload): Record<string, string> {
