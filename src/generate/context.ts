@@ -47,7 +47,10 @@ export interface TemplateContext {
   hosts: readonly Host[];
   https: boolean;
   input: Record<string, string>;
+  /** Entra: the Application ID URI (the second audience); empty for other providers. */
   appIdUri: string;
+  /** Entra: `api://{client-id}`, the Application ID URI Entra proposes and any tenant can set; empty for other providers. */
+  clientAppIdUri: string;
   /** Whether the issuer check ran and passed before the project was written (false: skipped, still owed). */
   issuerChecked: boolean;
   run: { dev: string; build: string; start: string; test: string; typecheck: string; token: string; install: string };
@@ -95,6 +98,7 @@ export function templateContext(answers: Answers, issuerCheck: 'passed' | 'skipp
     https: url.protocol === 'https:',
     input,
     appIdUri: answers.provider === 'azure' ? (answers.audiences[1] ?? '') : '',
+    clientAppIdUri: answers.provider === 'azure' ? `api://${answers.clientIds[0] ?? ''}` : '',
     issuerChecked: issuerCheck !== 'skipped',
     run: {
       dev: runCommand(pm, 'dev'),
