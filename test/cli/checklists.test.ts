@@ -73,3 +73,35 @@ describe('Entra: the Application ID URI this project needs, per sign-in mode', (
     expect(stdout).toContain(`Entra: the Application ID URI is the MCP URL ${resource}, which Entra allows only on a verified domain; the façade does not need it, and --audience api://${clientId} would work on any host`);
   });
 });
+
+describe("Cognito: the resource servers and custom scopes come from the project's scopes", () => {
+  async function cognito(extra: string[]) {
+    const cwd = tempDir();
+    const result = await runCli(['app', '--provider', 'cognito', ...PROVIDERS.cognito!, ...extra, '--skip-issuer-check', '--no-install', '--no-git'], { cwd });
+    expect(result.exitCode, result.stderr).toBe(0);
+    const checklist = readFileSync(path.join(cwd, 'app', 'AUTH_SETUP.md'), 'utf8');
+    return checklist.slice(checklist.indexOf('## 2.'), checklist.indexOf('## 3.'));
+  }
+
+  test('the default mcp/tools: identifier mcp, scope name tools', async () => {
+    const section = await cognito([]);
+    expect(section).toContain('## 2. A resource server and its scopes');
+    expect(section).toContain('- **Resource server identifier** `mcp`, custom scope (*Scope name*) `tools`,\n  which clients request as `mcp/tools`.');
+  });
+
+  test('--scopes orders/read orders/write: one resource server orders with read and write, nothing about mcp', async () => {
+    const section = await cognito(['--scopes', 'orders/read orders/write']);
+    expect(section).toContain('- **Resource server identifier** `orders`, custom scopes (*Scope name*) `read`, `write`,\n  which clients request as `orders/read`, `orders/write`.');
+    expect(section).not.toContain('`mcp`');
+    expect(section).not.toContain('`tools`');
+  });
+
+  test('OpenID Connect scopes are no custom scopes; identifiers may be URLs; one server per identifier; a bare scope is called out', async () => {
+    const section = await cognito(['--scopes', 'openid,https://api.acme.example/orders.read,billing/read,tools']);
+    expect(section).toContain('## 2. Resource servers and their scopes');
+    expect(section).toContain('- **Resource server identifier** `https://api.acme.example`, custom scope (*Scope name*) `orders.read`,');
+    expect(section).toContain('- **Resource server identifier** `billing`, custom scope (*Scope name*) `read`,');
+    expect(section).not.toMatch(/identifier\*\* `openid`|\(\*Scope name\*\) `openid`/);
+    expect(section).toContain("**`tools` is neither a custom scope nor one of Cognito's own**");
+  });
+});
