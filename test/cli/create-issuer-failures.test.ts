@@ -124,6 +124,24 @@ describe('the sign-in mode is checked with the issuer', () => {
     }
   });
 
+  test('--provider keycloak, which has no broker: the refusal recommends direct (S256 and DCR are there), never broker', async () => {
+    const keycloak = await startIssuerServer({ fixture: 'keycloak-master-localhost' });
+    keycloak.document['authorization_response_iss_parameter_supported'] = true;
+    try {
+      const result = await createAgainst(keycloak.issuer, ['--sign-in', 'facade'], 'keycloak');
+      expect(result.exitCode).toBe(1);
+      expect(result.stderr).toMatch(/Keycloak sends iss in its authorization responses .*cannot sit behind a façade\. Nothing was written\./);
+      expect(result.stderr).toContain('Use --sign-in direct: Keycloak already publishes code_challenge_methods_supported with S256, which is what the façade would add, and a registration_endpoint hosts can register with');
+      expect(result.stderr).not.toContain('broker');
+      // What it recommends works: the same command with --sign-in direct writes the project.
+      const cwd = tempDir();
+      const direct = await runCli(['app', '--provider', 'keycloak', '--issuer', keycloak.issuer, '--sign-in', 'direct', '--no-install', '--no-git'], { cwd });
+      expect(direct.exitCode, direct.stderr).toBe(0);
+    } finally {
+      await keycloak.close();
+    }
+  });
+
   test('Entra with --sign-in direct: written, with the warning that ChatGPT and Claude will refuse it', async () => {
     const entra = await startIssuerServer({ fixture: 'entra-v2-tenant' });
     try {
