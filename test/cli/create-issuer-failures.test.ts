@@ -158,4 +158,25 @@ describe('the sign-in mode is checked with the issuer', () => {
       await entra.close();
     }
   });
+
+  test('Cognito with --sign-in direct: written, with the warning that ChatGPT and Claude will refuse it', async () => {
+    const cognito = await startIssuerServer({ fixture: 'cognito-userpool-with-domain' });
+    try {
+      const cwd = tempDir();
+      const result = await runCli(['app', '--provider', 'cognito', '--user-pool', 'eu-west-1_ZLiEFD4b6', '--client-id', 'abc123', '--issuer', cognito.issuer, '--sign-in', 'direct', '--no-install', '--no-git'], { cwd });
+      expect(result.exitCode, result.stderr).toBe(0);
+      expect(result.stdout).toContain("Direct sign-in: ChatGPT, claude.ai and Claude Desktop, Claude Code will refuse Amazon Cognito's metadata (it lists no code_challenge_methods_supported)");
+      expect(result.stdout).toContain('--sign-in facade (the default) makes them accept it');
+      const { readFileSync } = await import('node:fs');
+      expect(JSON.parse(readFileSync(path.join(cwd, 'app', 'fastapps.json'), 'utf8')).signIn).toBe('direct');
+      expect(readFileSync(path.join(cwd, 'app', 'AUTH_SETUP.md'), 'utf8')).toContain('ChatGPT, Claude and Claude Code refuse this project as it is');
+      // The default says nothing of the kind.
+      const facadeCwd = tempDir();
+      const facade = await runCli(['app', '--provider', 'cognito', '--user-pool', 'eu-west-1_ZLiEFD4b6', '--client-id', 'abc123', '--issuer', cognito.issuer, '--no-install', '--no-git'], { cwd: facadeCwd });
+      expect(facade.exitCode, facade.stderr).toBe(0);
+      expect(facade.stdout).not.toContain('Direct sign-in:');
+    } finally {
+      await cognito.close();
+    }
+  });
 });

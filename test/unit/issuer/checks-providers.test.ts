@@ -190,6 +190,13 @@ describe('Cognito', () => {
     const srv = await serve({ fixture: 'cognito-userpool-with-domain' });
     const report = await check({ issuer: srv.issuer, provider: 'cognito', preRegisteredClient: true });
     expect(findingOf(report, PKCE)).toMatchObject({ status: 'warn', fix: expect.stringMatching(/^Cognito accepts S256 but doesn't advertise it/) });
+    // doctor on a Cognito issuer recommends the façade, and the façade satisfies the check.
+    expect(findingOf(report, PKCE).fix).toMatch(/use the façade sign-in \(create or auth with --sign-in facade\).*"code_challenge_methods_supported": \["S256"\].*\(the default for Cognito\)$/);
+    const facade = await check({ issuer: srv.issuer, provider: 'cognito', preRegisteredClient: true, signIn: 'facade' });
+    expect(findingOf(facade, PKCE)).toMatchObject({ status: 'pass', summary: 'Cognito lists no code_challenge_methods_supported; the façade sign-in publishes ["S256"] for it' });
+    expect(findingOf(facade, SIGN_IN_FACADE).status).toBe('pass');
+    expect(findingOf(facade, SCOPES).status).toBe('pass');
+    expect(blockingFailures(facade)).toEqual([]);
     expect(findingOf(report, REGISTRATION)).toMatchObject({
       status: 'warn',
       summary: 'Cognito offers no client registration (no registration_endpoint, no Client ID Metadata Document support): MCP clients must be given the pre-registered client',
