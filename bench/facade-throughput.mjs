@@ -36,7 +36,9 @@ const token = await new SignJWT({ scope: 'openid mcp:tools', client_id: 'bench' 
 
 const direct = await startProjectServer(dir, ['dist/index.js'], { PORT: String(directPort), MCP_RESOURCE_URL: directUrl, OAUTH_SIGN_IN: 'direct' });
 const facade = await startProjectServer(dir, ['dist/index.js'], { PORT: String(facadePort), MCP_RESOURCE_URL: facadeUrl, OAUTH_SIGN_IN: 'facade' });
-if (!facade.output().includes('sign-in: facade')) throw new Error('the façade server did not start in façade sign-in');
+// The sign-in line is logged just after "listening", possibly in a later chunk.
+for (let wait = 0; wait < 40 && !facade.output().includes('sign-in: facade'); wait++) await new Promise((resolve) => setTimeout(resolve, 50));
+if (!facade.output().includes('sign-in: facade')) throw new Error(`the façade server did not start in façade sign-in:\n${facade.output()}`);
 const prm = await (await fetch(`http://127.0.0.1:${facadePort}/.well-known/oauth-protected-resource/mcp`)).json();
 if (prm.authorization_servers[0] !== `http://127.0.0.1:${facadePort}`) throw new Error(`the façade server names ${prm.authorization_servers[0]}`);
 
