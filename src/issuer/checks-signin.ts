@@ -3,7 +3,8 @@
  *
  * - `facade`: the server publishes its own issuer over the provider's endpoints, so a provider that
  *   sends RFC 9207 `iss` in its authorization responses cannot sit behind it (hosts compare that
- *   `iss` with the façade's issuer and refuse the response).
+ *   `iss` with the façade's issuer and refuse the response). The way out it names comes from the
+ *   sign-in modes the provider module offers (Keycloak has no broker).
  * - `broker`: the server signs users in at the provider with its own confidential client, so the
  *   provider must offer the authorization code flow (an authorization and a token endpoint, the
  *   `code` response type, the `authorization_code` grant) and accept a client secret at the token
@@ -13,6 +14,8 @@
 import { SIGN_IN_BROKER, SIGN_IN_FACADE } from './check-ids.js';
 import { NO_DOCUMENT, chosenDoc, defineCheck, str, strings } from './context.js';
 import { FLAVOR_NAMES, forFlavor } from './flavor.js';
+import type { ProviderId } from './types.js';
+import { getProvider } from '../providers/index.js';
 
 export const facadeSignInCheck = defineCheck(SIGN_IN_FACADE, 'The provider can sit behind the façade sign-in', (ctx, v) => {
   if (ctx.input.signIn !== 'facade') return v.skip('Skipped: not the façade sign-in');
@@ -20,17 +23,37 @@ export const facadeSignInCheck = defineCheck(SIGN_IN_FACADE, 'The provider can s
   if (!doc) return v.skip(NO_DOCUMENT);
   const name = FLAVOR_NAMES[ctx.flavor];
   if (doc['authorization_response_iss_parameter_supported'] === true) {
-    const s256 = strings(doc, 'code_challenge_methods_supported')?.includes('S256') === true;
     return v.fail(
       `${name.charAt(0).toUpperCase()}${name.slice(1)} sends iss in its authorization responses (authorization_response_iss_parameter_supported: true, RFC 9207); hosts compare it with the façade's issuer and refuse the sign-in, so it cannot sit behind a façade`,
       [`issuer: ${String(doc['issuer'])}`],
-      s256
-        ? `Use --sign-in direct: ${name} already publishes code_challenge_methods_supported with S256, which is what the façade would add. A broker (--sign-in broker, the server as its own authorization server) also works`
-        : 'Use --sign-in broker (the server as its own authorization server, sending its own iss), or enable S256 in the provider’s metadata and use --sign-in direct',
+      facadeAlternative(ctx.input.provider, name, doc),
     );
   }
   return v.pass(`The façade will publish code_challenge_methods_supported ["S256"] and only this server's scopes over ${name}'s endpoints`);
 });
+
+/**
+ * What to use instead of the façade, from the sign-in modes the provider module offers (no
+ * provider: `oidc`, any OpenID Connect server): `direct` where the provider already publishes S256,
+ * else `broker` where there is one; Keycloak, say, has no broker but publishes S256 (and offers DCR).
+ */
+function facadeAlternative(providerId: ProviderId | undefined, name: string, doc: Record<string, unknown>): string {
+  const provider = getProvider(providerId ?? 'oidc');
+  const direct = provider.signIn.includes('direct');
+  const broker = provider.signIn.includes('broker');
+  const s256 = strings(doc, 'code_challenge_methods_supported')?.includes('S256') === true;
+  const dcr = str(doc, 'registration_endpoint') !== undefined;
+  if (direct && s256) {
+    return `Use --sign-in direct: ${name} already publishes code_challenge_methods_supported with S256, which is what the façade would add${dcr ? ', and a registration_endpoint hosts can register with' : ''}${broker ? '. A broker (--sign-in broker, the server as its own authorization server) also works' : ''}`;
+  }
+  if (broker) {
+    return `Use --sign-in broker (the server as its own authorization server, sending its own iss)${direct ? ', or enable S256 in the provider’s metadata and use --sign-in direct' : ''}`;
+  }
+  if (direct) {
+    return `Enable PKCE with S256 in ${name}'s metadata (code_challenge_methods_supported), which hosts require, and use --sign-in direct (the ${provider.id} provider has no broker sign-in)`;
+  }
+  return `Use --sign-in ${provider.signIn.filter((mode) => mode !== 'facade').join(' or ')}`;
+}
 
 /** The token endpoint authentication methods a broker can use: it holds a client secret. */
 const SECRET_METHODS = ['client_secret_basic', 'client_secret_post'];

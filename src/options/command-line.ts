@@ -27,7 +27,7 @@ export function equivalentCommand(answers: Answers, command: 'create' | 'auth' =
   for (const clientId of answers.clientIds) parts.push('--client-id', shellQuote(clientId));
   if (provider.id !== 'oidc' && provider.id !== 'local' && answers.issuer !== builtIssuer) parts.push('--issuer', shellQuote(answers.issuer));
   if (answers.resource !== DEFAULT_RESOURCE) parts.push('--resource', shellQuote(answers.resource));
-  const defaultAudiences = provider.defaultAudiences(answers.providerInput, answers.resource, undefined);
+  const defaultAudiences = provider.defaultAudiences(answers.providerInput, answers.resource, undefined, answers.signIn);
   if (provider.acceptsAudience && answers.audiences.join() !== defaultAudiences.join()) {
     parts.push('--audience', shellQuote(provider.id === 'azure' ? answers.audiences[1]! : answers.audiences[0]!));
   }

@@ -280,12 +280,12 @@ export async function resolveAuthSettings(flags: CreateFlags, ctx: SettingsConte
   const customisable = audience === undefined || scopesText === undefined || authMode === undefined;
   if (ask && customisable && (await ask.confirm({ message: 'Customise audience, scopes and auth mode?', default: false }))) {
     if (audience === undefined && provider.acceptsAudience) {
-      const fallback = provider.defaultAudiences(input, resource, carried.audience);
+      const fallback = provider.defaultAudiences(input, resource, carried.audience, signIn);
       const shown = provider.id === 'azure' ? fallback[1] : fallback[0];
       audience = await ask.input({ message: provider.id === 'azure' ? 'Application ID URI' : 'Audience (aud) of access tokens', default: shown, validate: validateAudience });
     }
     if (scopesText === undefined) {
-      const fallback = carried.scopes ?? provider.defaultScopes(input, resource, provider.defaultAudiences(input, resource, audience ?? carried.audience));
+      const fallback = carried.scopes ?? provider.defaultScopes(input, resource, provider.defaultAudiences(input, resource, audience ?? carried.audience, signIn));
       scopesText = await ask.input({
         message: 'Scopes a token needs (space separated)',
         default: fallback.join(' '),
@@ -303,7 +303,7 @@ export async function resolveAuthSettings(flags: CreateFlags, ctx: SettingsConte
   }
   if (audience !== undefined && audience === '') throw new UsageError('--audience is empty.');
   if (provider.acceptsAudience) audience ??= carried.audience;
-  const audiences = provider.defaultAudiences(input, resource, audience);
+  const audiences = provider.defaultAudiences(input, resource, audience, signIn);
   const typed = scopesText === undefined ? (carried.scopes ?? provider.defaultScopes(input, resource, audiences)) : splitList(scopesText);
   // One stored form (Entra: qualified), also for scopes recorded by an older version (auth migrates them).
   const scopes = provider.normalizeScopes?.(typed, audiences) ?? typed;
@@ -401,7 +401,7 @@ function carriedOver(base: AuthSettings | undefined, recorded: AuthSettings | un
   if (!base) return {};
   const carried: { audience?: string; scopes?: string[]; authMode?: AuthMode } = { authMode: base.authMode };
   if (recorded && provider.acceptsAudience) {
-    const defaults = provider.defaultAudiences(recorded.providerInput, recorded.resource, undefined);
+    const defaults = provider.defaultAudiences(recorded.providerInput, recorded.resource, undefined, recorded.signIn);
     const shown = provider.id === 'azure' ? recorded.audiences[1] : recorded.audiences[0];
     if (recorded.audiences.join(',') !== defaults.join(',') && shown !== undefined) carried.audience = shown;
   }

@@ -66,11 +66,15 @@ export const azure: Provider = {
     }
     return true;
   },
-  // The Application ID URI must equal the resource ChatGPT sends (RFC 8707) on an https server;
-  // Entra does not allow http://localhost there, so local development uses api://{client-id}.
-  defaultAudiences: (input, resource, audience) => {
+  // The Application ID URI. Direct sign-in: hosts send the MCP URL as the RFC 8707 resource and
+  // Entra refuses one that is not the Application ID URI of the scopes (AADSTS9010010), so on an
+  // https server it is the MCP URL (Entra allows no http://localhost there: api://{client-id}).
+  // Façade and broker: Entra never sees the hosts' resource (the façade drops it, the broker asks
+  // with its own client), so api://{client-id}, which any tenant can set, unlike an https URI
+  // (verified domains only: a tunnel or *.azurewebsites.net cannot be one, AADSTS500011).
+  defaultAudiences: (input, resource, audience, signIn = azure.signIn[0]) => {
     const clientId = input.clientId?.[0] ?? '';
-    const appIdUri = audience ?? (resource.startsWith('https://') ? resource : `api://${clientId}`);
+    const appIdUri = audience ?? (signIn === 'direct' && resource.startsWith('https://') ? resource : `api://${clientId}`);
     return [clientId, appIdUri];
   },
   defaultScopes: (_input, _resource, audiences) => [`${(audiences[1] ?? '').replace(/\/$/, '')}/mcp.tools`],
@@ -83,6 +87,21 @@ export const azure: Provider = {
   },
   preRegisteredClient: true,
   acceptsAudience: true,
+  // An Application ID URI that does not suit the sign-in mode: said when it is chosen, and by
+  // `auth`, which keeps one recorded by an earlier version (the MCP URL, then the default).
+  setupNote: ({ resource, audiences, signIn }) => {
+    const appIdUri = audiences[1];
+    const clientUri = `api://${audiences[0] ?? ''}`;
+    if (!appIdUri || !resource.startsWith('https://')) return undefined;
+    if (signIn === 'direct') {
+      return appIdUri === resource
+        ? undefined
+        : `Entra: with direct sign-in hosts send resource=${resource}, which Entra refuses unless it is the Application ID URI of the scopes (AADSTS9010010), and this project's is ${appIdUri} (AUTH_SETUP.md, step 1).`;
+    }
+    return appIdUri === resource
+      ? `Entra: the Application ID URI is the MCP URL ${resource}, which Entra allows only on a verified domain; the ${signIn === 'facade' ? 'façade' : 'broker'} does not need it, and --audience ${clientUri} would work on any host (AUTH_SETUP.md, step 1).`
+      : undefined;
+  },
   // Entra publishes no code_challenge_methods_supported (ChatGPT and Claude refuse its metadata)
   // and rejects a resource that is not the Application ID URI (AADSTS9010010): the façade by default.
   signIn: ['facade', 'direct', 'broker'],

@@ -82,8 +82,11 @@ export interface Provider {
   broker?: { scopes(allow: string[]): string[]; identity: string; /** What `OAUTH_BROKER_ALLOW` lists for it. */ allowHelp: string };
   /** Checks an issuer given with `--issuer` for this provider (e.g. Okta's org server is refused). */
   checkIssuer?(issuer: string): true | string;
-  /** Default audiences for this resource. */
-  defaultAudiences(input: ProviderInput, resource: string, audience: string | undefined): string[];
+  /**
+   * Default audiences for this resource and sign-in mode (`signIn` absent: the provider's default
+   * mode, as `create` would choose it). `audience` is the one given (`--audience`), if any.
+   */
+  defaultAudiences(input: ProviderInput, resource: string, audience: string | undefined, signIn?: SignIn): string[];
   /** Default scopes. */
   defaultScopes(input: ProviderInput, resource: string, audiences: string[]): string[];
   /** No open dynamic client registration: ChatGPT needs a client registered in the provider's console. */

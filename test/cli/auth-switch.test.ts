@@ -312,3 +312,38 @@ describe('an Entra project in direct sign-in moves to the façade', () => {
     expect(again.stdout).toContain('Nothing to change');
   });
 });
+
+describe('an Entra façade project whose Application ID URI is the MCP URL (the default before api://{client-id})', () => {
+  const clientId = '6f2a1e4b-8c3d-4e5f-9a0b-1c2d3e4f5a6b';
+  const resource = 'https://mcp.acme.example/mcp';
+  let dir: string;
+
+  beforeAll(async () => {
+    // fastapps.json records values, not whether they were typed: this is what an earlier version
+    // wrote for `--resource https://… ` alone.
+    dir = await create(['--provider', 'azure', '--tenant', '9a95fd9e-005d-487a-9a01-d08c1eab2757', '--client-id', clientId, '--resource', resource, '--audience', resource, '--skip-issuer-check']);
+    expect(JSON.parse(read(dir, 'fastapps.json')).audiences).toEqual([clientId, resource]);
+  });
+
+  test('auth changes nothing, says why the MCP URL is not needed, and keeps it when the resource moves', async () => {
+    const same = await auth(dir, ['--skip-issuer-check']);
+    expect(same.exitCode, same.stderr).toBe(0);
+    expect(same.stdout).toContain('Nothing to change');
+    expect(same.stdout).toContain(`Entra: the Application ID URI is the MCP URL ${resource}`);
+    expect(read(dir, '.env')).toContain(`OAUTH_SCOPES=${resource}/mcp.tools\n`);
+
+    const moved = await auth(dir, ['--resource', 'https://mcp2.acme.example/mcp', '--skip-issuer-check']);
+    expect(moved.exitCode, moved.stderr).toBe(0);
+    expect(moved.stdout).not.toMatch(/audience .* → /);
+    const manifest = JSON.parse(read(dir, 'fastapps.json'));
+    expect(manifest.resource).toBe('https://mcp2.acme.example/mcp');
+    expect(manifest.audiences).toEqual([clientId, resource]);
+    expect(manifest.scopes).toEqual([`${resource}/mcp.tools`]);
+
+    const switched = await auth(dir, ['--audience', `api://${clientId}`, '--skip-issuer-check']);
+    expect(switched.exitCode, switched.stderr).toBe(0);
+    expect(switched.stdout).toContain(`audience ${clientId} ${resource} → ${clientId} api://${clientId}`);
+    expect(read(dir, '.env')).toContain(`OAUTH_SCOPES=api://${clientId}/mcp.tools\n`);
+    expect(read(dir, 'AUTH_SETUP.md')).toContain(`- *Expose an API › Application ID URI*: \`api://${clientId}\`, exactly`);
+  });
+});

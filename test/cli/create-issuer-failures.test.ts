@@ -124,6 +124,24 @@ describe('the sign-in mode is checked with the issuer', () => {
     }
   });
 
+  test('--provider keycloak, which has no broker: the refusal recommends direct (S256 and DCR are there), never broker', async () => {
+    const keycloak = await startIssuerServer({ fixture: 'keycloak-master-localhost' });
+    keycloak.document['authorization_response_iss_parameter_supported'] = true;
+    try {
+      const result = await createAgainst(keycloak.issuer, ['--sign-in', 'facade'], 'keycloak');
+      expect(result.exitCode).toBe(1);
+      expect(result.stderr).toMatch(/Keycloak sends iss in its authorization responses .*cannot sit behind a façade\. Nothing was written\./);
+      expect(result.stderr).toContain('Use --sign-in direct: Keycloak already publishes code_challenge_methods_supported with S256, which is what the façade would add, and a registration_endpoint hosts can register with');
+      expect(result.stderr).not.toContain('broker');
+      // What it recommends works: the same command with --sign-in direct writes the project.
+      const cwd = tempDir();
+      const direct = await runCli(['app', '--provider', 'keycloak', '--issuer', keycloak.issuer, '--sign-in', 'direct', '--no-install', '--no-git'], { cwd });
+      expect(direct.exitCode, direct.stderr).toBe(0);
+    } finally {
+      await keycloak.close();
+    }
+  });
+
   test('Entra with --sign-in direct: written, with the warning that ChatGPT and Claude will refuse it', async () => {
     const entra = await startIssuerServer({ fixture: 'entra-v2-tenant' });
     try {
@@ -138,6 +156,27 @@ describe('the sign-in mode is checked with the issuer', () => {
       expect((await import('node:fs')).readFileSync(path.join(cwd, 'app', 'AUTH_SETUP.md'), 'utf8')).toContain('ChatGPT, Claude and Claude Code refuse this project as it is');
     } finally {
       await entra.close();
+    }
+  });
+
+  test('Cognito with --sign-in direct: written, with the warning that ChatGPT and Claude will refuse it', async () => {
+    const cognito = await startIssuerServer({ fixture: 'cognito-userpool-with-domain' });
+    try {
+      const cwd = tempDir();
+      const result = await runCli(['app', '--provider', 'cognito', '--user-pool', 'eu-west-1_ZLiEFD4b6', '--client-id', 'abc123', '--issuer', cognito.issuer, '--sign-in', 'direct', '--no-install', '--no-git'], { cwd });
+      expect(result.exitCode, result.stderr).toBe(0);
+      expect(result.stdout).toContain("Direct sign-in: ChatGPT, claude.ai and Claude Desktop, Claude Code will refuse Amazon Cognito's metadata (it lists no code_challenge_methods_supported)");
+      expect(result.stdout).toContain('--sign-in facade (the default) makes them accept it');
+      const { readFileSync } = await import('node:fs');
+      expect(JSON.parse(readFileSync(path.join(cwd, 'app', 'fastapps.json'), 'utf8')).signIn).toBe('direct');
+      expect(readFileSync(path.join(cwd, 'app', 'AUTH_SETUP.md'), 'utf8')).toContain('ChatGPT, Claude and Claude Code refuse this project as it is');
+      // The default says nothing of the kind.
+      const facadeCwd = tempDir();
+      const facade = await runCli(['app', '--provider', 'cognito', '--user-pool', 'eu-west-1_ZLiEFD4b6', '--client-id', 'abc123', '--issuer', cognito.issuer, '--no-install', '--no-git'], { cwd: facadeCwd });
+      expect(facade.exitCode, facade.stderr).toBe(0);
+      expect(facade.stdout).not.toContain('Direct sign-in:');
+    } finally {
+      await cognito.close();
     }
   });
 });

@@ -183,6 +183,36 @@ describe(`${provider.name}: façade sign-in`, { skip: provider.brokerOnly ?? (pr
     assert.ok(!('registration_endpoint' in metadata));
   });
 
+  // Keycloak, for one, says so (authorization_response_iss_parameter_supported); hosts would compare
+  // that iss with this server's and refuse every sign-in, so the server does not start at all.
+  test('a provider that sends iss in authorization responses (RFC 9207): the server refuses to start, with the way out', async (t) => {
+    if (!(await wired(t))) return;
+    // With S256 in its metadata, direct sign-in is what to use; without, doctor knows what this provider offers.
+    const cases: Array<[Record<string, unknown>, RegExp]> = [
+      [{}, /already publishes code_challenge_methods_supported with S256.*set OAUTH_SIGN_IN=direct/],
+      [{ code_challenge_methods_supported: undefined }, /publishes no S256 .*npx create-fastapps doctor says which sign-in works with it/],
+    ];
+    for (const [metadata, way] of cases) {
+      const sendsIss = await startTestIssuer(provider.issuerPath, { metadata: { authorization_response_iss_parameter_supported: true, ...metadata } });
+      try {
+        const started = startTestServer((resource) => ({
+          OAUTH_ISSUER: sendsIss.issuer,
+          OAUTH_SCOPES: provider.scopes.join(' '),
+          OAUTH_SIGN_IN: 'facade',
+          ...provider.env({ issuer: sendsIss.issuer, resource }),
+        }));
+        await assert.rejects(started, (error: Error) => {
+          assert.equal(error.name, 'FacadeError');
+          assert.match(error.message, /sends iss in its authorization responses \(RFC 9207\).*cannot sit behind a façade/);
+          assert.match(error.message, way);
+          return true;
+        });
+      } finally {
+        await sendsIss.close();
+      }
+    }
+  });
+
   test("the provider's token is verified exactly as in direct sign-in", async (t) => {
     if (!(await wired(t))) return;
     const facadeClaims = provider.claims({ issuer: issuer.issuer, resource: facade.mcpUrl, scopes: provider.scopes });

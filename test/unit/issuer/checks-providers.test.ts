@@ -190,6 +190,13 @@ describe('Cognito', () => {
     const srv = await serve({ fixture: 'cognito-userpool-with-domain' });
     const report = await check({ issuer: srv.issuer, provider: 'cognito', preRegisteredClient: true });
     expect(findingOf(report, PKCE)).toMatchObject({ status: 'warn', fix: expect.stringMatching(/^Cognito accepts S256 but doesn't advertise it/) });
+    // doctor on a Cognito issuer recommends the façade, and the façade satisfies the check.
+    expect(findingOf(report, PKCE).fix).toMatch(/use the façade sign-in \(create or auth with --sign-in facade\).*"code_challenge_methods_supported": \["S256"\].*\(the default for Cognito\)$/);
+    const facade = await check({ issuer: srv.issuer, provider: 'cognito', preRegisteredClient: true, signIn: 'facade' });
+    expect(findingOf(facade, PKCE)).toMatchObject({ status: 'pass', summary: 'Cognito lists no code_challenge_methods_supported; the façade sign-in publishes ["S256"] for it' });
+    expect(findingOf(facade, SIGN_IN_FACADE).status).toBe('pass');
+    expect(findingOf(facade, SCOPES).status).toBe('pass');
+    expect(blockingFailures(facade)).toEqual([]);
     expect(findingOf(report, REGISTRATION)).toMatchObject({
       status: 'warn',
       summary: 'Cognito offers no client registration (no registration_endpoint, no Client ID Metadata Document support): MCP clients must be given the pre-registered client',
@@ -277,6 +284,28 @@ describe('Keycloak', () => {
       fix: expect.stringMatching(/^Use --sign-in direct: .*--sign-in broker/),
     });
     expect(blockingFailures(facade).map((finding) => finding.id)).toEqual([SIGN_IN_FACADE]);
+  });
+
+  // The advice follows the sign-in modes the provider module offers: the keycloak provider has no broker.
+  test('--provider keycloak: the façade refusal recommends direct and never broker', async () => {
+    const srv = await serve({ fixture: 'keycloak-master-localhost', jwks: 'keycloak-master-localhost-jwks' });
+    srv.document['authorization_response_iss_parameter_supported'] = true;
+    const facade = await check({ issuer: srv.issuer, provider: 'keycloak', signIn: 'facade' });
+    const finding = findingOf(facade, SIGN_IN_FACADE);
+    expect(finding).toMatchObject({
+      status: 'fail',
+      fix: 'Use --sign-in direct: Keycloak already publishes code_challenge_methods_supported with S256, which is what the façade would add, and a registration_endpoint hosts can register with',
+    });
+    // Without S256 (not Keycloak's default) direct still is the only way: enable it.
+    delete srv.document['code_challenge_methods_supported'];
+    const bare = findingOf(await check({ issuer: srv.issuer, provider: 'keycloak', signIn: 'facade' }), SIGN_IN_FACADE);
+    expect(bare.fix).toBe(
+      "Enable PKCE with S256 in Keycloak's metadata (code_challenge_methods_supported), which hosts require, and use --sign-in direct (the keycloak provider has no broker sign-in)",
+    );
+    for (const fix of [finding.fix, bare.fix]) expect(fix).not.toContain('broker (');
+    // The same document under oidc, which offers a broker, names both.
+    const oidc = findingOf(await check({ issuer: srv.issuer, provider: 'oidc', signIn: 'facade' }), SIGN_IN_FACADE);
+    expect(oidc.fix).toBe('Use --sign-in broker (the server as its own authorization server, sending its own iss), or enable S256 in the provider’s metadata and use --sign-in direct');
   });
 });
 

@@ -4,7 +4,7 @@ import { UsageError } from '../../../src/errors.js';
 import type { CreateFlags } from '../../../src/options/answers.js';
 import { equivalentCommand } from '../../../src/options/command-line.js';
 import type { InputQuestion, Prompter, SelectQuestion } from '../../../src/options/prompter.js';
-import { resolveCreateAnswers } from '../../../src/options/resolve.js';
+import { resolveAuthSettings, resolveCreateAnswers, type AuthSettings } from '../../../src/options/resolve.js';
 
 interface Asked {
   kind: 'input' | 'select' | 'confirm';
@@ -167,9 +167,82 @@ describe('non-interactive', () => {
     const local = await resolveCreateAnswers('app', { provider: 'azure', tenant: 'contoso.onmicrosoft.com', clientId: ['6F2A1E4B-8C3D-4E5F-9A0B-1C2D3E4F5A6B'] }, ctx());
     expect(local.audiences).toEqual(['6f2a1e4b-8c3d-4e5f-9a0b-1c2d3e4f5a6b', 'api://6f2a1e4b-8c3d-4e5f-9a0b-1c2d3e4f5a6b']);
     expect(local.scopes).toEqual(['api://6f2a1e4b-8c3d-4e5f-9a0b-1c2d3e4f5a6b/mcp.tools']);
-    const deployed = await resolveCreateAnswers('app', { provider: 'azure', tenant: 'contoso.onmicrosoft.com', clientId: ['6f2a1e4b-8c3d-4e5f-9a0b-1c2d3e4f5a6b'], resource: 'https://mcp.contoso.com/mcp' }, ctx());
-    expect(deployed.audiences[1]).toBe('https://mcp.contoso.com/mcp');
-    expect(deployed.scopes).toEqual(['https://mcp.contoso.com/mcp/mcp.tools']);
+  });
+
+  describe('Entra: the default Application ID URI depends on the sign-in mode', () => {
+    const clientId = '6f2a1e4b-8c3d-4e5f-9a0b-1c2d3e4f5a6b';
+    const deployed = { provider: 'azure', tenant: 'contoso.onmicrosoft.com', clientId: [clientId], resource: 'https://mcp.contoso.com/mcp' };
+
+    // The façade drops the hosts' resource and the broker asks with its own client: nothing needs
+    // the App ID URI to be the MCP URL, which only a verified domain could be (not a tunnel).
+    test.each(['facade', 'broker'] as const)('%s on an https MCP URL: api://{client-id}', async (signIn) => {
+      const settings = await resolveAuthSettings({ ...deployed, signIn, ...(signIn === 'broker' ? { brokerClientId: 'b7c0d1e2-0000-4000-8000-000000000002' } : {}) }, {});
+      expect(settings.signIn).toBe(signIn);
+      expect(settings.audiences).toEqual([clientId, `api://${clientId}`]);
+      expect(settings.scopes).toEqual([`api://${clientId}/mcp.tools`]);
+    });
+
+    test('facade is the default, and so is its Application ID URI', async () => {
+      const answers = await resolveCreateAnswers('app', deployed, ctx());
+      expect(answers.signIn).toBe('facade');
+      expect(answers.audiences).toEqual([clientId, `api://${clientId}`]);
+      expect(equivalentCommand(answers)).not.toContain('--audience');
+    });
+
+    test('direct on an https MCP URL: the MCP URL, as Entra requires the resource hosts send to be the App ID URI', async () => {
+      const answers = await resolveCreateAnswers('app', { ...deployed, signIn: 'direct' }, ctx());
+      expect(answers.audiences).toEqual([clientId, 'https://mcp.contoso.com/mcp']);
+      expect(answers.scopes).toEqual(['https://mcp.contoso.com/mcp/mcp.tools']);
+      expect(equivalentCommand(answers)).toContain('--sign-in direct');
+      expect(equivalentCommand(answers)).not.toContain('--audience');
+    });
+
+    test('an --audience is kept in every mode', async () => {
+      for (const signIn of ['facade', 'direct'] as const) {
+        const answers = await resolveCreateAnswers('app', { ...deployed, signIn, audience: 'api://contoso-mcp' }, ctx());
+        expect(answers.audiences).toEqual([clientId, 'api://contoso-mcp']);
+        expect(answers.scopes).toEqual(['api://contoso-mcp/mcp.tools']);
+        expect(equivalentCommand(answers)).toContain('--audience api://contoso-mcp');
+      }
+    });
+
+    // What an earlier version recorded for a façade project on an https URL: the MCP URL, then
+    // the default. fastapps.json holds the values only, so it is kept like a chosen one.
+    const recorded: AuthSettings = {
+      provider: 'azure',
+      providerInput: { tenant: '9a95fd9e-005d-487a-9a01-d08c1eab2757', clientId: [clientId] },
+      issuer: 'https://login.microsoftonline.com/9a95fd9e-005d-487a-9a01-d08c1eab2757/v2.0',
+      resource: 'https://mcp.contoso.com/mcp',
+      audiences: [clientId, 'https://mcp.contoso.com/mcp'],
+      clientIds: [clientId],
+      scopes: ['https://mcp.contoso.com/mcp/mcp.tools'],
+      authMode: 'required',
+      signIn: 'facade',
+    };
+
+    test('auth keeps an Application ID URI recorded with the old default, also when the resource moves', async () => {
+      expect(await resolveAuthSettings({}, { base: recorded })).toEqual(recorded);
+      const moved = await resolveAuthSettings({ resource: 'https://mcp2.contoso.com/mcp' }, { base: recorded });
+      expect(moved.audiences).toEqual(recorded.audiences);
+      expect(moved.scopes).toEqual(recorded.scopes);
+      // Switching to Entra's own URI is one flag.
+      const switched = await resolveAuthSettings({ audience: `api://${clientId}` }, { base: recorded });
+      expect(switched.audiences).toEqual([clientId, `api://${clientId}`]);
+      expect(switched.scopes).toEqual([`api://${clientId}/mcp.tools`]);
+    });
+
+    test('auth on a façade project with the new default keeps it', async () => {
+      const current = { ...recorded, audiences: [clientId, `api://${clientId}`], scopes: [`api://${clientId}/mcp.tools`] };
+      expect(await resolveAuthSettings({}, { base: current })).toEqual(current);
+      expect((await resolveAuthSettings({ resource: 'https://mcp2.contoso.com/mcp' }, { base: current })).audiences).toEqual(current.audiences);
+    });
+  });
+
+  test('Entra direct sign-in: a default Application ID URI follows a new https resource', async () => {
+    const direct = await resolveCreateAnswers('app', { provider: 'azure', tenant: 'contoso.onmicrosoft.com', clientId: ['6f2a1e4b-8c3d-4e5f-9a0b-1c2d3e4f5a6b'], resource: 'https://mcp.contoso.com/mcp', signIn: 'direct' }, ctx());
+    const moved = await resolveAuthSettings({ resource: 'https://mcp2.contoso.com/mcp' }, { base: direct });
+    expect(moved.audiences[1]).toBe('https://mcp2.contoso.com/mcp');
+    expect(moved.scopes).toEqual(['https://mcp2.contoso.com/mcp/mcp.tools']);
   });
 
   test('Entra scopes typed as the portal shows them are stored qualified with the Application ID URI, once', async () => {

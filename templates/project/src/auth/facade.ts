@@ -68,8 +68,15 @@ const strings = (value: unknown): string[] | undefined => (Array.isArray(value) 
 /** The RFC 8414 document hosts see. Throws `FacadeError` when the provider cannot sit behind a façade. */
 export function facadeMetadata({ resource, upstream, scopes, adapt, providerName }: Omit<FacadeOptions, 'timeoutMs' | 'log'>): OAuthMetadata {
   if ((upstream as Record<string, unknown>).authorization_response_iss_parameter_supported === true) {
+    // Direct sign-in satisfies the hosts only when the provider publishes S256 itself; otherwise
+    // the way out depends on what create-fastapps offers for this provider, which doctor knows.
+    const s256 = strings(upstream.code_challenge_methods_supported)?.includes('S256') === true;
     throw new FacadeError(
-      `${providerName} sends iss in its authorization responses (RFC 9207), which hosts compare with this server's issuer, so it cannot sit behind a façade; set OAUTH_SIGN_IN=direct.`,
+      `${providerName} sends iss in its authorization responses (RFC 9207), which hosts compare with this server's issuer, so it cannot sit behind a façade; ${
+        s256
+          ? `it already publishes code_challenge_methods_supported with S256, which is all the façade would add: set OAUTH_SIGN_IN=direct (npx create-fastapps auth --sign-in direct also updates AUTH_SETUP.md).`
+          : `and it publishes no S256 for hosts to use it directly: npx create-fastapps doctor says which sign-in works with it.`
+      }`,
     );
   }
   const issuer = facadeIssuer(resource);

@@ -29,8 +29,13 @@ async function keyPair(alg: 'RS256' | 'ES256' | 'PS256') {
   return generateKeyPair(alg, { extractable: true });
 }
 
+export interface TestIssuerOptions {
+  /** Added to (or, set to undefined, removed from) the discovery document, e.g. a provider's quirk. */
+  metadata?: Record<string, unknown>;
+}
+
 /** Starts an issuer on 127.0.0.1 whose identifier is `http://127.0.0.1:<port>${path}`. */
-export async function startTestIssuer(path = ''): Promise<TestIssuer> {
+export async function startTestIssuer(path = '', options: TestIssuerOptions = {}): Promise<TestIssuer> {
   const keys: Record<string, { privateKey: CryptoKey; kid: string }> = {};
   const jwks: unknown[] = [];
   for (const alg of ['RS256', 'ES256', 'PS256'] as const) {
@@ -66,6 +71,7 @@ export async function startTestIssuer(path = ''): Promise<TestIssuer> {
         grant_types_supported: ['authorization_code', 'refresh_token'],
         code_challenge_methods_supported: ['S256'],
         token_endpoint_auth_methods_supported: ['none'],
+        ...options.metadata,
       });
     }
     res.writeHead(404).end();
