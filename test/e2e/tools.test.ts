@@ -42,14 +42,19 @@ describe('tools added with create-fastapps add', () => {
     }
   }
 
-  /** A raw tools/call, to see the HTTP status and challenge. */
-  async function rawCall(url: string, name: string, bearer: string) {
+  /** A raw JSON-RPC POST (one message or a batch), to see the HTTP status and challenge. */
+  async function post(url: string, body: unknown, bearer?: string) {
     return fetch(url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', 'mcp-protocol-version': '2025-06-18', authorization: `Bearer ${bearer}` },
-      body: JSON.stringify({ jsonrpc: '2.0', id: 3, method: 'tools/call', params: { name, arguments: {} } }),
+      headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', 'mcp-protocol-version': '2025-06-18', ...(bearer ? { authorization: `Bearer ${bearer}` } : {}) },
+      body: JSON.stringify(body),
     });
   }
+  const callMessage = (name: string, id = 3) => ({ jsonrpc: '2.0', id, method: 'tools/call', params: { name, arguments: {} } });
+  /** A raw tools/call, to see the HTTP status and challenge. */
+  const rawCall = (url: string, name: string, bearer?: string) => post(url, callMessage(name), bearer);
+  /** The challenge a response carries, parsed. */
+  const challengeOf = (response: Response) => parseChallenge(response.headers.get('www-authenticate'));
 
   beforeAll(async () => {
     issuer = await startIssuerServer({ issuerPath: '/realms/shop' });
@@ -132,11 +137,31 @@ describe('tools added with create-fastapps add', () => {
     expect(parseChallenge(unrelated.headers.get('www-authenticate'))).toMatchObject({ error: 'insufficient_scope', scope: 'mcp:tools' });
   });
 
+  test('anonymous (mixed): a batch calling protected tools gets one 401 naming every scope the batch needs', async () => {
+    const response = await post(mixedUrl, [callMessage('forecast', 1), callMessage('orders', 2), callMessage('refund', 3)]);
+    expect(response.status).toBe(401);
+    const challenge = challengeOf(response);
+    expect(challenge.error).toBeUndefined();
+    expect(challenge.scope!.split(' ').sort()).toEqual(['mcp:tools', 'read:orders', 'write:orders']);
+  });
+
   for (const [mode, url] of [['mixed', () => mixedUrl], ['required', () => requiredUrl]] as const) {
-    test(`${mode}: a token without the tool's scope gets 403 insufficient_scope naming every scope the call needs`, async () => {
-      const response = await rawCall(url(), 'orders', await token(['mcp:tools']));
-      expect(response.status).toBe(403);
-      expect(parseChallenge(response.headers.get('www-authenticate'))).toMatchObject({ error: 'insufficient_scope', scope: 'mcp:tools read:orders' });
+    test(`${mode}: a token without the tool's scope, or without OAUTH_SCOPES, gets 403 insufficient_scope naming every scope the call needs`, async () => {
+      for (const granted of [['mcp:tools'], ['read:orders'], ['profile']]) {
+        const response = await rawCall(url(), 'orders', await token(granted));
+        expect(response.status, granted.join(' ')).toBe(403);
+        expect(challengeOf(response), granted.join(' ')).toMatchObject({ error: 'insufficient_scope', scope: 'mcp:tools read:orders' });
+      }
+      // A broader scope that is not the one asked for: still named as the scope the call needs.
+      const refund = await rawCall(url(), 'refund', await token(['read:orders']));
+      expect(challengeOf(refund)).toMatchObject({ error: 'insufficient_scope', scope: 'mcp:tools write:orders' });
+    });
+
+    test(`${mode}: a bad token gets 401 invalid_token naming every scope the call needs`, async () => {
+      const expired = await issuer.mint({ sub: 'user-7', aud: 'orders-api', scope: 'mcp:tools read:orders', client_id: 'host', exp: Math.floor(Date.now() / 1000) - 300 });
+      const response = await rawCall(url(), 'orders', expired);
+      expect(response.status).toBe(401);
+      expect(challengeOf(response)).toMatchObject({ error: 'invalid_token', scope: 'mcp:tools read:orders' });
     });
 
     test(`${mode}: the tool's own scope, or a broader one that implies it (OAUTH_SCOPE_IMPLIES), lets it run`, async () => {
@@ -151,9 +176,25 @@ describe('tools added with create-fastapps add', () => {
     });
   }
 
-  test('required: anonymous is 401 for every tool, public ones included', async () => {
-    const response = await fetch(requiredUrl, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream' }, body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'forecast', arguments: {} } }) });
-    expect(response.status).toBe(401);
+  test('required: anonymous is 401 for every tool, public ones included, naming every scope the call needs (one sign-in is enough)', async () => {
+    for (const [name, scope] of [['forecast', 'mcp:tools'], ['raw', 'mcp:tools'], ['orders', 'mcp:tools read:orders'], ['refund', 'mcp:tools write:orders']] as const) {
+      const response = await rawCall(requiredUrl, name);
+      expect(response.status, name).toBe(401);
+      const challenge = challengeOf(response);
+      expect(challenge.error, name).toBeUndefined();
+      expect(challenge.scope, name).toBe(scope);
+    }
+    const batch = await post(requiredUrl, [callMessage('orders', 1), callMessage('refund', 2)]);
+    expect(batch.status).toBe(401);
+    expect(challengeOf(batch).scope!.split(' ').sort()).toEqual(['mcp:tools', 'read:orders', 'write:orders']);
+    // Anything but a tools/call needs OAUTH_SCOPES.
+    const list = await post(requiredUrl, { jsonrpc: '2.0', id: 2, method: 'tools/list' });
+    expect(challengeOf(list).scope).toBe('mcp:tools');
+  });
+
+  test('required: a tool registered by hand runs for a token with OAUTH_SCOPES', async () => {
+    const raw = await call(requiredUrl, 'raw', await token(['mcp:tools']));
+    expect(JSON.stringify(raw.content)).toContain('raw ran');
   });
 
   test('auth in a project made by the previous version: its auth files become this version\'s, with the new entry point; the user\'s stay; it type-checks and passes its tests', async () => {

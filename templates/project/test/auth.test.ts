@@ -15,6 +15,11 @@ let prmUrl: string;
 
 const claims = (scopes = provider.scopes) => provider.claims({ issuer: issuer.issuer, resource: server.mcpUrl, scopes });
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+const rpcHeaders = { 'content-type': 'application/json', accept: 'application/json, text/event-stream', 'mcp-protocol-version': '2025-06-18' };
+/** A raw tools/call, to look at the status and the challenge. */
+const toolCall = (url: string, name: string, headers: Record<string, string> = {}) =>
+  fetch(url, { method: 'POST', headers: { ...rpcHeaders, ...headers }, body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name, arguments: name === 'hello' ? { name: 'Ada' } : {} } }) });
+const pick = ({ error, scope, resource_metadata }: Record<string, string>) => ({ error, scope, resource_metadata });
 
 before(async () => {
   // A provider that signs in only through the broker has no direct sign-in to test here.
@@ -58,6 +63,16 @@ describe(`${provider.name}: required mode`, { skip: provider.brokerOnly ?? false
     assert.equal(challenge.error, undefined);
   });
 
+  test('no token on a tool call, public or protected: 401 naming the scopes the call needs, and no error code', async () => {
+    for (const name of ['hello', 'whoami']) {
+      const response = await toolCall(server.mcpUrl, name);
+      assert.equal(response.status, 401, name);
+      const challenge = parseChallenge(response.headers.get('www-authenticate'));
+      assert.equal(challenge.scope, provider.scopes.join(' '), name);
+      assert.equal(challenge.error, undefined, name);
+    }
+  });
+
   test('a valid token reaches the protected tool, which sees who signed in', async () => {
     const token = await issuer.mint(claims());
     const client = new Client({ name: 'test', version: '1.0.0' });
@@ -98,6 +113,15 @@ describe(`${provider.name}: required mode`, { skip: provider.brokerOnly ?? false
     const challenge = parseChallenge(response.headers.get('www-authenticate'));
     assert.equal(challenge.error, 'insufficient_scope');
     assert.equal(challenge.scope, provider.scopes.join(' '));
+  });
+
+  test('a tool call with a token without the scopes, or a bad token: the challenge names the scopes the call needs', async () => {
+    const lacking = await toolCall(server.mcpUrl, 'whoami', bearer(await issuer.mint(claims([]))));
+    assert.equal(lacking.status, 403);
+    assert.deepEqual(pick(parseChallenge(lacking.headers.get('www-authenticate'))), { error: 'insufficient_scope', scope: provider.scopes.join(' '), resource_metadata: prmUrl });
+    const expired = await toolCall(server.mcpUrl, 'whoami', bearer(await issuer.mint(claims(), { expiresIn: -300 })));
+    assert.equal(expired.status, 401);
+    assert.deepEqual(pick(parseChallenge(expired.headers.get('www-authenticate'))), { error: 'invalid_token', scope: provider.scopes.join(' '), resource_metadata: prmUrl });
   });
 
   test('a token in the query string is ignored', async () => {
