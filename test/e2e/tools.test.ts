@@ -56,6 +56,15 @@ describe('tools added with create-fastapps add', () => {
   /** The challenge a response carries, parsed. */
   const challengeOf = (response: Response) => parseChallenge(response.headers.get('www-authenticate'));
 
+  /** tools/list as it goes on the wire: name → the tool as listed. */
+  async function listed(url: string, bearer?: string) {
+    const response = await post(url, { jsonrpc: '2.0', id: 2, method: 'tools/list' }, bearer);
+    expect(response.status).toBe(200);
+    const text = await response.text();
+    const message = JSON.parse(text.includes('data: ') ? text.split('data: ')[1]!.split('\n')[0]! : text) as { result: { tools: Array<{ name: string; securitySchemes?: unknown; _meta?: { securitySchemes?: unknown } }> } };
+    return Object.fromEntries(message.result.tools.map((tool) => [tool.name, tool]));
+  }
+
   beforeAll(async () => {
     issuer = await startIssuerServer({ issuerPath: '/realms/shop' });
     const port = await freePort();
@@ -100,18 +109,23 @@ describe('tools added with create-fastapps add', () => {
     expect(prm.scopes_supported).toEqual(['mcp:tools', 'read:orders', 'write:orders']);
   });
 
-  test('tools/list: each tool declares its access and scopes, top level and in _meta', async () => {
-    const client = new Client({ name: 'e2e', version: '1.0.0' });
-    await client.connect(new StreamableHTTPClientTransport(new URL(mixedUrl)));
-    const response = await fetch(mixedUrl, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', 'mcp-protocol-version': '2025-06-18' }, body: JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'tools/list' }) });
-    await client.close();
-    const text = await response.text();
-    const message = JSON.parse(text.includes('data: ') ? text.split('data: ')[1]!.split('\n')[0]! : text) as { result: { tools: Array<{ name: string; securitySchemes?: unknown; _meta?: { securitySchemes?: unknown } }> } };
-    const schemes = Object.fromEntries(message.result.tools.map((tool) => [tool.name, tool.securitySchemes]));
+  test('tools/list: each tool declares its access and scopes, top level and in _meta; a tool registered by hand says it needs OAUTH_SCOPES', async () => {
+    const tools = await listed(mixedUrl);
+    const schemes = Object.fromEntries(Object.values(tools).map((tool) => [tool.name, tool.securitySchemes]));
     expect(schemes.orders).toEqual([{ type: 'oauth2', scopes: ['mcp:tools', 'read:orders'] }]);
     expect(schemes.refund).toEqual([{ type: 'oauth2', scopes: ['mcp:tools', 'write:orders'] }]);
     expect(schemes.forecast).toEqual([{ type: 'noauth' }]);
-    for (const tool of message.result.tools) if (tool.securitySchemes) expect(tool._meta?.securitySchemes).toEqual(tool.securitySchemes);
+    // The gate treats it as protected, so it is advertised as protected.
+    expect(schemes.raw).toEqual([{ type: 'oauth2', scopes: ['mcp:tools'] }]);
+    for (const tool of Object.values(tools)) {
+      expect(tool.securitySchemes, tool.name).toBeDefined();
+      expect(tool._meta?.securitySchemes, tool.name).toEqual(tool.securitySchemes);
+    }
+    // required mode: every tool needs a token, the hand-registered one included.
+    const required = await listed(requiredUrl, await token(['mcp:tools']));
+    expect(required.raw!.securitySchemes).toEqual([{ type: 'oauth2', scopes: ['mcp:tools'] }]);
+    expect(required.raw!._meta?.securitySchemes).toEqual([{ type: 'oauth2', scopes: ['mcp:tools'] }]);
+    expect(required.forecast!.securitySchemes).toEqual([{ type: 'oauth2', scopes: ['mcp:tools'] }]);
   });
 
   test('anonymous (mixed): the public widget runs; a protected tool answers with one challenge naming every scope it needs', async () => {

@@ -73,6 +73,21 @@ describe(`${provider.name}: required mode`, { skip: provider.brokerOnly ?? false
     }
   });
 
+  test('tools/list: every tool, the public one too, declares oauth2 with OAUTH_SCOPES (and its own), top level and in _meta', async () => {
+    const response = await fetch(server.mcpUrl, { method: 'POST', headers: { ...rpcHeaders, ...bearer(await issuer.mint(claims())) }, body: JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'tools/list' }) });
+    assert.equal(response.status, 200);
+    const text = await response.text();
+    const { result } = JSON.parse(text.includes('data: ') ? text.split('\n').find((line) => line.startsWith('data: '))!.slice(6) : text);
+    // Each needs at least OAUTH_SCOPES (a tool may need scopes of its own on top).
+    for (const tool of result.tools as Array<{ name: string; securitySchemes: Array<{ type: string; scopes: string[] }>; _meta: { securitySchemes: unknown } }>) {
+      assert.deepEqual(tool._meta.securitySchemes, tool.securitySchemes, tool.name);
+      assert.equal(tool.securitySchemes.length, 1, tool.name);
+      assert.equal(tool.securitySchemes[0]!.type, 'oauth2', tool.name);
+      assert.deepEqual(tool.securitySchemes[0]!.scopes.slice(0, provider.scopes.length), provider.scopes, tool.name);
+      if (tool.name === 'hello') assert.deepEqual(tool.securitySchemes[0]!.scopes, provider.scopes);
+    }
+  });
+
   test('a valid token reaches the protected tool, which sees who signed in', async () => {
     const token = await issuer.mint(claims());
     const client = new Client({ name: 'test', version: '1.0.0' });

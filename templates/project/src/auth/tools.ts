@@ -96,7 +96,8 @@ function define<S extends InputSchema | undefined>(spec: ToolSpec<S>, access: 'p
     scopes: own,
     register(server, auth) {
       const needed = scopesOf(definition, auth);
-      const meta = { ...(spec.widget ? widgetToolMeta(spec.widget) : {}), securitySchemes: securitySchemes(auth, access, needed) };
+      // A public tool in `required` mode still needs a token with OAUTH_SCOPES, and says so.
+      const meta = { ...(spec.widget ? widgetToolMeta(spec.widget) : {}), securitySchemes: securitySchemes(auth, access, access === 'public' ? auth.scopes : needed) };
       const config = { title: spec.title, description: spec.description, ...(spec.inputSchema ? { inputSchema: spec.inputSchema } : {}), ...(spec.annotations ? { annotations: spec.annotations } : {}), _meta: meta };
       const callback = async (...params: unknown[]): Promise<CallToolResult> => {
         const ctx = params[params.length - 1] as ServerContext;
