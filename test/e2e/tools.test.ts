@@ -9,7 +9,7 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { execa } from 'execa';
-import { appendFileSync, copyFileSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { appendFileSync, copyFileSync, existsSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { sha256 } from '../../src/generate/plan.js';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -211,46 +211,107 @@ describe('tools added with create-fastapps add', () => {
     expect(JSON.stringify(raw.content)).toContain('raw ran');
   });
 
-  test('auth in a project made by the previous version: its auth files become this version\'s, with the new entry point; the user\'s stay; it type-checks and passes its tests', async () => {
+  /** A project as the previous version made it (its files, recorded as it generated them), in a new folder. */
+  async function previousProject(): Promise<string> {
     const fixtures = path.join(REPO, 'test', 'fixtures', 'previous-project');
     const old = path.join(tempDir(), 'old');
     const created = await runCli([old, '--provider', 'oidc', '--issuer', issuer.issuer, '--audience', 'orders-api', '--no-install', '--no-git'], { cwd: path.dirname(old) });
     expect(created.exitCode, created.stderr).toBe(0);
-    // Rebuild the previous version's project: its files, recorded as it generated them.
     const manifestFile = path.join(old, 'fastapps.json');
     const manifest = JSON.parse(readFileSync(manifestFile, 'utf8'));
     const previous = (dir: string, prefix = ''): string[] =>
       readdirSync(path.join(fixtures, dir), { withFileTypes: true }).flatMap((entry) => (entry.isDirectory() ? previous(path.join(dir, entry.name), `${prefix}${entry.name}/`) : entry.name.endsWith('.ts') ? [`${prefix}${entry.name}`] : []));
-    const files = [...previous('src', 'src/'), ...previous('test', 'test/')];
-    for (const file of files) {
+    for (const file of [...previous('src', 'src/'), ...previous('test', 'test/')]) {
       copyFileSync(path.join(fixtures, file), path.join(old, file));
       manifest.files[file] = sha256(readFileSync(path.join(old, file)));
     }
-    const userFiles = ['src/index.ts', 'src/app.ts', 'src/server.ts', 'src/tools/hello.ts', 'src/tools/whoami.ts'];
     for (const file of ['src/auth/index.ts', 'src/auth/tools.ts', 'src/auth/scopes.ts', 'src/auth/facade.ts', 'src/tools/index.ts']) {
       rmSync(path.join(old, file));
       delete manifest.files[file];
     }
     delete manifest.signIn;
     writeFileSync(manifestFile, JSON.stringify(manifest, null, 2) + '\n');
-    const before = Object.fromEntries(userFiles.map((file) => [file, readFileSync(path.join(old, file), 'utf8')]));
+    return old;
+  }
+  const template = (file: string) => readFileSync(path.join(REPO, 'templates', 'project', file), 'utf8');
+  const LAYOUT = ['src/app.ts', 'src/server.ts', 'src/tools/index.ts', 'src/tools/hello.ts', 'src/tools/whoami.ts'];
+
+  test('auth in a project made by the previous version: its auth files and its unedited layout files become this version\'s; it type-checks, passes its tests and is protected by default', async () => {
+    const old = await previousProject();
+    const indexBefore = readFileSync(path.join(old, 'src/index.ts'), 'utf8');
 
     const upgraded = await runCli(['auth', '--skip-issuer-check'], { cwd: old });
     expect(upgraded.exitCode, upgraded.stdout + upgraded.stderr).toBe(0);
-    for (const file of ['src/auth/index.ts', 'src/auth/tools.ts', 'src/auth/scopes.ts', 'src/auth/facade.ts']) {
-      expect(readFileSync(path.join(old, file), 'utf8'), file).toBe(readFileSync(path.join(REPO, 'templates', 'project', file), 'utf8'));
+    for (const file of ['src/auth/index.ts', 'src/auth/tools.ts', 'src/auth/scopes.ts', 'src/auth/facade.ts', 'src/auth/gate.ts']) {
+      expect(readFileSync(path.join(old, file), 'utf8'), file).toBe(template(file));
     }
-    expect(readFileSync(path.join(old, 'src/auth/gate.ts'), 'utf8')).toBe(readFileSync(path.join(REPO, 'templates/project/src/auth/gate.ts'), 'utf8'));
-    for (const file of userFiles) expect(readFileSync(path.join(old, file), 'utf8'), `${file} is yours`).toBe(before[file]);
-    expect(upgraded.stdout).toContain('src/app.ts predates createAuth');
-    expect(JSON.parse(readFileSync(manifestFile, 'utf8')).signIn).toBe('direct');
+    // Unchanged since the previous version generated them: replaced; src/tools/index.ts is new.
+    for (const file of LAYOUT) expect(readFileSync(path.join(old, file), 'utf8'), file).toBe(template(file));
+    expect(upgraded.stdout).toContain('src/app.ts predates createAuth: moving the project to the current layout');
+    for (const file of ['src/app.ts', 'src/server.ts', 'src/tools/hello.ts', 'src/tools/whoami.ts']) expect(upgraded.stdout).toMatch(new RegExp(`replaced +${file}\\n`));
+    expect(upgraded.stdout).toMatch(/added +src\/tools\/index\.ts\n/);
+    expect(upgraded.stdout).toContain('Your tools are now declared in src/tools/index.ts');
+    expect(upgraded.stdout).not.toContain('kept your edit');
+    for (const file of LAYOUT) expect(existsSync(path.join(old, `${file}.new`)), `${file}.new`).toBe(false);
+    // Not part of the layout: yours, as it was.
+    expect(readFileSync(path.join(old, 'src/index.ts'), 'utf8')).toBe(indexBefore);
+    const manifest = JSON.parse(readFileSync(path.join(old, 'fastapps.json'), 'utf8'));
+    expect(manifest.signIn).toBe('direct');
+    for (const file of LAYOUT) expect(manifest.files[file], file).toBe(sha256(template(file)));
 
-    // Reuse the installed dependencies of the project above.
+    // The project type-checks and passes its own tests (with the installed dependencies of the project above).
     symlinkSync(path.join(dir, 'node_modules'), path.join(old, 'node_modules'));
     const typecheck = await execa('npm', ['run', 'typecheck'], { cwd: old, reject: false, all: true });
     expect(typecheck.exitCode, typecheck.all).toBe(0);
     const tests = await execa('npm', ['test'], { cwd: old, reject: false, all: true });
     expect(tests.exitCode, tests.all).toBe(0);
     expect(tests.all).toMatch(/(#|ℹ) pass [1-9]/);
+
+    // Protected by default: a tool registered by hand is refused to anonymous callers, hello is not.
+    const server = path.join(old, 'src', 'server.ts');
+    writeFileSync(server, readFileSync(server, 'utf8').replace('\n    return server;', SERVER_TS_RAW_TOOL));
+    const build = await execa('npm', ['run', 'build'], { cwd: old, reject: false, all: true });
+    expect(build.exitCode, build.all).toBe(0);
+    const port = await freePort();
+    const url = `http://127.0.0.1:${port}/mcp`;
+    const running = await startProcess(old, ['node', 'dist/index.js'], { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', PORT: String(port), MCP_RESOURCE_URL: url, AUTH_MODE: 'mixed' });
+    try {
+      const client = new Client({ name: 'e2e', version: '1.0.0' });
+      await client.connect(new StreamableHTTPClientTransport(new URL(url)));
+      const hello = await client.callTool({ name: 'hello', arguments: { name: 'Ada' } });
+      expect(hello.isError, JSON.stringify(hello)).toBeFalsy();
+      const raw = await client.callTool({ name: 'raw', arguments: {} });
+      await client.close();
+      expect(raw.isError).toBe(true);
+      expect(JSON.stringify(raw.content)).not.toContain('raw ran');
+      expect(parseChallenge((raw._meta as Record<string, string[]>)['mcp/www_authenticate']![0]!)).toMatchObject({ error: 'invalid_token', scope: 'mcp:tools' });
+      const tools = await listed(url);
+      expect(tools.raw!.securitySchemes).toEqual([{ type: 'oauth2', scopes: ['mcp:tools'] }]);
+      expect(tools.hello!.securitySchemes).toEqual([{ type: 'noauth' }]);
+    } finally {
+      await running.stop();
+    }
+  });
+
+  test('auth in a project made by the previous version whose src/server.ts was edited: the edit stays, the new version is written beside it', async () => {
+    const old = await previousProject();
+    const server = path.join(old, 'src', 'server.ts');
+    const edited = readFileSync(server, 'utf8').replace('    registerWhoami(server, auth);\n', '    registerWhoami(server, auth);\n    // My own tools go here.\n');
+    writeFileSync(server, edited);
+
+    const upgraded = await runCli(['auth', '--skip-issuer-check'], { cwd: old });
+    expect(upgraded.exitCode, upgraded.stdout + upgraded.stderr).toBe(0);
+    expect(readFileSync(server, 'utf8')).toBe(edited);
+    expect(readFileSync(`${server}.new`, 'utf8')).toBe(template('src/server.ts'));
+    expect(upgraded.stdout).toMatch(/kept your edit +src\/server\.ts → new version in src\/server\.ts\.new/);
+    // The others were not edited: replaced or added, as in an unedited project.
+    for (const file of LAYOUT.filter((file) => file !== 'src/server.ts')) expect(readFileSync(path.join(old, file), 'utf8'), file).toBe(template(file));
+    expect(upgraded.stdout).toContain('Merge src/server.ts.new into the file beside it (your edits were kept) and delete the .new');
+
+    // Again: nothing new to write; the .new still waits, and auth says so.
+    const again = await runCli(['auth', '--skip-issuer-check'], { cwd: old });
+    expect(again.exitCode, again.stdout + again.stderr).toBe(0);
+    expect(readFileSync(server, 'utf8')).toBe(edited);
+    expect(again.stdout).toMatch(/kept your edit +src\/server\.ts \(the new version still waits in src\/server\.ts\.new\)/);
   });
 });
