@@ -134,6 +134,7 @@ describe(`${provider.name}: required mode`, { skip: provider.brokerOnly ?? false
     const lacking = await toolCall(server.mcpUrl, 'whoami', bearer(await issuer.mint(claims([]))));
     assert.equal(lacking.status, 403);
     assert.deepEqual(pick(parseChallenge(lacking.headers.get('www-authenticate'))), { error: 'insufficient_scope', scope: provider.scopes.join(' '), resource_metadata: prmUrl });
+    assert.match(server.logs.join('\n'), /warn  auth: tools\/call of whoami with token sha256:[0-9a-f]{12}, which lacks the scope /);
     const expired = await toolCall(server.mcpUrl, 'whoami', bearer(await issuer.mint(claims(), { expiresIn: -300 })));
     assert.equal(expired.status, 401);
     assert.deepEqual(pick(parseChallenge(expired.headers.get('www-authenticate'))), { error: 'invalid_token', scope: provider.scopes.join(' '), resource_metadata: prmUrl });

@@ -31,7 +31,7 @@ import { TokenRejectedError, VerifierUnavailableError, type TokenVerifier } from
 import { bearerChallenge, toolAuthChallenge } from './challenge.js';
 import { withImplied, type ScopeImplications } from './scopes.js';
 import type { AuthMode } from '../config.js';
-import type { Logger } from '../log.js';
+import { fingerprint, type Logger } from '../log.js';
 
 /**
  * Adapts a `TokenVerifier` to the SDK's `OAuthTokenVerifier`; the `AccessToken` rides in `extra`.
@@ -174,7 +174,7 @@ export function authGate({ verifier, mode, scopes, resource, resourceMetadataUrl
         if (missing.length > 0) {
           const tool = calledTool(req.body);
           const description = `${tool ? 'This tool needs' : 'This server needs'} the scope ${missing.join(' ')}.`;
-          log.warn(`auth: ${tool ? `tools/call of ${tool}` : `${req.method} ${req.path}`} with a token without the scope ${missing.join(' ')}; answering 403 insufficient_scope (scope ${needed.join(' ')})`);
+          log.warn(`auth: ${tool ? `tools/call of ${tool}` : `${req.method} ${req.path}`} with token ${fingerprint(authInfo.token)}, which lacks the scope ${missing.join(' ')}; answering 403 insufficient_scope (scope ${needed.join(' ')})`);
           res.set('WWW-Authenticate', bearerChallenge({ resourceMetadataUrl, error: 'insufficient_scope', description, scopes: [...needed] }));
           res.status(403).json({ error: 'insufficient_scope', error_description: description });
           return;
