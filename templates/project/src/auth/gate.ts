@@ -25,8 +25,8 @@
  *   one credential). Node keeps only the first of duplicate `Authorization` lines, so without
  *   this check a proxy and this server could disagree about which token a request carries.
  */
-import { bearerAuthChallengeResponse, OAuthError, OAuthErrorCode, verifyBearerToken, type OAuthTokenVerifier } from '@modelcontextprotocol/server';
-import type { RequestHandler, Response as ExpressResponse } from 'express';
+import { bearerAuthChallengeResponse, OAuthError, OAuthErrorCode, verifyBearerToken, type AuthInfo, type OAuthTokenVerifier } from '@modelcontextprotocol/server';
+import type { NextFunction, Request, RequestHandler, Response as ExpressResponse } from 'express';
 import { TokenRejectedError, VerifierUnavailableError, type TokenVerifier } from './access-token.js';
 import { bearerChallenge, toolAuthChallenge } from './challenge.js';
 import { withImplied, type ScopeImplications } from './scopes.js';
@@ -133,6 +133,30 @@ export function authGate({ verifier, mode, scopes, resource, resourceMetadataUrl
 
   // Every request passes here: debug lines are built only when debug logging is on.
   const debug = log.enabled('debug');
+
+  /** A request with a token: verified, then held to the scopes it needs. */
+  async function verify(req: Request, res: ExpressResponse, next: NextFunction, header: string): Promise<void> {
+    let authInfo: AuthInfo;
+    try {
+      authInfo = await verifyBearerToken(header, { verifier: sdkVerifier, resourceMetadataUrl });
+    } catch (error) {
+      sendChallenge(res, error, bearerAuthChallengeResponse(error, { requiredScopes: [...needs(req.body)], resourceMetadataUrl }));
+      return;
+    }
+    const needed = needs(req.body);
+    if (needed.length > 0 && !needed.every((scope) => authInfo.scopes.includes(scope))) {
+      const missing = needed.filter((scope) => !authInfo.scopes.includes(scope));
+      const tool = calledTool(req.body);
+      const description = `${tool ? 'This tool needs' : 'This server needs'} the scope ${missing.join(' ')}.`;
+      log.warn(`auth: ${tool ? `tools/call of ${tool}` : `${req.method} ${req.path}`} with token ${fingerprint(authInfo.token)}, which lacks the scope ${missing.join(' ')}; answering 403 insufficient_scope (scope ${needed.join(' ')})`);
+      res.set('WWW-Authenticate', bearerChallenge({ resourceMetadataUrl, error: 'insufficient_scope', description, scopes: [...needed] }));
+      res.status(403).json({ error: 'insufficient_scope', error_description: description });
+      return;
+    }
+    if (debug && needed.length > 0) log.debug(`auth: scopes present: ${needed.join(' ')}`);
+    req.auth = authInfo;
+    next();
+  }
   return (req, res, next) => {
     if (req.method === 'OPTIONS') return next();
     if (authorizationLines(req.rawHeaders) > 1) {
@@ -167,32 +191,20 @@ export function authGate({ verifier, mode, scopes, resource, resourceMetadataUrl
       return;
     }
     if (debug) log.debug(`auth: ${req.method} ${req.path} with Authorization header; verifying`);
-    verifyBearerToken(header, { verifier: sdkVerifier, resourceMetadataUrl }).then(
-      (authInfo) => {
-        const needed = needs(req.body);
-        const missing = needed.length === 0 ? NONE : needed.filter((scope) => !authInfo.scopes.includes(scope));
-        if (missing.length > 0) {
-          const tool = calledTool(req.body);
-          const description = `${tool ? 'This tool needs' : 'This server needs'} the scope ${missing.join(' ')}.`;
-          log.warn(`auth: ${tool ? `tools/call of ${tool}` : `${req.method} ${req.path}`} with token ${fingerprint(authInfo.token)}, which lacks the scope ${missing.join(' ')}; answering 403 insufficient_scope (scope ${needed.join(' ')})`);
-          res.set('WWW-Authenticate', bearerChallenge({ resourceMetadataUrl, error: 'insufficient_scope', description, scopes: [...needed] }));
-          res.status(403).json({ error: 'insufficient_scope', error_description: description });
-          return;
-        }
-        if (debug && needed.length > 0) log.debug(`auth: scopes present: ${needed.join(' ')}`);
-        req.auth = authInfo;
-        next();
-      },
-      (error: unknown) => sendChallenge(res, bearerAuthChallengeResponse(error, { requiredScopes: [...needs(req.body)], resourceMetadataUrl })),
-    ).catch(next);
+    verify(req, res, next, header).catch(next);
   };
 }
 
-/** Sends the SDK's challenge response (401 `invalid_token` naming the scopes, 500 when the keys cannot be had) through Express. */
-async function sendChallenge(res: ExpressResponse, response: Response): Promise<void> {
+/**
+ * Sends the SDK's answer to a failed verification (401 `invalid_token` naming the scopes, 500 when
+ * the keys cannot be had) through Express, as `requireBearerAuth` does: its status and challenge,
+ * and the OAuth error as the body (built here rather than read back from the Response's stream).
+ */
+function sendChallenge(res: ExpressResponse, error: unknown, response: Response): void {
   const challenge = response.headers.get('WWW-Authenticate');
   if (challenge !== null) res.set('WWW-Authenticate', challenge);
-  res.status(response.status).type('application/json').send(await response.text());
+  const body = error instanceof OAuthError ? error : new OAuthError(OAuthErrorCode.ServerError, 'Internal Server Error');
+  res.status(response.status).json(body.toResponseObject());
 }
 
 /** How many `Authorization` header lines the request had (`rawHeaders` keeps duplicates). */
