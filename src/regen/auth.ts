@@ -31,6 +31,7 @@ import { classify, newPath, writesInPlace, type Action } from './classify.js';
 import { diffStat, unifiedDiff } from './diff.js';
 import { mergeDotEnv, readEnvValue, redactDotEnv, type EnvMerge } from './env-merge.js';
 import { uncommittedChanges } from './git.js';
+import { isLayoutFile, layoutBase, migrationNote, migrationSteps, predatesCreateAuth } from './migrate.js';
 import { MERGED_SECTIONS, mergePackageJson, type PackageMerge } from './package-merge.js';
 import { keptImports, typesPackageOf, type KeptBecause, type KeptImports } from './leftovers.js';
 import { findProjectRoot, projectName, readProject, type RegenerableProject } from './project.js';
@@ -57,6 +58,8 @@ interface FileResult {
   action: Action;
   planned: Buffer;
   disk: Buffer | undefined;
+  /** A user file of the current layout, in a project that predates createAuth or while its .new waits (migrate.ts). */
+  layout?: boolean;
 }
 
 export interface AuthOutcome {
@@ -211,6 +214,8 @@ export async function runAuth(flags: AuthFlags, ctx: AuthContext): Promise<AuthO
 
 interface Plan {
   files: FileResult[];
+  /** src/app.ts predates createAuth: the layout's user files are in `files` too (migrate.ts). */
+  migration: boolean;
   /** Files the manifest lists that the new answers do not generate, still on disk (`unchanged`: as generated). */
   notNeeded: Array<{ path: string; unchanged: boolean }>;
   /** Of those, the ones `--prune` removes (unchanged since generated, and no kept file imports them). */
@@ -253,7 +258,7 @@ function pick(values: Record<string, string>): Record<string, string> {
 
 /** Pure apart from reading the project: what to write, and the hashes to record. */
 function decide(root: string, recorded: RegenerableProject, planned: PlannedFile[], previous: Answers, answers: Answers, force: boolean, prune: boolean): Plan {
-  const plan: Plan = { files: [], notNeeded: [], pruned: [], prune, inUse: new Map(), pkg: undefined, pkgMissing: false, env: undefined, envMissing: false, envCreated: false, writes: [], hashes: {} };
+  const plan: Plan = { files: [], migration: predatesCreateAuth(root), notNeeded: [], pruned: [], prune, inUse: new Map(), pkg: undefined, pkgMissing: false, env: undefined, envMissing: false, envCreated: false, writes: [], hashes: {} };
   const plannedPaths = new Set(planned.map((file) => file.path));
   // What the new answers do not generate but is still there. An edited one is yours and stays, and
   // so does what it imports, files and packages: without them the project would not type-check.
@@ -312,15 +317,17 @@ function decide(root: string, recorded: RegenerableProject, planned: PlannedFile
       }
       continue;
     }
-    if (file.owner !== 'auth') {
+    const layout = isLayoutFile(root, file.path, plan.migration);
+    if (file.owner !== 'auth' && !layout) {
       // Yours: never touched; its record stays as it was.
       if (recorded.files[file.path] !== undefined) plan.hashes[file.path] = recorded.files[file.path]!;
       continue;
     }
     const disk = readFileIfAny(root, file.path);
     const pendingNew = readFileIfAny(root, newPath(file.path));
-    const action = classify({ path: file.path, planned: file.content, base: recorded.files[file.path], disk, pendingNew }, force);
-    plan.files.push({ path: file.path, action, planned: file.content, disk });
+    const base = layout ? layoutBase(recorded.files[file.path], disk) : recorded.files[file.path];
+    const action = classify({ path: file.path, planned: file.content, base, disk, pendingNew }, force);
+    plan.files.push({ path: file.path, action, planned: file.content, disk, ...(layout ? { layout } : {}) });
     // The record is what the tool generated last for this path (offered beside it, for a kept edit).
     plan.hashes[file.path] = sha256(file.content);
     if (writesInPlace(action)) plan.writes.push({ path: file.path, content: file.content });
@@ -460,6 +467,7 @@ function printReport(out: Output, plan: Plan, writes: Write[]): void {
   const warn = c.yellow('⚠');
   const note = c.dim('•');
   let unchanged = 0;
+  if (plan.migration) out.line(`  ${note} ${migrationNote()}`);
   for (const file of plan.files) {
     const { action } = file;
     switch (action.kind) {
@@ -566,10 +574,12 @@ function printNextSteps(out: Output, plan: Plan, previous: Answers, answers: Ans
     // The lockfile still lists what was removed; npm ci (the Dockerfile) refuses a stale one.
     steps.push(`${installCommand(answers.pm)}     ${c.dim('# updates the lockfile: package.json lost dependencies')}`);
   }
-  const conflicts = plan.files.filter((file) => file.action.kind === 'conflict');
+  const conflicts = plan.files.filter((file) => file.action.kind === 'conflict' && !file.layout);
   if (conflicts.length > 0) {
     steps.push(`Review ${conflicts.map((file) => newPath(file.path)).join(', ')}: merge what you need into the file beside ${conflicts.length === 1 ? 'it' : 'each'} and delete the .new ${c.dim('(or run again with --force to take the new version)')}`);
   }
+  // A project from before createAuth: what its layout files became, and what is left to merge.
+  steps.push(...migrationSteps(plan.files.filter((file) => file.layout), answers.signIn));
   const verify = `${runCommand(answers.pm, 'typecheck')} && ${runCommand(answers.pm, 'test')}`;
   const oldTests = plan.notNeeded.map((file) => file.path).filter((file) => /^test\/[^/]+\.test\.ts$/.test(file));
   const edited = plan.notNeeded.filter((file) => !file.unchanged).map((file) => file.path);
@@ -594,11 +604,6 @@ function printNextSteps(out: Output, plan: Plan, previous: Answers, answers: Ans
   const oldPort = new URL(previous.resource).port || (previous.resource.startsWith('https:') ? '443' : '80');
   const newPort = new URL(answers.resource).port || (answers.resource.startsWith('https:') ? '443' : '80');
   if (oldPort !== newPort) steps.push(`The resource moved to port ${newPort}: PORT in .env is yours, set it if the server should listen there`);
-  // src/app.ts is yours; one written before createAuth wires neither the façade nor the tools list.
-  const app = path.join(root, 'src', 'app.ts');
-  if (existsSync(app) && !readFileSync(app, 'utf8').includes('createAuth')) {
-    steps.push(`src/app.ts predates createAuth (src/auth/index.ts), so it wires ${answers.signIn === 'facade' ? 'no façade sign-in and ' : answers.signIn === 'broker' ? 'no broker sign-in and ' : ''}no per-tool access: replace its createServer with the one in ${c.cyan('https://github.com/fastapps/create-fastapps/blob/main/templates/project/src/app.ts')} ${c.dim('(your own changes to it stay yours)')}`);
-  }
   if (previous.provider !== answers.provider && existsSync(path.join(root, 'README.md'))) {
     steps.push(`README.md is yours and was left as it is; it may still describe ${getProvider(previous.provider).name}`);
   }

@@ -23,6 +23,13 @@ export interface ProviderCase {
   wrongBinding(claims: JWTPayload): JWTPayload;
   /** The sign-in mode `create` chooses by default. */
   signIn: SignIn;
+  /** A scope as the provider's console shows it, when tokens carry it in another form than requests name it (Entra). */
+  portalScope?: {
+    /** As typed into OAUTH_SCOPES from the portal, e.g. `Widgets.Read`. */
+    bare: string;
+    /** The one form the server compares and advertises, e.g. `api://…/Widgets.Read`. */
+    qualified: string;
+  };
   /** For a façade: a fake of the provider that refuses what it refuses, and the clients registered there for the hosts. */
   facade?: {
     start(): Promise<FakeProvider>;
@@ -91,6 +98,8 @@ export const cases: Record<Exclude<ProviderId, 'local' | 'google' | 'github'>, P
     }),
     wrongBinding: (claims) => ({ ...claims, aud: '00000000-1111-2222-3333-444444444444' }),
     signIn: 'facade',
+    // The portal's "Expose an API" page lists `Widgets.Read`; hosts must request `api://…/Widgets.Read`.
+    portalScope: { bare: 'Widgets.Read', qualified: `api://${ENTRA_API_CLIENT}/Widgets.Read` },
     facade: {
       // One client app for the hosts: its Web redirect URIs with a secret, its mobile-and-desktop ones public.
       start: () =>

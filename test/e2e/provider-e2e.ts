@@ -129,6 +129,41 @@ export function providerE2E(spec: ProviderCase): void {
       expect(challenge.scope).toBe(scopes.join(' '));
     });
 
+    if (spec.portalScope) {
+      const { bare, qualified } = spec.portalScope;
+      test(`OAUTH_SCOPES=${bare} as the portal shows it: a token whose scp says ${bare} reaches the tool; one without it gets 403 naming ${qualified}`, async () => {
+        // The installed project, started again with the scope in the portal's form.
+        const port = await freePort();
+        const url = `http://127.0.0.1:${port}/mcp`;
+        const running = await startProcess(dir, ['node', 'dist/index.js'], { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', PORT: String(port), MCP_RESOURCE_URL: url, OAUTH_SCOPES: bare });
+        try {
+          const granted = spec.claims({ issuer: issuer.issuer, resource: url, scopes: [qualified] });
+          expect(granted.scp, 'the provider puts the bare name in the token').toBe(bare);
+          const client = new Client({ name: 'e2e', version: '1.0.0' });
+          await client.connect(new StreamableHTTPClientTransport(new URL(url), { requestInit: { headers: bearer(await issuer.mint(granted)) } }));
+          const result = await client.callTool({ name: 'whoami', arguments: {} });
+          await client.close();
+          expect(result.isError, JSON.stringify(result)).toBeFalsy();
+          expect((result.structuredContent as { scopes: string[] }).scopes).toContain(qualified);
+
+          // A token with another scope of the API (the default one) but not this one.
+          const other = spec.claims({ issuer: issuer.issuer, resource: url, scopes: scopes });
+          const refused = await fetch(url, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', 'mcp-protocol-version': '2025-06-18', ...bearer(await issuer.mint(other)) },
+            body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'whoami', arguments: {} } }),
+          });
+          expect(refused.status).toBe(403);
+          expect(parseChallenge(refused.headers.get('www-authenticate'))).toMatchObject({ error: 'insufficient_scope', scope: qualified });
+          // Hosts request what the metadata says: the qualified form, never the bare one.
+          const prm = (await (await fetch(url.replace('/mcp', '/.well-known/oauth-protected-resource/mcp'))).json()) as { scopes_supported: string[] };
+          expect(prm.scopes_supported).toEqual([qualified]);
+        } finally {
+          await running.stop();
+        }
+      });
+    }
+
     if (spec.facade) facadeTests(() => ({ issuer: issuer as FakeProvider, resource, scopes, dir, project }), spec);
 
     test('the server log names what it enforces and never prints a token', async () => {

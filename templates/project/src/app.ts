@@ -14,7 +14,6 @@ import type { AddressInfo } from 'node:net';
 import type { TokenVerifier } from './auth/access-token.js';
 import { createAuth, type Auth, type AuthOptions } from './auth/index.js';
 import type { RemoteKeySet } from './auth/jwks.js';
-import { withTopLevelSecuritySchemes } from './auth/top-level-schemes.js';
 import type { Config } from './config.js';
 import { createLogger, type Logger } from './log.js';
 import { project } from './project.js';
@@ -48,7 +47,8 @@ export async function createServer({ config, log = createLogger(config.logLevel)
   const mcp = createMcpHandler(mcpServerFactory(project, auth.tools), {
     onerror: (error) => log.debug(`mcp: ${error.message}`),
   });
-  const serveMcp = toNodeHandler(withTopLevelSecuritySchemes(mcp));
+  // tools/list as hosts read it: every tool's securitySchemes, a hand-registered one's included.
+  const serveMcp = toNodeHandler(auth.mcpHandler(mcp));
 
   // Host header checks (DNS rebinding protection) admit the public host and loopback names.
   const allowedHosts = [...new Set([config.resource.hostname, 'localhost', '127.0.0.1', '[::1]', ...config.allowedHosts])];

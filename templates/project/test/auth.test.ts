@@ -15,6 +15,11 @@ let prmUrl: string;
 
 const claims = (scopes = provider.scopes) => provider.claims({ issuer: issuer.issuer, resource: server.mcpUrl, scopes });
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+const rpcHeaders = { 'content-type': 'application/json', accept: 'application/json, text/event-stream', 'mcp-protocol-version': '2025-06-18' };
+/** A raw tools/call, to look at the status and the challenge. */
+const toolCall = (url: string, name: string, headers: Record<string, string> = {}) =>
+  fetch(url, { method: 'POST', headers: { ...rpcHeaders, ...headers }, body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name, arguments: name === 'hello' ? { name: 'Ada' } : {} } }) });
+const pick = ({ error, scope, resource_metadata }: Record<string, string>) => ({ error, scope, resource_metadata });
 
 before(async () => {
   // A provider that signs in only through the broker has no direct sign-in to test here.
@@ -58,6 +63,31 @@ describe(`${provider.name}: required mode`, { skip: provider.brokerOnly ?? false
     assert.equal(challenge.error, undefined);
   });
 
+  test('no token on a tool call, public or protected: 401 naming the scopes the call needs, and no error code', async () => {
+    for (const name of ['hello', 'whoami']) {
+      const response = await toolCall(server.mcpUrl, name);
+      assert.equal(response.status, 401, name);
+      const challenge = parseChallenge(response.headers.get('www-authenticate'));
+      assert.equal(challenge.scope, provider.scopes.join(' '), name);
+      assert.equal(challenge.error, undefined, name);
+    }
+  });
+
+  test('tools/list: every tool, the public one too, declares oauth2 with OAUTH_SCOPES (and its own), top level and in _meta', async () => {
+    const response = await fetch(server.mcpUrl, { method: 'POST', headers: { ...rpcHeaders, ...bearer(await issuer.mint(claims())) }, body: JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'tools/list' }) });
+    assert.equal(response.status, 200);
+    const text = await response.text();
+    const { result } = JSON.parse(text.includes('data: ') ? text.split('\n').find((line) => line.startsWith('data: '))!.slice(6) : text);
+    // Each needs at least OAUTH_SCOPES (a tool may need scopes of its own on top).
+    for (const tool of result.tools as Array<{ name: string; securitySchemes: Array<{ type: string; scopes: string[] }>; _meta: { securitySchemes: unknown } }>) {
+      assert.deepEqual(tool._meta.securitySchemes, tool.securitySchemes, tool.name);
+      assert.equal(tool.securitySchemes.length, 1, tool.name);
+      assert.equal(tool.securitySchemes[0]!.type, 'oauth2', tool.name);
+      assert.deepEqual(tool.securitySchemes[0]!.scopes.slice(0, provider.scopes.length), provider.scopes, tool.name);
+      if (tool.name === 'hello') assert.deepEqual(tool.securitySchemes[0]!.scopes, provider.scopes);
+    }
+  });
+
   test('a valid token reaches the protected tool, which sees who signed in', async () => {
     const token = await issuer.mint(claims());
     const client = new Client({ name: 'test', version: '1.0.0' });
@@ -98,6 +128,16 @@ describe(`${provider.name}: required mode`, { skip: provider.brokerOnly ?? false
     const challenge = parseChallenge(response.headers.get('www-authenticate'));
     assert.equal(challenge.error, 'insufficient_scope');
     assert.equal(challenge.scope, provider.scopes.join(' '));
+  });
+
+  test('a tool call with a token without the scopes, or a bad token: the challenge names the scopes the call needs', async () => {
+    const lacking = await toolCall(server.mcpUrl, 'whoami', bearer(await issuer.mint(claims([]))));
+    assert.equal(lacking.status, 403);
+    assert.deepEqual(pick(parseChallenge(lacking.headers.get('www-authenticate'))), { error: 'insufficient_scope', scope: provider.scopes.join(' '), resource_metadata: prmUrl });
+    assert.match(server.logs.join('\n'), /warn  auth: tools\/call of whoami with token sha256:[0-9a-f]{12}, which lacks the scope /);
+    const expired = await toolCall(server.mcpUrl, 'whoami', bearer(await issuer.mint(claims(), { expiresIn: -300 })));
+    assert.equal(expired.status, 401);
+    assert.deepEqual(pick(parseChallenge(expired.headers.get('www-authenticate'))), { error: 'invalid_token', scope: provider.scopes.join(' '), resource_metadata: prmUrl });
   });
 
   test('a token in the query string is ignored', async () => {

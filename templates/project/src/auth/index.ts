@@ -4,6 +4,7 @@
  *
  * ```ts
  * const auth = await createAuth({ config, log, tools });
+ * const serveMcp = toNodeHandler(auth.mcpHandler(mcp));          // tools/list as hosts read it
  * app.all(config.resource.pathname, ...auth.mcpRoute, serveMcp);   // CORS and the gate
  * app.use(auth.routes);                                           // metadata (and the façade)
  * ```
@@ -26,8 +27,9 @@ import { RemoteKeySet } from './jwks.js';
 import { JwtVerifier, scopeList, type TokenRules } from './jwt.js';
 import { metadataRoutes } from './metadata.js';
 import { setUpBroker } from './sign-in.js';
-import type { ToolAuth } from './tool-auth.js';
+import { securitySchemes, type ToolAuth } from './tool-auth.js';
 import { scopesOf, scopesSupported, type ToolDefinition } from './tools.js';
+import { withTopLevelSecuritySchemes, type FetchHandler } from './top-level-schemes.js';
 import { rules } from './verifier.js';
 import { ConfigError, type Config } from '../config.js';
 import type { Logger } from '../log.js';
@@ -54,6 +56,12 @@ export interface Auth {
   keys: RemoteKeySet | undefined;
   /** What tools register with (`registerTools`). */
   tools: ToolAuth;
+  /**
+   * The MCP handler as hosts should see it: `tools/list` carries each tool's `securitySchemes`
+   * top level (where ChatGPT reads them) and in `_meta`, and a tool registered by hand
+   * (`server.registerTool`), which the gate treats as protected, says so: `oauth2` with `OAUTH_SCOPES`.
+   */
+  mcpHandler(mcp: FetchHandler): FetchHandler;
   /** For the MCP endpoint, in this order before the MCP handler: CORS, then the gate. */
   mcpRoute: RequestHandler[];
   /** Protected resource metadata, the façade's metadata and pass-through endpoints, the broker's endpoints. */
@@ -159,6 +167,7 @@ export async function createAuth({ config, log, tools, verifier, resourceName, c
     hostIssuer: String(hostMetadata.issuer),
     keys,
     tools: toolAuth,
+    mcpHandler: (mcp) => withTopLevelSecuritySchemes(mcp, securitySchemes(toolAuth, 'protected')),
     mcpRoute: [
       cors({
         exposedHeaders: ['WWW-Authenticate', 'Mcp-Session-Id'],

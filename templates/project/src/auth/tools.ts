@@ -15,7 +15,28 @@
  *
  * List the tool in `src/tools/index.ts`. A tool registered any other way (`server.registerTool`)
  * is protected in every auth mode: anonymous calls of it are refused where the request comes in
- * (see `gate.ts`), whatever its handler does.
+ * (see `gate.ts`), whatever its handler does, and `tools/list` shows it as `oauth2` with
+ * `OAUTH_SCOPES`.
+ *
+ * Which challenge a host gets for a protected tool (the scopes named are always every scope the
+ * call needs, `OAUTH_SCOPES` and the tool's own, in one `scope="…"`):
+ *
+ * - Anonymous call, `mixed` mode: the in-band challenge, an HTTP 200 tool result with
+ *   `isError: true` and `_meta["mcp/www_authenticate"]` (`error="invalid_token"`). This is the
+ *   path ChatGPT documents: it shows "Connect" and signs the user in. Answered by the gate before
+ *   the handler runs (a batch of calls gets an HTTP 401 instead).
+ * - Anonymous call, `required` mode: HTTP 401 with `WWW-Authenticate` (no `error`), as for any
+ *   request without a token; every host starts its sign-in from it.
+ * - A valid token lacking a scope the call needs (in either mode): HTTP 403
+ *   `insufficient_scope`, the step-up challenge of the MCP spec (Claude, VS Code and the SDK
+ *   client with an auth provider ask for the scopes and retry). The gate answers it, and the
+ *   SDK's per-tool scope check (`scopeChallenge`) would answer the same, both before the handler
+ *   runs, so a handler never sees such a call and no in-band `insufficient_scope` result is sent
+ *   for it; ChatGPT documents only the in-band path, so let hosts ask for every scope at sign-in
+ *   (`scopes_supported` lists them).
+ * - A bad token (expired, wrong audience, …): HTTP 401 `invalid_token`.
+ *
+ * `requireAccess` (tool-auth.ts) answers in-band, for a handler that checks scopes of its own.
  */
 import { registerAppTool } from '@modelcontextprotocol/ext-apps/server';
 import type { CallToolResult, McpServer, ServerContext } from '@modelcontextprotocol/server';
@@ -96,7 +117,8 @@ function define<S extends InputSchema | undefined>(spec: ToolSpec<S>, access: 'p
     scopes: own,
     register(server, auth) {
       const needed = scopesOf(definition, auth);
-      const meta = { ...(spec.widget ? widgetToolMeta(spec.widget) : {}), securitySchemes: securitySchemes(auth, access, needed) };
+      // A public tool in `required` mode still needs a token with OAUTH_SCOPES, and says so.
+      const meta = { ...(spec.widget ? widgetToolMeta(spec.widget) : {}), securitySchemes: securitySchemes(auth, access, access === 'public' ? auth.scopes : needed) };
       const config = { title: spec.title, description: spec.description, ...(spec.inputSchema ? { inputSchema: spec.inputSchema } : {}), ...(spec.annotations ? { annotations: spec.annotations } : {}), _meta: meta };
       const callback = async (...params: unknown[]): Promise<CallToolResult> => {
         const ctx = params[params.length - 1] as ServerContext;
