@@ -68,59 +68,6 @@ export const randomToken = () => randomBytes(32).toString('base64url');
 export class Upstream {
   private readonly authMethod: 'client_secret_basic' | 'client_secret_post';
 
-  /** Asks the user API who signed in (GitHub): the numeric id is the subject; logins may change. */
-  private async fromUserApi(token: string, json: Record<string, unknown>): Promise<UpstreamSignIn> {
-    const api = this.options.userApi!;
-    const user = (await this.apiGet(`${api.url}/user`, token)) as GitHubUser;
-    if (typeof user !== 'object' || user === null || (typeof user.id !== 'number' && typeof user.id !== 'string') || typeof user.login !== 'string') {
-      throw new UpstreamError("The identity provider's user API did not say who signed in (no id and login).", 'server_error');
-    }
-    let orgs: string[] | undefined;
-    if (api.orgs) {
-      const list = await this.apiGet(`${api.url}/user/orgs?per_page=100`, token);
-      if (!Array.isArray(list)) throw new UpstreamError("The identity provider's user API did not list the user's organisations.", 'server_error');
-      orgs = list.flatMap((org) => (typeof (org as { login?: unknown })?.login === 'string' ? [(org as { login: string }).login.toLowerCase()] : []));
-    }
-    const subject = String(user.id);
-    const profile: Record<string, string> = { preferred_username: printable(user.login) };
-    if (typeof user.name === 'string') profile.name = printable(user.name);
-    if (typeof user.email === 'string') profile.email = printable(user.email);
-    const expiresIn = typeof json.expires_in === 'number' ? json.expires_in : undefined;
-    return {
-      access: { token: '', subject, clientId: this.options.clientId, scopes: this.options.grantScopes, expiresAt: 0, claims: { sub: subject, login: user.login } },
-      profile,
-      // The login is the account's current one; the public email is not known to be verified, so it never counts.
-      verified: { login: user.login.toLowerCase(), ...(orgs ? { orgs } : {}) },
-      tokens: {
-        access_token: token,
-        ...(typeof json.refresh_token === 'string' ? { refresh_token: json.refresh_token } : {}),
-        ...(expiresIn ? { expires_at: Math.floor(Date.now() / 1000) + expiresIn } : {}),
-      },
-    };
-  }
-
-  private async apiGet(url: string, token: string): Promise<unknown> {
-    let response: Response;
-    try {
-      response = await fetch(url, {
-        // GitHub's API refuses requests without a User-Agent.
-        headers: { authorization: `Bearer ${token}`, accept: 'application/vnd.github+json', 'user-agent': 'create-fastapps-broker', 'x-github-api-version': '2022-11-28' },
-        redirect: 'manual',
-        signal: AbortSignal.timeout(this.options.timeoutMs),
-      });
-    } catch (error) {
-      const reason = (error as Error).name === 'TimeoutError' ? `did not answer within ${this.options.timeoutMs} ms` : printable((error as Error).message);
-      throw new UpstreamError(`The identity provider's user API ${url} ${reason}.`, 'temporarily_unavailable');
-    }
-    const text = await response.text();
-    if (!response.ok) throw new UpstreamError(`The identity provider's user API ${url} answered ${response.status}.`, response.status === 401 || response.status === 403 ? 'access_denied' : 'server_error');
-    try {
-      return JSON.parse(text) as unknown;
-    } catch {
-      throw new UpstreamError(`The identity provider's user API ${url} answered something other than JSON.`, 'server_error');
-    }
-  }
-
   constructor(private readonly options: UpstreamOptions) {
     const methods = options.metadata.token_endpoint_auth_methods_supported;
     // RFC 8414: absent means client_secret_basic.
@@ -156,15 +103,7 @@ export class Upstream {
       body.set('client_id', this.options.clientId);
       body.set('client_secret', this.options.clientSecret);
     }
-    const tokenEndpoint = String(this.options.metadata.token_endpoint);
-    let response: Response;
-    try {
-      response = await fetch(tokenEndpoint, { method: 'POST', headers, body, redirect: 'manual', signal: AbortSignal.timeout(this.options.timeoutMs) });
-    } catch (error) {
-      const reason = (error as Error).name === 'TimeoutError' ? `did not answer within ${this.options.timeoutMs} ms` : printable((error as Error).message);
-      throw new UpstreamError(`The identity provider's token endpoint ${tokenEndpoint} ${reason}.`, 'temporarily_unavailable');
-    }
-    const text = await response.text();
+    const { response, text } = await this.send(String(this.options.metadata.token_endpoint), 'token endpoint', { method: 'POST', headers, body });
     let json: Record<string, unknown>;
     try {
       json = JSON.parse(text) as Record<string, unknown>;
@@ -215,19 +154,69 @@ export class Upstream {
         throw new UpstreamError(`The identity provider's ID token does not verify: ${printable((error as Error).message)}.`, 'access_denied');
       }
     }
-    const expiresIn = typeof json.expires_in === 'number' ? json.expires_in : undefined;
+    return { access, profile, verified, tokens: keptTokens(json.access_token, json) };
+  }
+
+  /** Asks the user API who signed in (GitHub): the numeric id is the subject; logins may change. */
+  private async fromUserApi(token: string, json: Record<string, unknown>): Promise<UpstreamSignIn> {
+    const api = this.options.userApi!;
+    const user = (await this.apiGet(`${api.url}/user`, token)) as GitHubUser;
+    if (typeof user !== 'object' || user === null || (typeof user.id !== 'number' && typeof user.id !== 'string') || typeof user.login !== 'string') {
+      throw new UpstreamError("The identity provider's user API did not say who signed in (no id and login).", 'server_error');
+    }
+    let orgs: string[] | undefined;
+    if (api.orgs) {
+      const list = await this.apiGet(`${api.url}/user/orgs?per_page=100`, token);
+      if (!Array.isArray(list)) throw new UpstreamError("The identity provider's user API did not list the user's organisations.", 'server_error');
+      orgs = list.flatMap((org) => (typeof (org as { login?: unknown })?.login === 'string' ? [(org as { login: string }).login.toLowerCase()] : []));
+    }
+    const subject = String(user.id);
+    const profile: Record<string, string> = { preferred_username: printable(user.login) };
+    if (typeof user.name === 'string') profile.name = printable(user.name);
+    if (typeof user.email === 'string') profile.email = printable(user.email);
     return {
-      access,
+      access: { token: '', subject, clientId: this.options.clientId, scopes: this.options.grantScopes, expiresAt: 0, claims: { sub: subject, login: user.login } },
       profile,
-      verified,
-      tokens: {
-        access_token: json.access_token,
-        ...(typeof json.refresh_token === 'string' ? { refresh_token: json.refresh_token } : {}),
-        ...(typeof json.id_token === 'string' ? { id_token: json.id_token } : {}),
-        ...(expiresIn ? { expires_at: Math.floor(Date.now() / 1000) + expiresIn } : {}),
-      },
+      // The login is the account's current one; the public email is not known to be verified, so it never counts.
+      verified: { login: user.login.toLowerCase(), ...(orgs ? { orgs } : {}) },
+      tokens: keptTokens(token, json),
     };
   }
+
+  private async apiGet(url: string, token: string): Promise<unknown> {
+    const { response, text } = await this.send(url, 'user API', {
+      // GitHub's API refuses requests without a User-Agent.
+      headers: { authorization: `Bearer ${token}`, accept: 'application/vnd.github+json', 'user-agent': 'create-fastapps-broker', 'x-github-api-version': '2022-11-28' },
+    });
+    if (!response.ok) throw new UpstreamError(`The identity provider's user API ${url} answered ${response.status}.`, response.status === 401 || response.status === 403 ? 'access_denied' : 'server_error');
+    try {
+      return JSON.parse(text) as unknown;
+    } catch {
+      throw new UpstreamError(`The identity provider's user API ${url} answered something other than JSON.`, 'server_error');
+    }
+  }
+
+  /** One bounded request to the provider; a timeout or a network failure is `temporarily_unavailable`. */
+  private async send(url: string, what: string, init: RequestInit): Promise<{ response: Response; text: string }> {
+    try {
+      const response = await fetch(url, { ...init, redirect: 'manual', signal: AbortSignal.timeout(this.options.timeoutMs) });
+      return { response, text: await response.text() };
+    } catch (error) {
+      const reason = (error as Error).name === 'TimeoutError' ? `did not answer within ${this.options.timeoutMs} ms` : printable((error as Error).message);
+      throw new UpstreamError(`The identity provider's ${what} ${url} ${reason}.`, 'temporarily_unavailable');
+    }
+  }
+}
+
+/** What the provider returned that the server keeps (sealed): the tokens, and when the access token expires. */
+function keptTokens(accessToken: string, json: Record<string, unknown>): UpstreamSignIn['tokens'] {
+  const expiresIn = typeof json.expires_in === 'number' ? json.expires_in : undefined;
+  return {
+    access_token: accessToken,
+    ...(typeof json.refresh_token === 'string' ? { refresh_token: json.refresh_token } : {}),
+    ...(typeof json.id_token === 'string' ? { id_token: json.id_token } : {}),
+    ...(expiresIn ? { expires_at: Math.floor(Date.now() / 1000) + expiresIn } : {}),
+  };
 }
 
 /** GitHub's user API: who the token belongs to (`GET /user`) and, when needed, their organisations. */
