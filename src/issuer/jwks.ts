@@ -58,11 +58,19 @@ export async function fetchJwks(uri: string, opts: NetOptions): Promise<JwksFetc
   };
 }
 
-const SIGNING_ALGS = new Set([
-  'RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA', 'Ed25519',
-]);
+/** The key type (and curve) each signature algorithm needs, as jose checks on import. */
+const ALG_KEYS: Record<string, { kty: string; crv?: string[] }> = {
+  RS256: { kty: 'RSA' }, RS384: { kty: 'RSA' }, RS512: { kty: 'RSA' },
+  PS256: { kty: 'RSA' }, PS384: { kty: 'RSA' }, PS512: { kty: 'RSA' },
+  ES256: { kty: 'EC', crv: ['P-256'] }, ES384: { kty: 'EC', crv: ['P-384'] }, ES512: { kty: 'EC', crv: ['P-521'] },
+  EdDSA: { kty: 'OKP', crv: ['Ed25519', 'Ed448'] }, Ed25519: { kty: 'OKP', crv: ['Ed25519'] },
+};
+const SIGNING_ALGS = new Set(Object.keys(ALG_KEYS));
+/** The algorithm an EC key without `alg` is imported with, by its curve. */
+const EC_ALGS: Record<string, string> = Object.fromEntries(
+  Object.entries(ALG_KEYS).flatMap(([alg, { kty, crv }]) => (kty === 'EC' && crv ? crv.map((curve) => [curve, alg]) : [])),
+);
 const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'k'];
-const EC_ALGS: Record<string, string> = { 'P-256': 'ES256', 'P-384': 'ES384', 'P-521': 'ES512' };
 /** Minimum RSA modulus size accepted for signature keys. */
 export const MIN_RSA_BITS = 2048;
 
@@ -140,13 +148,6 @@ async function classifyKey(raw: unknown): Promise<IgnoredKey | undefined> {
   }
 }
 
-/** The key type (and curve) each signature algorithm needs, as jose checks on import. */
-const ALG_KEYS: Record<string, { kty: string; crv?: string[] }> = {
-  RS256: { kty: 'RSA' }, RS384: { kty: 'RSA' }, RS512: { kty: 'RSA' },
-  PS256: { kty: 'RSA' }, PS384: { kty: 'RSA' }, PS512: { kty: 'RSA' },
-  ES256: { kty: 'EC', crv: ['P-256'] }, ES384: { kty: 'EC', crv: ['P-384'] }, ES512: { kty: 'EC', crv: ['P-521'] },
-  EdDSA: { kty: 'OKP', crv: ['Ed25519', 'Ed448'] }, Ed25519: { kty: 'OKP', crv: ['Ed25519'] },
-};
 
 /** Why `jwk` can't be used with `alg` (kty or curve), or undefined. */
 function algMismatch(jwk: JWK, alg: string): string | undefined {
