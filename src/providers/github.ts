@@ -5,6 +5,7 @@
  * account's numeric id is the subject) and issues its own tokens; `--allow` (logins, and
  * organisations as `org:<name>`) decides who may get one. The issuer is the GitHub origin.
  */
+import { brokerOnly } from './broker-only.js';
 import { isHostname, stripToHost } from './validate.js';
 import type { Provider } from './types.js';
 
@@ -49,12 +50,7 @@ export const github: Provider = {
   },
   noDiscovery: true,
   issuerNote: (issuer) => `Provider: GitHub at ${issuer}, whose endpoints are fixed (${issuer}/login/oauth/authorize and /login/oauth/access_token; GitHub publishes no discovery document to check)`,
-  // The tokens hosts use are the broker's, bound to the MCP URL.
-  defaultAudiences: () => [],
-  defaultScopes: () => ['mcp:tools'],
-  preRegisteredClient: true,
-  acceptsAudience: false,
-  signIn: ['broker'],
+  ...brokerOnly,
   // As templates/providers/github/src/auth/verifier.ts asks them.
   broker: {
     scopes: (allow) => ['read:user', ...(allow.some((entry) => entry.startsWith('org:')) ? ['read:org'] : [])],

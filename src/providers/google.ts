@@ -4,6 +4,7 @@
  * ID token (verified against Google's keys) and issues its own tokens; `--allow` (email addresses
  * and Workspace domains, Google's `hd`) decides who may get one. The issuer is fixed.
  */
+import { brokerOnly } from './broker-only.js';
 import { isHostname } from './validate.js';
 import type { Provider } from './types.js';
 
@@ -29,12 +30,7 @@ export const google: Provider = {
   buildIssuer: () => GOOGLE_ISSUER,
   // A loopback origin stands in for Google in local tests.
   checkIssuer: (issuer) => (issuer === GOOGLE_ISSUER || /^http:\/\/(127\.0\.0\.1|localhost)(:\d+)?$/.test(issuer) ? true : `Google's issuer is ${GOOGLE_ISSUER}, exactly.`),
-  // The tokens hosts use are the broker's, bound to the MCP URL.
-  defaultAudiences: () => [],
-  defaultScopes: () => ['mcp:tools'],
-  preRegisteredClient: true,
-  acceptsAudience: false,
-  signIn: ['broker'],
+  ...brokerOnly,
   // As templates/providers/google/src/auth/verifier.ts asks them.
   broker: {
     scopes: () => ['openid', 'email', 'profile'],
