@@ -45,6 +45,24 @@ async function buildAndTestProject(dir: string, provider: string): Promise<void>
   }
 }
 
+/** A server process's environment for a broker-only provider's tests: state in memory. */
+const memoryEnv = (extra: Record<string, string> = {}) => ({ PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', OAUTH_BROKER_STORE: 'memory', ...extra });
+
+/**
+ * `create` with `args` (the broker's client secret in the environment, as a user passes it), then the
+ * project type-checks, builds and passes its own tests (its broker test in front of `provider`), and
+ * starts. Returns what create printed and the running server.
+ */
+async function createAndStart(dir: string, args: string[], secret: string, provider: string): Promise<{ stdout: string; server: RunningProject }> {
+  const created = await runCli([dir, ...args, '--no-git', '--pm', 'npm'], {
+    cwd: path.dirname(dir),
+    env: { ...process.env, CI: undefined, NO_COLOR: '1', OAUTH_BROKER_CLIENT_SECRET: secret },
+  });
+  expect(created.exitCode, created.stdout + created.stderr).toBe(0);
+  await buildAndTestProject(dir, provider);
+  return { stdout: created.stdout, server: await startProcess(dir, ['node', 'dist/index.js'], memoryEnv()) };
+}
+
 /** The words a user sees on a page. */
 const visible = (page: string) => page.replace(/<(style|head)[\s\S]*?<\/\1>/g, ' ').replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ').trim().slice(0, 300);
 const location = (response: Response, base: string) => new URL(response.headers.get('location')!, base).href;
@@ -573,21 +591,15 @@ describe('--provider google: sign-in only through the broker, the allow-list dec
   let resource: string;
   let port: number;
   let server: RunningProject | undefined;
-  const env = (extra: Record<string, string> = {}) => ({ PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', OAUTH_BROKER_STORE: 'memory', ...extra });
 
   beforeAll(async () => {
     port = await freePort();
     resource = `http://127.0.0.1:${port}/mcp`;
     google = await startFakeGoogle({ clients: [{ id: GOOGLE_CLIENT, secret: GOOGLE_SECRET, redirectUris: [`http://127.0.0.1:${port}/oauth/callback`] }], users: [jane, bob] });
     dir = path.join(tempDir(), 'app');
-    const created = await runCli([dir, '--provider', 'google', '--issuer', google.issuer, '--allow', 'example.com', '--resource', resource, '--broker-client-id', GOOGLE_CLIENT, '--no-git', '--pm', 'npm'], {
-      cwd: path.dirname(dir),
-      env: { ...process.env, CI: undefined, NO_COLOR: '1', OAUTH_BROKER_CLIENT_SECRET: GOOGLE_SECRET },
-    });
-    expect(created.exitCode, created.stdout + created.stderr).toBe(0);
+    const created = await createAndStart(dir, ['--provider', 'google', '--issuer', google.issuer, '--allow', 'example.com', '--resource', resource, '--broker-client-id', GOOGLE_CLIENT], GOOGLE_SECRET, 'Google');
+    server = created.server;
     expect(created.stdout).toContain(`Issuer ${google.issuer} checked`);
-    await buildAndTestProject(dir, 'Google');
-    server = await startProcess(dir, ['node', 'dist/index.js'], env());
   }, 300_000);
 
   afterAll(async () => {
@@ -661,7 +673,7 @@ describe('--provider google: sign-in only through the broker, the allow-list dec
   });
 
   test('without OAUTH_BROKER_ALLOW the server refuses to start, saying why', async () => {
-    const started = await startProcess(dir, ['node', 'dist/index.js'], env({ PORT: String(await freePort()), OAUTH_BROKER_ALLOW: '' })).catch((error: Error) => error);
+    const started = await startProcess(dir, ['node', 'dist/index.js'], memoryEnv({ PORT: String(await freePort()), OAUTH_BROKER_ALLOW: '' })).catch((error: Error) => error);
     expect(started).toBeInstanceOf(Error);
     expect((started as Error).message).toContain('OAUTH_BROKER_ALLOW is not set: with Google, anyone with an account could sign in.');
   });
@@ -677,23 +689,16 @@ describe('--provider github: sign-in only through the broker, its user API says 
   let dir: string;
   let resource: string;
   let port: number;
-  let created: { stdout: string };
+  let created: { stdout: string; server: RunningProject };
   let server: RunningProject | undefined;
-  const env = (extra: Record<string, string> = {}) => ({ PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', OAUTH_BROKER_STORE: 'memory', ...extra });
 
   beforeAll(async () => {
     port = await freePort();
     resource = `http://127.0.0.1:${port}/mcp`;
     github = await startFakeGitHub({ clients: [{ id: GITHUB_CLIENT, secret: GITHUB_SECRET, redirectUris: [`http://127.0.0.1:${port}/oauth/callback`] }], users: [mona, octocat, eve] });
     dir = path.join(tempDir(), 'app');
-    const result = await runCli([dir, '--provider', 'github', '--issuer', github.issuer, '--allow', 'org:ACME,octocat', '--resource', resource, '--broker-client-id', GITHUB_CLIENT, '--no-git', '--pm', 'npm'], {
-      cwd: path.dirname(dir),
-      env: { ...process.env, CI: undefined, NO_COLOR: '1', OAUTH_BROKER_CLIENT_SECRET: GITHUB_SECRET },
-    });
-    expect(result.exitCode, result.stdout + result.stderr).toBe(0);
-    created = result;
-    await buildAndTestProject(dir, 'GitHub');
-    server = await startProcess(dir, ['node', 'dist/index.js'], env());
+    created = await createAndStart(dir, ['--provider', 'github', '--issuer', github.issuer, '--allow', 'org:ACME,octocat', '--resource', resource, '--broker-client-id', GITHUB_CLIENT], GITHUB_SECRET, 'GitHub');
+    server = created.server;
   }, 300_000);
 
   afterAll(async () => {
@@ -758,7 +763,7 @@ describe('--provider github: sign-in only through the broker, its user API says 
   });
 
   test('without OAUTH_BROKER_ALLOW the server refuses to start, saying why', async () => {
-    const started = await startProcess(dir, ['node', 'dist/index.js'], env({ PORT: String(await freePort()), OAUTH_BROKER_ALLOW: '' })).catch((error: Error) => error);
+    const started = await startProcess(dir, ['node', 'dist/index.js'], memoryEnv({ PORT: String(await freePort()), OAUTH_BROKER_ALLOW: '' })).catch((error: Error) => error);
     expect(started).toBeInstanceOf(Error);
     expect((started as Error).message).toContain('OAUTH_BROKER_ALLOW is not set: with GitHub, anyone with an account could sign in.');
   });
