@@ -11,14 +11,14 @@
 import path from 'node:path';
 import { cancellable, setCancelNote } from './cleanup.js';
 import { CancelledError } from './errors.js';
-import { brokerCallbackLine, runIssuerCheck, printSetupNotes } from './issuer-step.js';
+import { brokerCallbackLine, issuerStep, printSetupNotes } from './issuer-step.js';
 import { runCommand, installCommand } from './install/package-manager.js';
 import type { Answers, CreateFlags } from './options/answers.js';
 import { equivalentCommand, equivalentCommandNote, shellQuote } from './options/command-line.js';
 import type { Prompter } from './options/prompter.js';
 import { resolveCreateAnswers } from './options/resolve.js';
 import { getProvider } from './providers/index.js';
-import { planProject, type GeneratorInfo } from './generate/plan.js';
+import { planProject } from './generate/plan.js';
 import { loadTemplates } from './generate/templates.js';
 import { checkTarget, writeProject } from './generate/write.js';
 import type { Output } from './ui/output.js';
@@ -46,17 +46,9 @@ export async function runCreate(dirArg: string | undefined, flags: CreateFlags, 
   checkTarget(answers.targetDir, answers.force, shownDir);
 
   // 3. Issuer.
-  let issuerCheck: GeneratorInfo['issuerCheck'] = 'not-applicable';
-  const issuerNote = getProvider(answers.provider).issuerNote?.(answers.issuer);
-  if (issuerNote) {
-    out.line(`${c.green('✔')} ${issuerNote}`);
-  } else if (answers.skipIssuerCheck) {
-    issuerCheck = 'skipped';
-    out.line(`${c.yellow('⚠')} Issuer check skipped (--skip-issuer-check); it is recorded as still owed. Run ${c.bold('npx create-fastapps doctor')} in the project once ${answers.issuer} is reachable.`);
-  } else {
-    answers = await runIssuerCheck(answers, { out, signal: ctx.signal });
-    issuerCheck = 'passed';
-  }
+  const checked = await issuerStep(answers, { out, signal: ctx.signal, where: ' in the project' });
+  answers = checked.answers;
+  const { issuerCheck } = checked;
 
   printSetupNotes(answers, out);
 

@@ -10,6 +10,7 @@ import type { IssuerReport } from './issuer/types.js';
 import type { Answers } from './options/answers.js';
 import { getProvider } from './providers/index.js';
 import type { Output } from './ui/output.js';
+import type { GeneratorInfo } from './generate/plan.js';
 import { brokerCallbackUrl, hostsRefusingWithoutS256 } from './generate/hosts.js';
 
 /** What to do when the issuer is only out of reach from here, not wrong. */
@@ -37,6 +38,28 @@ export function brokerCallbackLine(answers: Answers, out: Output): string {
 }
 
 /** Checks `answers.issuer`; resolves with the answers to use (the issuer possibly adopted). */
+/**
+ * The issuer step as `create` and `auth` run it, and what `fastapps.json` records of it: a provider
+ * with nothing to check says why (`issuerNote`: local, GitHub); `--skip-issuer-check` leaves the
+ * check owed, unless it passed before for this very issuer (`passedFor`, from `auth`); otherwise
+ * the check runs, and a blocking failure throws before anything is written.
+ */
+export async function issuerStep(answers: Answers, ctx: { out: Output; signal: AbortSignal; passedFor?: string; where?: string }): Promise<{ answers: Answers; issuerCheck: GeneratorInfo['issuerCheck'] }> {
+  const { out } = ctx;
+  const c = out.c;
+  const note = getProvider(answers.provider).issuerNote?.(answers.issuer);
+  if (note) {
+    out.line(`${c.green('✔')} ${note}`);
+    return { answers, issuerCheck: 'not-applicable' };
+  }
+  if (answers.skipIssuerCheck) {
+    const issuerCheck = ctx.passedFor === answers.issuer ? 'passed' : 'skipped';
+    out.line(`${c.yellow('⚠')} Issuer check skipped (--skip-issuer-check)${issuerCheck === 'skipped' ? `; it is recorded as still owed. Run ${c.bold('npx create-fastapps doctor')}${ctx.where ?? ''} once ${answers.issuer} is reachable.` : '; it passed for this issuer before.'}`);
+    return { answers, issuerCheck };
+  }
+  return { answers: await runIssuerCheck(answers, ctx), issuerCheck: 'passed' };
+}
+
 export async function runIssuerCheck(answers: Answers, ctx: { out: Output; signal: AbortSignal }): Promise<Answers> {
   const { out } = ctx;
   const provider = getProvider(answers.provider);

@@ -16,10 +16,10 @@ import path from 'node:path';
 import { CancelledError, FailureError } from '../errors.js';
 import { AUTH_ENV_KEYS, dotEnv, envValues } from '../generate/env.js';
 import { packageJson } from '../generate/package-json.js';
-import { MANIFEST_FILE, manifestDocument, planProject, sha256, type GeneratorInfo, type PlannedFile } from '../generate/plan.js';
+import { MANIFEST_FILE, manifestDocument, planProject, sha256, type PlannedFile } from '../generate/plan.js';
 import { loadTemplates } from '../generate/templates.js';
 import { detectPackageManager, installCommand, runCommand } from '../install/package-manager.js';
-import { brokerCallbackLine, runIssuerCheck, printSetupNotes } from '../issuer-step.js';
+import { brokerCallbackLine, issuerStep, printSetupNotes } from '../issuer-step.js';
 import type { Answers, CreateFlags, PackageManager } from '../options/answers.js';
 import { equivalentCommand, equivalentCommandNote } from '../options/command-line.js';
 import type { Prompter } from '../options/prompter.js';
@@ -112,18 +112,10 @@ export async function runAuth(flags: AuthFlags, ctx: AuthContext): Promise<AuthO
   out.line(changes.length === 0 ? `${c.dim('•')} Same answers as recorded` : `${c.green('✔')} Changing ${changes.join('; ')}`);
 
   // 3. The issuer, checked exactly as create checks it.
-  let issuerCheck: GeneratorInfo['issuerCheck'] = 'not-applicable';
-  const issuerNote = getProvider(answers.provider).issuerNote?.(answers.issuer);
-  if (issuerNote) {
-    out.line(`${c.green('✔')} ${issuerNote}`);
-  } else if (answers.skipIssuerCheck) {
-    // A check that passed for this very issuer still stands; a new issuer's is owed.
-    issuerCheck = recorded.issuerCheck === 'passed' && recorded.settings.issuer === answers.issuer ? 'passed' : 'skipped';
-    out.line(`${c.yellow('⚠')} Issuer check skipped (--skip-issuer-check)${issuerCheck === 'skipped' ? `; it is recorded as still owed. Run ${c.bold('npx create-fastapps doctor')} once ${answers.issuer} is reachable.` : '; it passed for this issuer before.'}`);
-  } else {
-    answers = await runIssuerCheck(answers, { out, signal: ctx.signal });
-    issuerCheck = 'passed';
-  }
+  // A check that passed for this very issuer still stands when it is skipped; a new issuer's is owed.
+  const checked = await issuerStep(answers, { out, signal: ctx.signal, ...(recorded.issuerCheck === 'passed' ? { passedFor: recorded.settings.issuer } : {}) });
+  answers = checked.answers;
+  const { issuerCheck } = checked;
   printSetupNotes(answers, out);
   // What the recorded answers generated; the secret is never recorded, so it is what .env holds now
   // (the merge then leaves an unchanged secret alone, and never blanks one).
