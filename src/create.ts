@@ -53,7 +53,7 @@ export async function runCreate(dirArg: string | undefined, flags: CreateFlags, 
   printSetupNotes(answers, out);
 
   // 4. Plan and write.
-  const files = planProject(answers, loadTemplates(answers.provider, answers.signIn), { version: ctx.version, issuerCheck });
+  const { files } = planProject(answers, loadTemplates(answers.provider, answers.signIn), { version: ctx.version, issuerCheck });
   if (ctx.signal.aborted) throw new CancelledError();
   writeProject(files, answers.targetDir, { force: answers.force });
   out.line(`${c.green('✔')} Wrote ${files.length} files to ${shownDir}`);

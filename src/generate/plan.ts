@@ -1,12 +1,15 @@
 /**
- * `planProject(answers, templates)` → the exact files of the project, in memory. Pure: it reads
- * nothing and writes nothing, so `create`, `auth --dry-run` and the tests all see the same plan.
+ * `planProject(answers, templates)` → the project, in memory: its exact files, and the structured
+ * values three of them are made from (package.json as an object, what `.env` sets, and how
+ * fastapps.json is written). Pure: it reads nothing and writes nothing. `create` writes the files;
+ * `auth` writes the templated ones it owns and merges package.json, `.env` and fastapps.json from the
+ * same values into what is on disk, so the two never build them apart.
  */
 import { createHash } from 'node:crypto';
 import type { Answers } from '../options/answers.js';
 import { templateContext } from './context.js';
 import { MANIFEST_FILE, TEMPLATE_VERSION } from './manifest.js';
-import { dotEnv, dotEnvExample } from './env.js';
+import { dotEnv, dotEnvExample, envValues } from './env.js';
 import { packageJson } from './package-json.js';
 import { render } from './render.js';
 import { byPath, type TemplateSource } from './templates.js';
@@ -50,7 +53,35 @@ export function sha256(content: Buffer | string): string {
 }
 
 
-export function planProject(answers: Answers, templates: TemplateSource, generator: GeneratorInfo): PlannedFile[] {
+/** The values package.json and `.env` are made from, before they are text. */
+export interface ProjectConfig {
+  /** package.json, as an object. */
+  packageJson: Record<string, unknown>;
+  /** What `.env` sets (key → value), in create's order. */
+  env: Record<string, string>;
+  /** `.env`, as `create` writes it. */
+  dotEnv: string;
+  /** `.env.example`, every variable documented. */
+  dotEnvExample: string;
+}
+
+export interface ProjectPlan extends ProjectConfig {
+  /** Every file, sorted, fastapps.json last. */
+  files: PlannedFile[];
+  /**
+   * fastapps.json for these answers with the given file hashes (`create`: of what it writes; `auth`:
+   * of what it generated last for each path), and the tools `add` recorded.
+   */
+  manifest(hashes: Record<string, string>, tools?: unknown): string;
+}
+
+/** The structured part of a plan, for answers whose files need no rendering (`auth` reads what earlier answers generated). */
+export function planConfig(answers: Answers): ProjectConfig {
+  return { packageJson: packageJson(answers), env: envValues(answers), dotEnv: dotEnv(answers), dotEnvExample: dotEnvExample(answers) };
+}
+
+export function planProject(answers: Answers, templates: TemplateSource, generator: GeneratorInfo): ProjectPlan {
+  const config = planConfig(answers);
   const merged = new Map<string, Buffer>();
   for (const file of [...templates.base, ...templates.overlay]) merged.set(file.path, file.content);
   const context = templateContext(answers, generator.issuerCheck);
@@ -64,16 +95,17 @@ export function planProject(answers: Answers, templates: TemplateSource, generat
   // Whatever a provider's overlay brings is that provider's, so `auth` owns it (e.g. the local
   // provider's sign-in test), whether or not AUTH_OWNED names it.
   const fromOverlay = new Set(templates.overlay.map((file) => outputPath(file.path)));
-  files.set('package.json', Buffer.from(JSON.stringify(packageJson(answers), null, 2) + '\n'));
-  files.set('.env', Buffer.from(dotEnv(answers)));
-  files.set('.env.example', Buffer.from(dotEnvExample(answers)));
+  files.set('package.json', Buffer.from(JSON.stringify(config.packageJson, null, 2) + '\n'));
+  files.set('.env', Buffer.from(config.dotEnv));
+  files.set('.env.example', Buffer.from(config.dotEnvExample));
 
   const planned: PlannedFile[] = [...files]
     .sort(([a], [b]) => byPath(a, b))
     .map(([path, content]) => ({ path, content, owner: fromOverlay.has(path) ? 'auth' : ownerOf(path) }));
   const hashes = Object.fromEntries(planned.filter((file) => file.path !== '.env').map((file) => [file.path, sha256(file.content)]));
-  planned.push({ path: MANIFEST_FILE, content: Buffer.from(manifestDocument(answers, hashes, generator)), owner: 'auth' });
-  return planned;
+  const manifest = (recorded: Record<string, string>, tools?: unknown) => manifestDocument(answers, recorded, generator, tools);
+  planned.push({ path: MANIFEST_FILE, content: Buffer.from(manifest(hashes)), owner: 'auth' });
+  return { ...config, files: planned, manifest };
 }
 
 /**
@@ -81,7 +113,7 @@ export function planProject(answers: Answers, templates: TemplateSource, generat
  * (`.env` aside: it holds your secrets and is merged per key). `auth` writes it with the hashes of
  * what it last generated for each file, so the next run can tell your edits from its own.
  */
-export function manifestDocument(answers: Answers, hashes: Record<string, string>, generator: GeneratorInfo, tools?: unknown): string {
+function manifestDocument(answers: Answers, hashes: Record<string, string>, generator: GeneratorInfo, tools?: unknown): string {
   const document = {
     $comment: 'Written by create-fastapps. `npx create-fastapps auth` and `npx create-fastapps doctor` read it; edit it only through them.',
     generator: { name: 'create-fastapps', version: generator.version, template: TEMPLATE_VERSION },

@@ -14,9 +14,8 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { CancelledError, FailureError } from '../errors.js';
-import { AUTH_ENV_KEYS, dotEnv, envValues } from '../generate/env.js';
-import { packageJson } from '../generate/package-json.js';
-import { MANIFEST_FILE, manifestDocument, planProject, sha256, type PlannedFile } from '../generate/plan.js';
+import { AUTH_ENV_KEYS } from '../generate/env.js';
+import { MANIFEST_FILE, planConfig, planProject, sha256, type ProjectConfig, type ProjectPlan } from '../generate/plan.js';
 import { loadTemplates } from '../generate/templates.js';
 import { detectPackageManager, installCommand, runCommand } from '../install/package-manager.js';
 import { brokerCallbackLine, issuerStep, printSetupNotes } from '../issuer-step.js';
@@ -124,16 +123,18 @@ export async function runAuth(flags: AuthFlags, ctx: AuthContext): Promise<AuthO
 
   // 4. Plan and decide, per file.
   const planned = planProject(answers, loadTemplates(answers.provider, answers.signIn), { version: ctx.version, issuerCheck });
-  let plan = decide(root, recorded, planned, previous, answers, flags.force ?? false, flags.prune ?? false);
+  // What the recorded answers generated, from the same plan: the "before" of every merge.
+  const generated = planConfig(previous);
+  let plan = decide(root, recorded, planned, generated, answers, flags.force ?? false, flags.prune ?? false);
   // On a terminal, finishing a switch is offered: what is left of the old setup and still as generated.
   const prunable = plan.notNeeded.filter((file) => file.unchanged && !plan.inUse.has(file.path)).length + (plan.pkg?.notNeeded.length ?? 0);
   if (flags.prune === undefined && ctx.prompter && prunable > 0) {
     out.line(`${c.dim('•')} ${prunable} file${prunable === 1 ? '' : 's'} or package.json entr${prunable === 1 ? 'y' : 'ies'} of the old setup ${prunable === 1 ? 'is' : 'are'} no longer needed`);
     if (await ctx.prompter.confirm({ message: 'Remove what is no longer needed and unchanged since it was generated?', default: true })) {
-      plan = decide(root, recorded, planned, previous, answers, flags.force ?? false, true);
+      plan = decide(root, recorded, planned, generated, answers, flags.force ?? false, true);
     }
   }
-  const manifest = manifestDocument(answers, plan.hashes, { version: ctx.version, issuerCheck }, recorded.document['tools']);
+  const manifest = planned.manifest(plan.hashes, recorded.document['tools']);
   const writes: Write[] = [...plan.writes];
   if (writes.length > 0 ? manifest !== recorded.raw : !sameManifest(manifest, recorded.document)) writes.push({ path: MANIFEST_FILE, content: Buffer.from(manifest) });
 
@@ -249,9 +250,9 @@ function pick(values: Record<string, string>): Record<string, string> {
 }
 
 /** Pure apart from reading the project: what to write, and the hashes to record. */
-function decide(root: string, recorded: RegenerableProject, planned: PlannedFile[], previous: Answers, answers: Answers, force: boolean, prune: boolean): Plan {
+function decide(root: string, recorded: RegenerableProject, planned: ProjectPlan, previous: ProjectConfig, answers: Answers, force: boolean, prune: boolean): Plan {
   const plan: Plan = { files: [], migration: predatesCreateAuth(root), notNeeded: [], pruned: [], prune, inUse: new Map(), pkg: undefined, pkgMissing: false, env: undefined, envMissing: false, envCreated: false, writes: [], hashes: {} };
-  const plannedPaths = new Set(planned.map((file) => file.path));
+  const plannedPaths = new Set(planned.files.map((file) => file.path));
   // What the new answers do not generate but is still there. An edited one is yours and stays, and
   // so does what it imports, files and packages: without them the project would not type-check.
   const leftovers = leftoversOf(root, recorded, plannedPaths);
@@ -262,10 +263,10 @@ function decide(root: string, recorded: RegenerableProject, planned: PlannedFile
   // package.json: only the entries the change of answers needs. With --prune, also the entries
   // another provider's setup would have generated and these answers do not need (an earlier
   // switch left them), so a prune after the switch still finds them.
-  const pkgAfter = packageJson(answers);
+  const pkgAfter = planned.packageJson;
   // Only where another provider's files are still recorded (the local server's, after a switch).
   const leftoverProviders = providerIds.filter((id) => id !== answers.provider && Object.keys(recorded.files).some((file) => file.startsWith(OWN_FOLDERS[id] ?? '\0')));
-  const pkgBefore = prune && leftoverProviders.length > 0 ? withLeftovers(packageJson(previous), pkgAfter, answers, leftoverProviders) : packageJson(previous);
+  const pkgBefore = prune && leftoverProviders.length > 0 ? withLeftovers(previous.packageJson, pkgAfter, answers, leftoverProviders) : previous.packageJson;
   const keepEntries = entriesInUse(kept, [...leftovers.filter((file) => !file.unchanged).map((file) => file.path), ...kept.files.keys()], pkgBefore);
   for (const [entry, why] of keepEntries) plan.inUse.set(`package.json ${entry}`, why);
   const pkgDisk = readFileIfAny(root, 'package.json');
@@ -283,8 +284,8 @@ function decide(root: string, recorded: RegenerableProject, planned: PlannedFile
   }
 
   // .env: only the owned keys whose values change.
-  const envBefore = pick(envValues(previous));
-  const envAfter = pick(envValues(answers));
+  const envBefore = pick(previous.env);
+  const envAfter = pick(planned.env);
   const envDisk = readFileIfAny(root, '.env');
   if (envDisk !== undefined) {
     plan.env = mergeDotEnv(envDisk.toString('utf8'), envBefore, envAfter, AUTH_ENV_KEYS, getProvider(answers.provider).name);
@@ -293,11 +294,11 @@ function decide(root: string, recorded: RegenerableProject, planned: PlannedFile
     else plan.envMissing = true;
   }
 
-  for (const file of planned) {
+  for (const file of planned.files) {
     if (file.path === MANIFEST_FILE) continue;
     if (file.path === '.env') {
       if (plan.env?.content !== undefined) plan.writes.push({ path: '.env', content: Buffer.from(plan.env.content) });
-      else if (plan.envCreated) plan.writes.push({ path: '.env', content: Buffer.from(dotEnv(answers)) });
+      else if (plan.envCreated) plan.writes.push({ path: '.env', content: Buffer.from(planned.dotEnv) });
       continue;
     }
     if (file.path === 'package.json') {
@@ -384,7 +385,7 @@ const OWN_FOLDERS: Partial<Record<ProviderId, string>> = { local: 'src/local-as/
 function withLeftovers(before: Record<string, unknown>, after: Record<string, unknown>, answers: Answers, others: readonly ProviderId[]): Record<string, unknown> {
   const result: Record<string, unknown> = { ...before };
   for (const other of others) {
-    const generated = packageJson({ ...answers, provider: other });
+    const generated = planConfig({ ...answers, provider: other }).packageJson;
     for (const name of MERGED_SECTIONS) {
       const wanted = (after[name] ?? {}) as Record<string, string>;
       const merged = { ...((result[name] ?? {}) as Record<string, string>) };

@@ -26,7 +26,7 @@ function previousProject(): string {
     resource: 'http://localhost:3000/mcp', audiences: ['orders-api'], clientIds: [], scopes: ['mcp:tools'], authMode: 'required', signIn: 'direct',
     skipIssuerCheck: true, install: false, git: false, pm: 'npm', force: false, timeoutMs: 5000,
   };
-  writeProject(planProject(answers, loadTemplates('oidc'), { version: '0.0.0-test', issuerCheck: 'skipped' }), root, { force: false });
+  writeProject(planProject(answers, loadTemplates('oidc'), { version: '0.0.0-test', issuerCheck: 'skipped' }).files, root, { force: false });
   const manifest = JSON.parse(readFileSync(path.join(root, 'fastapps.json'), 'utf8'));
   for (const file of ['src/app.ts', 'src/tools/hello.ts']) {
     writeFileSync(path.join(root, file), previous(file));

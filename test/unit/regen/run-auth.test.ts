@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect, test } from 'vitest';
 import { CancelledError, FailureError } from '../../../src/errors.js';
-import { planProject } from '../../../src/generate/plan.js';
+import { planProject, sha256 } from '../../../src/generate/plan.js';
 import { loadTemplates } from '../../../src/generate/templates.js';
 import { writeProject } from '../../../src/generate/write.js';
 import type { Answers } from '../../../src/options/answers.js';
@@ -36,7 +36,7 @@ function generate(): string {
     force: false,
     timeoutMs: 5000,
   };
-  writeProject(planProject(answers, loadTemplates('auth0'), { version: '0.0.0-test', issuerCheck: 'skipped' }), root, { force: false });
+  writeProject(planProject(answers, loadTemplates('auth0'), { version: '0.0.0-test', issuerCheck: 'skipped' }).files, root, { force: false });
   const git = (...args: string[]) => execFileSync('git', ['-c', 'user.email=t@example.com', '-c', 'user.name=T', ...args], { cwd: root, stdio: 'pipe' });
   git('init', '-q');
   git('add', '-A');
@@ -123,7 +123,7 @@ test('on a terminal, a switch away from local offers to remove what it no longer
       resource: 'http://localhost:3000/mcp', audiences: ['http://localhost:3000/mcp'], clientIds: [], scopes: ['mcp:tools'], authMode: 'required', signIn: 'direct',
       skipIssuerCheck: false, install: false, git: false, pm: 'npm', force: false, timeoutMs: 5000,
     };
-    writeProject(planProject(answers, loadTemplates('local'), { version: '0.0.0-test', issuerCheck: 'not-applicable' }), root, { force: false });
+    writeProject(planProject(answers, loadTemplates('local'), { version: '0.0.0-test', issuerCheck: 'not-applicable' }).files, root, { force: false });
     const asked: string[] = [];
     const prompter: Prompter = {
       async input(q) {
@@ -145,5 +145,34 @@ test('on a terminal, a switch away from local offers to remove what it no longer
     expect(stdout()).toMatch(/of the old setup are no longer needed/);
     expect(readFileSync(path.join(root, 'package.json'), 'utf8').includes('oidc-provider')).toBe(!answer);
     expect(existsSync(path.join(root, 'src/local-as/index.ts'))).toBe(!answer);
+  }
+});
+
+test('after a switch, the project holds what create plans for the new answers: every auth file, package.json\'s sections, .env\'s values and fastapps.json', async () => {
+  const root = generate();
+  const { ctx } = context(root, undefined as unknown as Prompter);
+  await runAuth({ provider: 'okta', domain: 'acme.okta.com', skipIssuerCheck: true, force: true }, { ...ctx, prompter: undefined });
+  const read = (file: string) => readFileSync(path.join(root, file), 'utf8');
+  const recorded = JSON.parse(read('fastapps.json'));
+  const answers: Answers = {
+    targetDir: root, targetArg: 'app', projectName: 'app', provider: recorded.provider, providerInput: recorded.providerInput, issuer: recorded.issuer,
+    resource: recorded.resource, audiences: recorded.audiences, clientIds: recorded.clientIds, scopes: recorded.scopes, authMode: recorded.authMode, signIn: recorded.signIn,
+    skipIssuerCheck: true, install: false, git: false, pm: 'npm', force: false, timeoutMs: 5000,
+  };
+  expect(answers.provider).toBe('okta');
+  const plan = planProject(answers, loadTemplates('okta'), { version: '0.0.0-test', issuerCheck: 'skipped' });
+  for (const file of plan.files.filter((planned) => planned.owner === 'auth' && planned.path !== 'fastapps.json' && planned.path !== '.env')) {
+    expect(read(file.path), file.path).toBe(file.content.toString('utf8'));
+  }
+  const pkg = JSON.parse(read('package.json'));
+  expect(pkg.dependencies).toEqual(plan.packageJson['dependencies']);
+  expect(pkg.devDependencies).toEqual(plan.packageJson['devDependencies']);
+  // The user's own script stays beside the planned ones.
+  expect(pkg.scripts).toEqual({ ...(plan.packageJson['scripts'] as object), lint: 'eslint .' });
+  for (const [key, value] of Object.entries(plan.env)) if (key.startsWith('OAUTH_') || key === 'MCP_RESOURCE_URL' || key === 'AUTH_MODE') expect(read('.env')).toContain(`${key}=${value}`);
+  // fastapps.json is the plan's, with the hashes of what auth generated for each file.
+  expect(read('fastapps.json')).toBe(plan.manifest(recorded.files));
+  for (const file of plan.files.filter((planned) => planned.owner === 'auth' && planned.path !== 'fastapps.json' && planned.path !== '.env')) {
+    expect(recorded.files[file.path], file.path).toBe(sha256(file.content));
   }
 });
