@@ -11,15 +11,14 @@
 import path from 'node:path';
 import { cancellable, setCancelNote } from './cleanup.js';
 import { CancelledError } from './errors.js';
-import { brokerCallbackLine, issuerStep, printSetupNotes } from './issuer-step.js';
+import { brokerCallbackLine, expectedIssuerCheck, issuerStep, printSetupNotes } from './issuer-step.js';
 import { runCommand, installCommand } from './install/package-manager.js';
 import type { Answers, CreateFlags } from './options/answers.js';
 import { equivalentCommand, equivalentCommandNote, shellQuote } from './options/command-line.js';
 import type { Prompter } from './options/prompter.js';
 import { resolveCreateAnswers } from './options/resolve.js';
 import { getProvider } from './providers/index.js';
-import { planProject } from './generate/plan.js';
-import { loadTemplates } from './generate/templates.js';
+import type { GeneratorInfo, ProjectPlan } from './generate/plan.js';
 import { checkTarget, writeProject } from './generate/write.js';
 import type { Output } from './ui/output.js';
 
@@ -45,15 +44,25 @@ export async function runCreate(dirArg: string | undefined, flags: CreateFlags, 
   // 2. Target folder.
   checkTarget(answers.targetDir, answers.force, shownDir);
 
-  // 3. Issuer.
-  const checked = await issuerStep(answers, { out, signal: ctx.signal, where: ' in the project' });
-  answers = checked.answers;
+  // 3. Issuer. The check is mostly waiting for the issuer, and the plan is all work for this
+  // process, so the project is planned while the check's requests are out: for the outcome that
+  // lets create go on (the check passes for these answers). Nothing is written before the check
+  // passes; if it adopts another issuer (Entra: a tenant named by domain), the plan is made again.
+  const expected = expectedIssuerCheck(answers);
+  const checking = issuerStep(answers, { out, signal: ctx.signal, where: ' in the project' });
+  const planning = planLater(answers, expected, ctx.version);
+  // Its outcome is read after the check's: a failed check is reported first, and a plan for it is dropped.
+  planning.catch(() => undefined);
+  const checked = await checking;
+  const early = await planning;
   const { issuerCheck } = checked;
+  const replan = checked.answers !== answers || issuerCheck !== expected;
+  answers = checked.answers;
 
   printSetupNotes(answers, out);
 
-  // 4. Plan and write.
-  const { files } = planProject(answers, loadTemplates(answers.provider, answers.signIn), { version: ctx.version, issuerCheck });
+  // 4. Plan (unless the check changed what it depends on) and write.
+  const { files } = replan ? await planLater(answers, issuerCheck, ctx.version) : early;
   if (ctx.signal.aborted) throw new CancelledError();
   writeProject(files, answers.targetDir, { force: answers.force });
   out.line(`${c.green('✔')} Wrote ${files.length} files to ${shownDir}`);
@@ -117,4 +126,13 @@ function printNextSteps(out: Output, answers: Answers, shownDir: string): void {
     if (answers.signIn === 'broker') out.line(brokerCallbackLine(answers, out));
     out.line(`Finish the ${getProvider(answers.provider).name} setup with your project's values: ${c.cyan(path.join(shownDir, 'AUTH_SETUP.md'))}`);
   }
+}
+
+/**
+ * The plan, made once the event loop has sent what is pending (the issuer check's requests): the
+ * generator's modules (Handlebars and the precompiled templates among them) load meanwhile.
+ */
+async function planLater(answers: Answers, issuerCheck: GeneratorInfo['issuerCheck'], version: string): Promise<ProjectPlan> {
+  const [{ planProject }, { loadTemplates }] = await Promise.all([import('./generate/plan.js'), import('./generate/templates.js')]);
+  return planProject(answers, loadTemplates(answers.provider, answers.signIn), { version, issuerCheck });
 }

@@ -37,13 +37,19 @@ export function brokerCallbackLine(answers: Answers, out: Output): string {
   return `Allow this redirect URI on the server's own client at ${getProvider(answers.provider).name} (${answers.brokerClientId ?? 'OAUTH_BROKER_CLIENT_ID'}): ${out.c.cyan(brokerCallbackUrl(answers.resource))}`;
 }
 
-/** Checks `answers.issuer`; resolves with the answers to use (the issuer possibly adopted). */
 /**
  * The issuer step as `create` and `auth` run it, and what `fastapps.json` records of it: a provider
  * with nothing to check says why (`issuerNote`: local, GitHub); `--skip-issuer-check` leaves the
  * check owed, unless it passed before for this very issuer (`passedFor`, from `auth`); otherwise
  * the check runs, and a blocking failure throws before anything is written.
  */
+/** What `issuerStep` records for these answers when the check, if it runs, passes. */
+export function expectedIssuerCheck(answers: Answers, passedFor?: string): GeneratorInfo['issuerCheck'] {
+  if (getProvider(answers.provider).issuerNote?.(answers.issuer)) return 'not-applicable';
+  if (answers.skipIssuerCheck) return passedFor === answers.issuer ? 'passed' : 'skipped';
+  return 'passed';
+}
+
 export async function issuerStep(answers: Answers, ctx: { out: Output; signal: AbortSignal; passedFor?: string; where?: string }): Promise<{ answers: Answers; issuerCheck: GeneratorInfo['issuerCheck'] }> {
   const { out } = ctx;
   const c = out.c;
@@ -53,7 +59,7 @@ export async function issuerStep(answers: Answers, ctx: { out: Output; signal: A
     return { answers, issuerCheck: 'not-applicable' };
   }
   if (answers.skipIssuerCheck) {
-    const issuerCheck = ctx.passedFor === answers.issuer ? 'passed' : 'skipped';
+    const issuerCheck = expectedIssuerCheck(answers, ctx.passedFor);
     out.line(`${c.yellow('⚠')} Issuer check skipped (--skip-issuer-check)${issuerCheck === 'skipped' ? `; it is recorded as still owed. Run ${c.bold('npx create-fastapps doctor')}${ctx.where ?? ''} once ${answers.issuer} is reachable.` : '; it passed for this issuer before.'}`);
     return { answers, issuerCheck };
   }
