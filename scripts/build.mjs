@@ -1,42 +1,79 @@
 // Bundles the CLI into dist/ so the published package installs as one package with no
 // runtime dependencies. Commands are split into chunks loaded on demand (see src/cli.ts),
 // so `--version` and `create` never parse the MCP SDK or the prompt library. Templates are
-// precompiled here, so `create` loads Handlebars' runtime and not its compiler.
-import { build } from 'esbuild';
+// precompiled here (dist/precompiled/), so `create` loads Handlebars' runtime and not its compiler,
+// and only the specs of the templates it renders.
+import { build, transformSync } from 'esbuild';
 import Handlebars from 'handlebars';
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-rmSync(new URL('../dist', import.meta.url), { recursive: true, force: true });
+// OUTDIR: another folder, to compare builds side by side.
+const outdir = process.env.OUTDIR ? path.resolve(process.env.OUTDIR) : path.join(root, 'dist');
+rmSync(outdir, { recursive: true, force: true });
 
 // The same options as src/generate/render.ts (COMPILE_OPTIONS).
 const COMPILE_OPTIONS = { noEscape: true, strict: true };
 
-/** `export const precompiled = { <sha256 of source>: <template spec>, … }` for every templates/**\/*.hbs. */
-function precompiledModule() {
-  const entries = [];
+/**
+ * Every templates/**\/*.hbs, precompiled into one CommonJS file per template folder:
+ * `dist/precompiled/<group>.cjs` (`project`, `partials`, `add`, `providers-<id>`, `signin-<mode>`),
+ * `{ <sha256 of source>: <template spec>, … }`. A run requires only the folders it renders (create
+ * for oidc: a third of them), synchronously, the first time one of their templates is used.
+ */
+function precompileTemplates() {
+  const groups = new Map();
   const walk = (dir) => {
     for (const entry of readdirSync(dir, { withFileTypes: true })) {
       const full = path.join(dir, entry.name);
       if (entry.isDirectory()) walk(full);
       else if (entry.name.endsWith('.hbs')) {
+        const parts = path.relative(path.join(root, 'templates'), full).split(path.sep);
+        const group = (parts[0] === 'providers' || parts[0] === 'signin' ? parts.slice(0, 2) : parts.slice(0, 1)).join('-');
         const source = readFileSync(full, 'utf8');
         const key = `sha256-${createHash('sha256').update(source).digest('hex')}`;
-        entries.push(`${JSON.stringify(key)}: ${Handlebars.precompile(source, COMPILE_OPTIONS)}`);
+        if (!groups.has(group)) groups.set(group, new Map());
+        groups.get(group).set(key, Handlebars.precompile(source, COMPILE_OPTIONS));
       }
     }
   };
   walk(path.join(root, 'templates'));
-  return `export const precompiled = {\n${entries.join(',\n')}\n};\n`;
+  const out = path.join(outdir, 'precompiled');
+  mkdirSync(out, { recursive: true });
+  const groupOf = {};
+  for (const [group, specs] of groups) {
+    const entries = [...specs].map(([key, spec]) => `${JSON.stringify(key)}: ${spec}`);
+    writeFileSync(path.join(out, `${group}.cjs`), transformSync(`'use strict';\nmodule.exports = {\n${entries.join(',\n')}\n};\n`, { minify: true, loader: 'js' }).code);
+    for (const key of specs.keys()) groupOf[key] = group;
+  }
+  return groupOf;
+}
+
+/** src/generate/precompiled.ts as bundled: which folder holds each template's spec, and the lookup. */
+function precompiledModule(groupOf) {
+  return `import { createRequire } from 'node:module';
+const groupOf = ${JSON.stringify(groupOf)};
+const load = createRequire(new URL(import.meta.url.includes('/chunks/') ? '../precompiled/' : './precompiled/', import.meta.url));
+const loaded = new Map();
+export function precompiledSpec(key) {
+  const group = groupOf[key];
+  if (group === undefined) return undefined;
+  let specs = loaded.get(group);
+  if (specs === undefined) loaded.set(group, (specs = load(\`./\${group}.cjs\`)));
+  return specs[key];
+}
+`;
 }
 
 const precompiledTemplates = {
   name: 'precompiled-templates',
   setup(b) {
-    b.onLoad({ filter: /[\\/]src[\\/]generate[\\/]precompiled\.ts$/ }, () => ({ contents: precompiledModule(), loader: 'js' }));
+    let groupOf;
+    b.onStart(() => void (groupOf = precompileTemplates()));
+    b.onLoad({ filter: /[\\/]src[\\/]generate[\\/]precompiled\.ts$/ }, () => ({ contents: precompiledModule(groupOf), loader: 'js' }));
   },
 };
 
@@ -54,10 +91,22 @@ const lazyChildProcess = {
   },
 };
 
+// `import { createHash } from 'node:crypto'` goes through Node's ES module facade of the built-in,
+// which reads every export once, WebCrypto's lazy getters included, and so loads all of WebCrypto
+// (a few ms of every create, which uses none of it). Taken through require(), only what is used
+// is touched.
+const cryptoByRequire = {
+  name: 'crypto-by-require',
+  setup(b) {
+    b.onResolve({ filter: /^node:crypto$/ }, (args) => (args.importer.includes(`${path.sep}src${path.sep}`) ? { path: 'node:crypto', namespace: 'crypto-by-require' } : undefined));
+    b.onLoad({ filter: /.*/, namespace: 'crypto-by-require' }, () => ({ contents: "module.exports = require('node:crypto');", loader: 'js' }));
+  },
+};
+
 await build({
   absWorkingDir: root,
   entryPoints: ['src/cli.ts'],
-  outdir: 'dist',
+  outdir,
   bundle: true,
   splitting: true,
   format: 'esm',
@@ -67,7 +116,7 @@ await build({
   legalComments: 'linked',
   chunkNames: 'chunks/[name]-[hash]',
   alias: { handlebars: 'handlebars/runtime' },
-  plugins: [precompiledTemplates, lazyChildProcess],
+  plugins: [precompiledTemplates, lazyChildProcess, cryptoByRequire],
   // Some CommonJS dependencies call require(); give the ESM bundle a real one.
   banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
   logLevel: 'warning',

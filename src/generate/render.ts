@@ -9,7 +9,7 @@
  */
 import Handlebars from 'handlebars';
 import { createHash } from 'node:crypto';
-import { precompiled } from './precompiled.js';
+import { precompiledSpec } from './precompiled.js';
 
 /** The options templates are compiled with, here and in scripts/build.mjs. */
 export const COMPILE_OPTIONS = { noEscape: true, strict: true } as const;
@@ -20,7 +20,7 @@ hbs.registerHelper('join', (values: unknown, separator: unknown) => (Array.isArr
 hbs.registerHelper('eq', (a: unknown, b: unknown) => a === b);
 hbs.registerHelper('includes', (values: unknown, value: unknown) => Array.isArray(values) && values.includes(value));
 
-/** The key of a template in `precompiled`. */
+/** The key of a template's precompiled spec. */
 export function templateKey(source: string): string {
   return `sha256-${createHash('sha256').update(source).digest('hex')}`;
 }
@@ -32,7 +32,7 @@ function compiled(source: string, name: string): Handlebars.TemplateDelegate {
   const key = templateKey(source);
   let template = ready.get(key);
   if (template) return template;
-  const spec = precompiled[key];
+  const spec = precompiledSpec(key);
   if (spec !== undefined) {
     template = hbs.template(spec as Parameters<typeof hbs.template>[0]);
   } else {

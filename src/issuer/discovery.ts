@@ -2,7 +2,7 @@
  * Authorization server metadata discovery the way MCP 2025-11-25+ clients do it: every candidate
  * well-known URL fetched at once, the first valid one in client order chosen.
  */
-import { fetchJson, NetError, type FetchedDocument } from './http.js';
+import { elapsedSince, fetchJson, NetError, type FetchedDocument } from './http.js';
 import type { NetOptions } from './types.js';
 
 /**
@@ -72,14 +72,14 @@ export function discoveryCandidates(issuer: string): DiscoveryCandidate[] {
 
 /** Fetches one candidate; network and format failures become the attempt's `error`. */
 async function attempt(candidate: DiscoveryCandidate, opts: NetOptions): Promise<DiscoveryAttempt> {
-  const started = performance.now();
+  const started = process.hrtime.bigint();
   try {
     const res = await fetchJson(candidate.url, opts);
     const { json, ...response } = res;
     return { ...candidate, ok: true, doc: json, response, elapsedMs: res.elapsedMs };
   } catch (err) {
     if (!(err instanceof NetError)) throw err; // cancelled: propagate
-    return { ...candidate, ok: false, error: err, elapsedMs: Math.round(performance.now() - started) };
+    return { ...candidate, ok: false, error: err, elapsedMs: elapsedSince(started) };
   }
 }
 

@@ -71,6 +71,14 @@ export interface FetchedJson extends FetchedDocument {
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 
 /** Parses an absolute http(s) URL or throws a `bad-url` NetError. */
+/**
+ * Whole milliseconds since `started` (a `process.hrtime.bigint()`). Not `performance.now()`: the
+ * first use of the `performance` global loads perf_hooks, a cost on every `create`.
+ */
+export function elapsedSince(started: bigint): number {
+  return Math.round(Number(process.hrtime.bigint() - started) / 1e6);
+}
+
 function parseHttpUrl(url: string, context: string): URL {
   if (!URL.canParse(url)) {
     throw new NetError({
@@ -157,7 +165,7 @@ async function readCapped(res: RawResponse, url: string, maxBytes: number): Prom
  * const doc = await fetchDocument('https://acme.us.auth0.com/.well-known/openid-configuration', { timeoutMs: 5000 });
  */
 export async function fetchDocument(url: string, opts: FetchOptions): Promise<FetchedDocument> {
-  const started = performance.now();
+  const started = process.hrtime.bigint();
   const maxRedirects = opts.followRedirects ?? DEFAULT_MAX_REDIRECTS;
   const maxBytes = opts.maxBytes ?? DEFAULT_MAX_BYTES;
   const timeout = AbortSignal.timeout(opts.timeoutMs);
@@ -191,7 +199,7 @@ export async function fetchDocument(url: string, opts: FetchOptions): Promise<Fe
         contentType: res.headers['content-type'],
         text,
         bytes,
-        elapsedMs: Math.round(performance.now() - started),
+        elapsedMs: elapsedSince(started),
         redirects,
       };
     }

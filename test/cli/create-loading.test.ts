@@ -1,24 +1,29 @@
 /**
  * What `create` loads, read from the built bundle: templates precompiled at build time, so the
- * create chunk carries Handlebars' runtime and not its compiler; commander's child_process is
- * loaded only if a subcommand were spawned.
+ * create chunks carry Handlebars' runtime and not its compiler, and a run requires only the specs
+ * of the template folders it renders; commander's child_process is loaded only if a subcommand
+ * were spawned.
  */
 import { createHash } from 'node:crypto';
-import { readFileSync, readdirSync } from 'node:fs';
+import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
+import { execa } from 'execa';
 import path from 'node:path';
 import { expect, test } from 'vitest';
-import { REPO } from '../helpers/cli.js';
+import { BIN, REPO, cliEnv, tempDir } from '../helpers/cli.js';
 
 const DIST = path.join(REPO, 'dist');
 const read = (file: string) => readFileSync(path.join(DIST, file), 'utf8');
+const dynamicImports = (file: string) => [...read(file).matchAll(/import\("(\.\/[^"]+)"\)/g)].map((m) => path.join(path.dirname(file), m[1]!));
 const staticImports = (file: string) => [...read(file).matchAll(/(?:^|[;}\s])import\s*(?:[\w*{}\s,$]+from\s*)?"(\.\/[^"]+)"/g)].map((m) => path.join(path.dirname(file), m[1]!));
 
-function closure(entry: string): string[] {
+/** The chunks `entry` imports, statically (and with `dynamic`, through import() too). */
+function closure(entry: string, dynamic = false): string[] {
   const seen = new Set<string>();
   const visit = (file: string) => {
     if (seen.has(file)) return;
     seen.add(file);
-    for (const next of staticImports(file)) visit(next);
+    for (const next of [...staticImports(file), ...(dynamic ? dynamicImports(file) : [])]) visit(next);
   };
   visit(entry);
   return [...seen];
@@ -34,16 +39,29 @@ function templateSources(dir: string, found = new Set<string>()): number {
   return found.size;
 }
 
-test('the create chunk carries every template precompiled and no template compiler', () => {
+test('every template is precompiled into dist/precompiled, and create loads no template compiler', () => {
   const chunks = readdirSync(path.join(DIST, 'chunks')).map((f) => `chunks/${f}`);
   const create = chunks.filter((f) => f.startsWith('chunks/create-'));
   expect(create).toHaveLength(1);
-  const loaded = closure(create[0]!);
+  const loaded = closure(create[0]!, true);
   expect(loaded.some((f) => read(f).includes('registerHelper')), 'Handlebars runtime is loaded').toBe(true);
   // The compiler's parser error text is in every build of Handlebars' compiler, never in its runtime.
   expect(loaded.filter((f) => read(f).includes('Parse error on line'))).toEqual([]);
-  const precompiled = loaded.map((f) => [...read(f).matchAll(/"sha256-[0-9a-f]{64}":\{/g)].length).reduce((a, b) => a + b, 0);
-  expect(precompiled).toBe(templateSources(path.join(REPO, 'templates')));
+  const specs = readdirSync(path.join(DIST, 'precompiled')).flatMap((f) => [...read(`precompiled/${f}`).matchAll(/"(sha256-[0-9a-f]{64})":\{/g)].map((m) => m[1]));
+  expect(new Set(specs).size).toBe(templateSources(path.join(REPO, 'templates')));
+});
+
+test('create renders from the precompiled specs of its own template folders only', async () => {
+  const dir = tempDir();
+  // Records which precompiled files the run required.
+  const probe = path.join(dir, 'probe.mjs');
+  writeFileSync(probe, "import { createRequire } from 'node:module';\nconst cache = createRequire(import.meta.url)('node:module')._cache;\nprocess.on('exit', () => process.stderr.write(`required: ${JSON.stringify(Object.keys(cache))}\\n`));\n");
+  const run = await execa(process.execPath, ['--import', pathToFileURL(probe).href, BIN, 'app', '--provider', 'oidc', '--issuer', 'https://sso.example.com/realms/main', '--skip-issuer-check', '--no-install', '--no-git'], { cwd: dir, reject: false, env: cliEnv() });
+  expect(run.exitCode, run.stderr).toBe(0);
+  const required = JSON.parse(/required: (.*)/.exec(run.stderr)![1]!) as string[];
+  expect(required.filter((file) => file.includes(`${path.sep}precompiled${path.sep}`)).map((file) => path.basename(file)).sort()).toEqual(['partials.cjs', 'project.cjs', 'providers-oidc.cjs']);
+  // And what it wrote came from them: AUTH_SETUP.md is the oidc checklist, rendered.
+  expect(readFileSync(path.join(dir, 'app', 'AUTH_SETUP.md'), 'utf8')).toContain('https://sso.example.com/realms/main');
 });
 
 test('start-up does not load child_process (commander only needs it to spawn subcommands)', () => {
