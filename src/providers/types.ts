@@ -1,4 +1,5 @@
 import type { ProviderId, SignIn } from '../issuer/types.js';
+import type { ProviderDoctor } from './doctor.js';
 
 export type { ProviderId, SignIn };
 
@@ -104,4 +105,10 @@ export interface Provider {
   normalizeScopes?(scopes: string[], audiences: string[]): string[];
   /** One line `create` and `auth` print about a setting these answers depend on (Auth0: which audience setting applies). */
   setupNote?(settings: { resource: string; audiences: string[]; signIn: SignIn }): string | undefined;
+  /**
+   * What doctor knows about it: its name in findings, the issuers it recognises, its own fixes and
+   * hints (src/providers/doctor.ts). Absent: findings are worded for whichever provider recognises
+   * the issuer, else generically.
+   */
+  doctor?: ProviderDoctor;
 }
