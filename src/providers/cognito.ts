@@ -58,6 +58,7 @@ export const cognito: Provider = {
   preRegisteredClient: true,
   acceptsAudience: false,
   bindsByClientId: true,
+  audienceRefusal: '--audience: Cognito access tokens have no aud claim; they are bound to your app clients with --client-id.',
   // Cognito publishes no code_challenge_methods_supported (ChatGPT and Claude refuse its metadata)
   // and advertises phone, which hosts then request: the façade by default.
   signIn: ['facade', 'direct', 'broker'],

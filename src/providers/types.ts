@@ -94,6 +94,8 @@ export interface Provider {
   preRegisteredClient: boolean;
   /** Whether `--audience` means anything for this provider. */
   acceptsAudience: boolean;
+  /** Without `acceptsAudience`: the usage error `--audience` gets, saying what binds tokens instead. */
+  audienceRefusal?: string;
   /** Access tokens have no audience; they are bound to the app clients in `OAUTH_CLIENT_IDS` (Cognito). */
   bindsByClientId?: boolean;
   /** The sign-in modes this provider can be used with, the default first. */

@@ -74,6 +74,10 @@ describe.each(providers.map((provider) => [provider.id, provider] as const))('pr
     }
   });
 
+  test.runIf(!provider.acceptsAudience)('says why --audience is refused', () => {
+    expect(provider.audienceRefusal).toMatch(/^--audience: /);
+  });
+
   test('offers at least one sign-in mode, and each one once', () => {
     expect(provider.signIn.length).toBeGreaterThan(0);
     expect(new Set(provider.signIn).size).toBe(provider.signIn.length);
