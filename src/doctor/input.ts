@@ -95,7 +95,9 @@ function parseUrl(flag: string, value: string, example: string): string {
 function expectations(flags: DoctorFlags, project: RecordedProject | undefined, provider: ProviderId | undefined): DoctorInput['expect'] {
   const m = project?.settings;
   if (flags.authMode !== undefined && flags.authMode !== 'required' && flags.authMode !== 'mixed') throw new UsageError(`--auth-mode: "${flags.authMode}" is not a mode; use required or mixed.`);
-  if (flags.audience !== undefined && provider === 'cognito') throw new UsageError('--audience: Cognito access tokens have no aud claim; they are bound to your app clients with --client-id.');
+  // Tokens bound by client id have no aud to compare (Cognito); the local provider's aud is the resource, which doctor may be given.
+  const bound = provider === undefined ? undefined : getProvider(provider);
+  if (flags.audience !== undefined && bound?.bindsByClientId === true && bound.audienceRefusal !== undefined) throw new UsageError(bound.audienceRefusal);
   const scopes = flags.scopes !== undefined ? splitList(flags.scopes) : m?.scopes;
   for (const scope of scopes ?? []) {
     const ok = validateScope(scope);

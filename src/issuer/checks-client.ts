@@ -12,7 +12,7 @@ import {
   TOKEN_AUTH_METHODS,
 } from './check-ids.js';
 import { NO_DOCUMENT, chosenDoc, defineCheck, str, strings } from './context.js';
-import { FLAVOR_NAMES, forFlavor } from './flavor.js';
+import { familyDoctor, familyName, fixFor, hintFor } from './flavor.js';
 
 function capitalize(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
@@ -26,7 +26,7 @@ export const pkceCheck = defineCheck(PKCE, 'PKCE (S256) is advertised', (ctx, v)
   if (!doc) return v.skip(NO_DOCUMENT);
   const methods = strings(doc, 'code_challenge_methods_supported');
   if (methods === undefined) {
-    const name = FLAVOR_NAMES[ctx.flavor];
+    const name = familyName(ctx.flavor);
     if (ctx.input.signIn === 'facade') {
       return v.pass(`${capitalize(name)} lists no code_challenge_methods_supported; the façade sign-in publishes ["S256"] for it`);
     }
@@ -37,11 +37,7 @@ export const pkceCheck = defineCheck(PKCE, 'PKCE (S256) is advertised', (ctx, v)
     return v.warn(
       'The metadata has no code_challenge_methods_supported: ChatGPT (at connector creation), claude.ai, Claude Desktop and Claude Code refuse to sign in, as MCP clients from 2025-11-25 on must',
       [],
-      forFlavor(ctx.flavor, {
-        azure: `${name} accepts S256 but doesn't advertise it, and its metadata can't be changed: ${facade} (the default for Entra ID)`,
-        cognito: `${name} accepts S256 but doesn't advertise it, and its metadata can't be changed: ${facade} (the default for Cognito)`,
-        generic: `Advertise "code_challenge_methods_supported": ["S256"] in the authorization server metadata, or ${facade}`,
-      }),
+      fixFor(ctx.flavor, 'pkce.unadvertised', `Advertise "code_challenge_methods_supported": ["S256"] in the authorization server metadata, or ${facade}`, { facade }),
     );
   }
   if (!methods.includes('S256')) {
@@ -54,14 +50,7 @@ export const pkceCheck = defineCheck(PKCE, 'PKCE (S256) is advertised', (ctx, v)
   return v.pass(`PKCE methods advertised: ${methods.join(', ')}`);
 });
 
-const REGISTER_CLIENT = {
-  auth0: `Create an application (Auth0 Dashboard › Applications › Create Application) with callback URL ${CHATGPT_REDIRECT} and paste its client id into the MCP client, or enable Dynamic Client Registration (Settings › Advanced)`,
-  okta: `Create an app integration (Okta Admin › Applications › Create App Integration › OIDC, Single-Page or Web) with redirect URI ${CHATGPT_REDIRECT}, and paste its client id into the MCP client (ChatGPT: the app's OAuth settings)`,
-  azure: `Register a client app (Entra admin center › App registrations › New registration) with redirect URI ${CHATGPT_REDIRECT} and permission to your API's scopes, and paste its client id (and secret) into the MCP client`,
-  cognito: `Create an app client (Amazon Cognito › User pools › your pool › App integration › App clients) with callback URL ${CHATGPT_REDIRECT}, and paste its client id and secret into the MCP client`,
-  keycloak: `Create a client (Keycloak Admin › Clients › Create client) with redirect URI ${CHATGPT_REDIRECT} and paste its client id into the MCP client, or allow anonymous registration (Clients › Client registration)`,
-  generic: `Pre-register a client at the authorization server (redirect URI ${CHATGPT_REDIRECT} for ChatGPT) and paste its client id (and secret) into the MCP client, or enable dynamic client registration / Client ID Metadata Documents`,
-};
+const REGISTER_CLIENT = `Pre-register a client at the authorization server (redirect URI ${CHATGPT_REDIRECT} for ChatGPT) and paste its client id (and secret) into the MCP client, or enable dynamic client registration / Client ID Metadata Documents`;
 
 /**
  * AUTH-FACTS 13. PASS with CIMD or a registration endpoint; with neither, WARN (pre-register a
@@ -74,37 +63,35 @@ export const registrationCheck = defineCheck(REGISTRATION, 'MCP clients have a w
   if (ctx.input.signIn === 'broker') return v.pass('Hosts register with the broker (dynamic registration or client metadata documents); at the provider, the broker uses its own client (OAUTH_BROKER_CLIENT_ID)');
   const pre = ctx.input.preRegisteredClient === true;
   const endpoint = str(doc, 'registration_endpoint');
-  const fix = forFlavor(ctx.flavor, REGISTER_CLIENT);
+  const fix = fixFor(ctx.flavor, 'registration.register-client', REGISTER_CLIENT, { redirect: CHATGPT_REDIRECT });
+  const needsApiToken = familyDoctor(ctx.flavor)?.registrationNeedsApiToken === true;
   if (doc['client_id_metadata_document_supported'] === true) {
     // claude.ai and Claude Desktop use CIMD only when public clients are accepted too (CLIENTS.md).
     const details = strings(doc, 'token_endpoint_auth_methods_supported')?.includes('none')
       ? []
-      : [`claude.ai and Claude Desktop use CIMD only when token_endpoint_auth_methods_supported also lists none; here they ${endpoint && ctx.flavor !== 'okta' ? `register at ${endpoint} instead` : 'need a client registered by hand'}`];
+      : [`claude.ai and Claude Desktop use CIMD only when token_endpoint_auth_methods_supported also lists none; here they ${endpoint && !needsApiToken ? `register at ${endpoint} instead` : 'need a client registered by hand'}`];
     return v.pass('Client ID Metadata Documents are supported (client_id_metadata_document_supported: true)', details);
   }
-  if (endpoint && ctx.flavor === 'okta') {
-    if (pre) return v.pass('A pre-registered client will be used (Okta’s registration endpoint needs an API token)', [endpoint]);
+  if (endpoint && needsApiToken) {
+    const name = familyName(ctx.flavor);
+    if (pre) return v.pass(`A pre-registered client will be used (${name}’s registration endpoint needs an API token)`, [endpoint]);
     return v.warn(
-      `Okta lists registration_endpoint ${endpoint}, but it needs an Okta API token, so MCP clients can't register themselves`,
+      `${name} lists registration_endpoint ${endpoint}, but it needs an ${name} API token, so MCP clients can't register themselves`,
       [endpoint],
       fix,
     );
   }
   if (endpoint) {
-    const details = ctx.flavor === 'auth0' ? ['Auth0 lists registration_endpoint even when Dynamic Client Registration is off (Settings › Advanced); the registration probe confirms'] : [];
+    const listed = hintFor(ctx.flavor, 'registration.endpoint-listed');
+    const details = listed === undefined ? [] : [listed];
     return v.pass(`Dynamic client registration is advertised at ${endpoint}`, details);
   }
-  const summary = `${capitalize(FLAVOR_NAMES[ctx.flavor])} offers no client registration (no registration_endpoint, no Client ID Metadata Document support)`;
+  const summary = `${capitalize(familyName(ctx.flavor))} offers no client registration (no registration_endpoint, no Client ID Metadata Document support)`;
   if (pre) return v.warn(`${summary}: MCP clients must be given the pre-registered client`, [], fix);
   return v.fail(`${summary}, and no pre-registered client is configured`, [], fix);
 });
 
-const PROBE_FIX = {
-  auth0: 'Enable Dynamic Client Registration (Auth0 Dashboard › Settings › Advanced › Dynamic Client Registration), or pre-register a client',
-  okta: 'Okta’s registration endpoint needs an API token: pre-register a client (Applications › Create App Integration)',
-  keycloak: 'Allow anonymous registration (Keycloak Admin › Clients › Client registration › Anonymous access policies), or pre-register a client',
-  generic: 'Open dynamic client registration to anonymous clients, or pre-register a client and give its id to the MCP client',
-};
+const PROBE_FIX = 'Open dynamic client registration to anonymous clients, or pre-register a client and give its id to the MCP client';
 
 /** AUTH-FACTS 14 (opt-in). WARN when the registration endpoint needs a token or misbehaves. */
 export const registrationProbeCheck = defineCheck(REGISTRATION_PROBE, 'Registration endpoint accepts anonymous clients', (ctx, v) => {
@@ -120,7 +107,7 @@ export const registrationProbeCheck = defineCheck(REGISTRATION_PROBE, 'Registrat
     return v.warn(
       `${p.url} answered ${answer} to an anonymous registration: it needs an initial access token, so MCP clients can't register themselves`,
       [],
-      forFlavor(ctx.flavor, PROBE_FIX),
+      fixFor(ctx.flavor, 'registration.protected', PROBE_FIX),
     );
   }
   return v.warn(
@@ -144,11 +131,7 @@ export const tokenAuthMethodsCheck = defineCheck(TOKEN_AUTH_METHODS, 'Token endp
   return v.warn(
     `token_endpoint_auth_methods_supported ${seen}: neither "none" (public PKCE clients) nor "private_key_jwt" (ChatGPT's metadata-document client)`,
     [],
-    forFlavor(ctx.flavor, {
-      auth0: 'Auth0 omits "none" here but public clients work: create the application as Single Page Application or Native (Token Endpoint Authentication Method: None), or give the MCP client the client secret',
-      cognito: 'Cognito supports only client secrets: create the app client with a client secret and enter the secret in the MCP client (ChatGPT: the app’s OAuth settings)',
-      generic: 'Configure the client as public (token_endpoint_auth_method "none") or give the MCP client the client secret',
-    }),
+    fixFor(ctx.flavor, 'token-auth-methods.no-public', 'Configure the client as public (token_endpoint_auth_method "none") or give the MCP client the client secret'),
   );
 });
 
@@ -177,11 +160,7 @@ export const scopesCheck = defineCheck(SCOPES, 'Advertised scopes can all be gra
   return v.warn(
     `The metadata advertises ${extra.length} scope(s) beyond openid, profile, email (${preview(extra)}); ChatGPT requests every advertised scope by default, and /authorize fails with invalid_scope if the client isn't allowed them`,
     details,
-    forFlavor(ctx.flavor, {
-      cognito: 'Allow these scopes on the app client (Amazon Cognito › App client › Login pages › OpenID Connect scopes), or serve a metadata façade with a trimmed scopes_supported',
-      okta: 'Allow these scopes in the authorization server’s access policy rule (Security › API › Authorization Servers › Access Policies), or serve a metadata façade with a trimmed scopes_supported',
-      generic: 'Enable these scopes for the app client, or serve an authorization server metadata façade with a trimmed scopes_supported',
-    }),
+    fixFor(ctx.flavor, 'scopes.extra', 'Enable these scopes for the app client, or serve an authorization server metadata façade with a trimmed scopes_supported'),
   );
 });
 
@@ -193,9 +172,6 @@ export const issParameterCheck = defineCheck(ISS_PARAMETER, 'Authorization respo
   return v.info(
     'authorization_response_iss_parameter_supported is not true; MCP 2026-07-28 recommends the iss parameter in authorization responses (mix-up defence)',
     [],
-    forFlavor(ctx.flavor, {
-      auth0: 'Turn on "Include Issuer in Authorization Responses" (Auth0 Dashboard › Settings › Advanced)',
-      generic: 'Enable RFC 9207 issuer identification in authorization responses if the server supports it',
-    }),
+    fixFor(ctx.flavor, 'iss-parameter.unsupported', 'Enable RFC 9207 issuer identification in authorization responses if the server supports it'),
   );
 });

@@ -10,7 +10,7 @@ import {
 } from './check-ids.js';
 import { NO_DOCUMENT, defineCheck, str, type CheckContext } from './context.js';
 import type { DiscoveryAttempt } from './discovery.js';
-import { FLAVOR_NAMES, forFlavor } from './flavor.js';
+import { familyDoctor, familyName, fixFor } from './flavor.js';
 import type { NetError } from './http.js';
 
 /** Above this the latency check warns (ms). */
@@ -63,26 +63,19 @@ function mostTellingError(attempts: DiscoveryAttempt[]): NetError | undefined {
   return errors.reduce<NetError | undefined>((best, e) => (best === undefined || rank(e) < rank(best) ? e : best), undefined);
 }
 
-const NOT_FOUND_FIX = {
-  auth0: 'Check the tenant domain (Auth0 Dashboard › Settings › Domain, or your custom domain); the issuer is https://{domain}/',
-  okta: 'Check the authorization server id in /oauth2/{id} (Okta Admin › Security › API › Authorization Servers › Issuer URI)',
-  azure: 'Check the tenant id (Entra admin center › Overview › Tenant ID); the issuer is https://login.microsoftonline.com/{tenant-id}/v2.0',
-  cognito: 'Check the region and user pool id (Amazon Cognito › User pools › Pool ID); the issuer is https://cognito-idp.{region}.amazonaws.com/{pool-id}',
-  keycloak: 'Check the realm name (case-sensitive) and whether this Keycloak uses the legacy /auth prefix (https://host/auth/realms/{realm})',
-  generic: 'Check the issuer URL: copy it from the "issuer" field of the provider’s discovery document',
-};
+const NOT_FOUND_FIX = 'Check the issuer URL: copy it from the "issuer" field of the provider’s discovery document';
 
 function resolutionFailure(ctx: CheckContext, attempts: DiscoveryAttempt[]): { summary: string; fix: string } {
   const issuer = ctx.input.issuer;
   if (attempts.every((a) => isNotFound(a.error))) {
     return {
       summary: `No OAuth metadata found for ${issuer}: all ${attempts.length} well-known URLs returned HTTP 404`,
-      fix: forFlavor(ctx.flavor, NOT_FOUND_FIX),
+      fix: fixFor(ctx.flavor, 'discovery.not-found', NOT_FOUND_FIX),
     };
   }
   const err = mostTellingError(attempts);
-  if (!err) return { summary: `No OAuth metadata found for ${issuer}`, fix: forFlavor(ctx.flavor, NOT_FOUND_FIX) };
-  const fix = isNotFound(err) ? forFlavor(ctx.flavor, NOT_FOUND_FIX) : err.fix;
+  if (!err) return { summary: `No OAuth metadata found for ${issuer}`, fix: fixFor(ctx.flavor, 'discovery.not-found', NOT_FOUND_FIX) };
+  const fix = isNotFound(err) ? fixFor(ctx.flavor, 'discovery.not-found', NOT_FOUND_FIX) : err.fix;
   return { summary: `No usable OAuth metadata for ${issuer}: ${err.message}`, fix };
 }
 
@@ -114,10 +107,10 @@ export const discoveryResolutionCheck = defineCheck(
     }
     const rfc8414 = d.attempts[0];
     if (rfc8414 && rfc8414 !== chosen) {
-      // Entra, Cognito and Keycloak document only the OIDC append form: nothing the user can change there.
-      const appendOnly = ctx.flavor === 'azure' || ctx.flavor === 'cognito' || ctx.flavor === 'keycloak';
+      // Some providers (Entra, Cognito, Keycloak) document only the OIDC append form: nothing the user can change there.
+      const appendOnly = familyDoctor(ctx.flavor)?.appendOnlyDiscovery === true;
       const fix = appendOnly
-        ? `Nothing to change in ${FLAVOR_NAMES[ctx.flavor]}: MCP 2025-11-25+ clients find ${chosen.url}; for clients that only try RFC 8414, serve a metadata façade on your MCP server’s origin`
+        ? `Nothing to change in ${familyName(ctx.flavor)}: MCP 2025-11-25+ clients find ${chosen.url}; for clients that only try RFC 8414, serve a metadata façade on your MCP server’s origin`
         : `Also serve the document at ${rfc8414.url} (RFC 8414), for clients that only try that URL`;
       return v.warn(
         `Only ${chosen.url} serves the document; clients that only try RFC 8414 (${rfc8414.url}), such as 2025-06-18-era MCP clients, won't find it`,

@@ -4,16 +4,12 @@
  */
 import { JWKS_CACHING, JWKS_KIDS, JWKS_NO_SECRETS, JWKS_REACHABLE, JWKS_SIGNING_KEYS } from './check-ids.js';
 import { NO_DOCUMENT, chosenDoc, defineCheck, type CheckContext } from './context.js';
-import { forFlavor } from './flavor.js';
+import { fixFor } from './flavor.js';
 import type { IgnoredKey, JwksFetch, KeyClassification } from './jwks.js';
 
 const NO_JWKS = 'Skipped: the discovery document has no usable jwks_uri';
 
-const SIGNING_KEY_FIX = {
-  auth0: 'Switch the API to RS256 (Auth0 Dashboard › Applications › APIs › your API › Settings › Signing Algorithm)',
-  keycloak: 'Add an active RS256 signing key (Keycloak Admin › Realm settings › Keys › Providers › rsa-generated)',
-  generic: 'Give the authorization server an asymmetric signing key (RS256 or ES256) and publish it at jwks_uri; HMAC-signed tokens can’t be verified by a resource server',
-};
+const SIGNING_KEY_FIX = 'Give the authorization server an asymmetric signing key (RS256 or ES256) and publish it at jwks_uri; HMAC-signed tokens can’t be verified by a resource server';
 
 /** Why a JWKS check has nothing to judge, or undefined when there is an outcome. */
 function skipReason(ctx: CheckContext): string | undefined {
@@ -49,7 +45,7 @@ export const jwksReachableCheck = defineCheck(JWKS_REACHABLE, 'JWKS is reachable
   }
   const details = fetched.redirects.map((h) => `${h.from} → HTTP ${h.status} → ${h.to}`);
   if (fetched.keys.length === 0) {
-    return v.fail(`The key set at ${uri} has an empty "keys" array, so no token can be verified`, details, forFlavor(ctx.flavor, SIGNING_KEY_FIX));
+    return v.fail(`The key set at ${uri} has an empty "keys" array, so no token can be verified`, details, fixFor(ctx.flavor, 'jwks.no-signing-key', SIGNING_KEY_FIX));
   }
   return v.pass(`${uri} serves ${fetched.keys.length} key(s)`, details);
 });
@@ -64,7 +60,7 @@ export const jwksSigningKeysCheck = defineCheck(JWKS_SIGNING_KEYS, 'JWKS has a u
   const details = ignored.map(ignoredLine);
   if (usable.length === 0) {
     const reasons = [...new Set(ignored.map((k) => k.reason.split(':')[0]))].join('; ');
-    return v.fail(`None of the ${total} key(s) at ${set.uri} can verify access tokens (${reasons})`, details, forFlavor(ctx.flavor, SIGNING_KEY_FIX));
+    return v.fail(`None of the ${total} key(s) at ${set.uri} can verify access tokens (${reasons})`, details, fixFor(ctx.flavor, 'jwks.no-signing-key', SIGNING_KEY_FIX));
   }
   const algs = [...new Set(usable.map((k) => k.alg ?? `${k.kty} (no alg)`))].join(', ');
   return v.pass(`${usable.length} of ${total} key(s) can verify tokens (${algs})`, details);

@@ -4,7 +4,7 @@
  */
 import { ENDPOINT_URLS, ISSUER_ECHO, MULTI_TENANT_PLACEHOLDER, REQUIRED_FIELDS } from './check-ids.js';
 import { NO_DOCUMENT, chosenDoc, defineCheck, str, strings } from './context.js';
-import { forFlavor } from './flavor.js';
+import { fixFor, providerFix } from './flavor.js';
 import { explainIssuerDifference, issuerDiffLines, type IssuerDiff } from './issuer-diff.js';
 import { isLoopbackHost } from './issuer-url.js';
 import type { Flavor } from './types.js';
@@ -24,11 +24,7 @@ export const multiTenantPlaceholderCheck = defineCheck(
     return v.fail(
       `The discovery document's issuer "${issuer}" contains the placeholder ${placeholder}: this is a multi-tenant (common/organizations/consumers) document, and tokens never carry that issuer`,
       [`issuer in the document: ${issuer}`, 'A token from tenant T has iss https://login.microsoftonline.com/T/v2.0'],
-      forFlavor(ctx.flavor, {
-        azure:
-          'Use your own tenant: https://login.microsoftonline.com/<tenant-id>/v2.0 (Entra admin center › Overview › Tenant ID); a multi-tenant API must instead check iss per token by substituting its tid and allow-listing tenants',
-        generic: 'Use the tenant-specific issuer, not the multi-tenant alias; the placeholder is not a value tokens carry',
-      }),
+      fixFor(ctx.flavor, 'metadata.placeholder-issuer', 'Use the tenant-specific issuer, not the multi-tenant alias; the placeholder is not a value tokens carry'),
     );
   },
 );
@@ -39,7 +35,7 @@ function echoFix(diff: IssuerDiff, flavor: Flavor, expected: string, actual: str
   switch (diff.kind) {
     case 'trailing-slash-added':
     case 'trailing-slash-missing':
-      return flavor === 'auth0' ? `Auth0 issues https://{domain}/ with a trailing slash: ${exactly}` : Exactly;
+      return fixFor(flavor, 'issuer.trailing-slash', Exactly, { exactly });
     case 'placeholder':
       return 'Use your tenant’s own issuer, e.g. https://login.microsoftonline.com/<tenant-id>/v2.0, not common/organizations/consumers';
     case 'v2':
@@ -47,9 +43,7 @@ function echoFix(diff: IssuerDiff, flavor: Flavor, expected: string, actual: str
     case 'case':
       return `Use the issuer exactly as the server spells it: "${actual}" (letter case included)`;
     case 'origin':
-      return flavor === 'keycloak'
-        ? 'Keycloak builds the issuer from the request’s host: set its public URL (--hostname=https://sso.example.com, KC_HOSTNAME; behind a proxy also --proxy-headers=xforwarded) so every client sees the same issuer, then configure that issuer'
-        : `Configure the issuer as "${actual}" if that is the public URL of the authorization server; otherwise fix the server’s public URL setting so it publishes "${expected}"`;
+      return fixFor(flavor, 'issuer-echo.origin', `Configure the issuer as "${actual}" if that is the public URL of the authorization server; otherwise fix the server’s public URL setting so it publishes "${expected}"`);
     default:
       return Exactly;
   }
@@ -96,9 +90,8 @@ function requiredFieldProblems(doc: Record<string, unknown>): { missing: string[
 }
 
 function requiredFieldsFix(flavor: Flavor, missing: string[], problems: string[]): string {
-  if (flavor === 'cognito' && (missing.includes('token_endpoint') || missing.includes('authorization_endpoint'))) {
-    return 'Create a Cognito domain for the user pool (Amazon Cognito › User pools › your pool › App integration › Domain); the authorize and token endpoints live on that domain';
-  }
+  const endpoints = missing.includes('token_endpoint') || missing.includes('authorization_endpoint') ? providerFix(flavor, 'metadata.no-endpoints') : undefined;
+  if (endpoints !== undefined) return endpoints;
   if (missing.includes('jwks_uri')) {
     return 'Give the authorization server an asymmetric signing key so it publishes jwks_uri (authentik: Provider › Signing Key)';
   }
@@ -166,12 +159,7 @@ export const endpointUrlsCheck = defineCheck(ENDPOINT_URLS, 'Endpoint URLs are p
     if (p.fail.length) failing.push(line);
     else if (p.warn.length) warning.push(line);
   }
-  const fix = forFlavor(ctx.flavor, {
-    keycloak:
-      'Set Keycloak’s public URL: start it with --hostname=https://sso.example.com (KC_HOSTNAME) and, behind a reverse proxy, --proxy-headers=xforwarded; it builds every endpoint from that',
-    generic:
-      'Configure the authorization server’s public base URL (and, behind a proxy, forwarded headers) so every endpoint is an https URL on its public host',
-  });
+  const fix = fixFor(ctx.flavor, 'endpoints.public-url', 'Configure the authorization server’s public base URL (and, behind a proxy, forwarded headers) so every endpoint is an https URL on its public host');
   const details = [...failing, ...warning];
   if (failing.length) {
     return v.fail(`${failing.length} endpoint URL(s) can't be used by browsers or MCP clients: ${andMore(failing)}`, details, fix);

@@ -13,7 +13,7 @@
  */
 import { SIGN_IN_BROKER, SIGN_IN_FACADE } from './check-ids.js';
 import { NO_DOCUMENT, chosenDoc, defineCheck, str, strings } from './context.js';
-import { FLAVOR_NAMES, forFlavor } from './flavor.js';
+import { familyName, fixFor } from './flavor.js';
 import type { ProviderId } from './types.js';
 import { getProvider } from '../providers/index.js';
 
@@ -21,7 +21,7 @@ export const facadeSignInCheck = defineCheck(SIGN_IN_FACADE, 'The provider can s
   if (ctx.input.signIn !== 'facade') return v.skip('Skipped: not the façade sign-in');
   const doc = chosenDoc(ctx);
   if (!doc) return v.skip(NO_DOCUMENT);
-  const name = FLAVOR_NAMES[ctx.flavor];
+  const name = familyName(ctx.flavor);
   if (doc['authorization_response_iss_parameter_supported'] === true) {
     return v.fail(
       `${name.charAt(0).toUpperCase()}${name.slice(1)} sends iss in its authorization responses (authorization_response_iss_parameter_supported: true, RFC 9207); hosts compare it with the façade's issuer and refuse the sign-in, so it cannot sit behind a façade`,
@@ -62,12 +62,9 @@ export const brokerSignInCheck = defineCheck(SIGN_IN_BROKER, 'The provider can s
   if (ctx.input.signIn !== 'broker') return v.skip('Skipped: not the broker sign-in');
   const doc = chosenDoc(ctx);
   if (!doc) return v.skip(NO_DOCUMENT);
-  const name = FLAVOR_NAMES[ctx.flavor];
+  const name = familyName(ctx.flavor);
   const Name = `${name.charAt(0).toUpperCase()}${name.slice(1)}`;
-  const issuerFix = forFlavor(ctx.flavor, {
-    cognito: 'Create a Cognito domain for the user pool (Amazon Cognito › User pools › your pool › App integration › Domain): the authorize and token endpoints live on that domain',
-    generic: 'Use the issuer of an OAuth 2.0 authorization server whose discovery document lists both the authorization and the token endpoint',
-  });
+  const issuerFix = fixFor(ctx.flavor, 'broker.no-endpoints', 'Use the issuer of an OAuth 2.0 authorization server whose discovery document lists both the authorization and the token endpoint');
   // Each problem: what is missing, and the fix, on one line.
   const problems: Array<{ what: string; fix: string }> = [];
   if (!str(doc, 'authorization_endpoint')) problems.push({ what: `${Name}'s metadata has no authorization_endpoint, where the broker sends users to sign in`, fix: issuerFix });

@@ -44,10 +44,11 @@ export interface NetOptions {
 }
 
 /**
- * The provider family an issuer belongs to, used to word fixes with the provider's own settings.
- * `keycloak` has no `ProviderId` of its own (it is configured as `oidc`); `generic` is any other server.
+ * The provider family an issuer belongs to, used to word fixes with the provider's own settings:
+ * a provider whose module has doctor knowledge (`Provider.doctor`), chosen or recognised from the
+ * issuer (src/issuer/flavor.ts); `generic` is any other server.
  */
-export type Flavor = 'auth0' | 'okta' | 'azure' | 'cognito' | 'keycloak' | 'workos' | 'generic';
+export type Flavor = ProviderId | 'generic';
 
 /** What `checkIssuer` is asked to check. */
 export interface CheckIssuerInput {

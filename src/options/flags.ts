@@ -1,19 +1,52 @@
 /** The flags of SPEC §3, shared by `create`, `doctor` and `auth` (names are part of the interface). */
 import { Option, type Command } from 'commander';
+// On the start-up path: the provider modules are plain data and small validators (no checks, no SDK).
+import { providerIds, providers } from '../providers/index.js';
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
+/** `a, b or c` (`conjunction` "and": `a, b and c`). */
+function list(items: string[], conjunction = 'or'): string {
+  return items.length > 1 ? `${items.slice(0, -1).join(', ')} ${conjunction} ${items[items.length - 1]}` : (items[0] ?? '');
+}
+
+/** The providers whose modules ask for `flag`, with that field. */
+function usersOf(flag: string) {
+  return providers.flatMap((provider) => provider.fields.filter((field) => field.flag === flag).map((field) => ({ id: provider.id, field })));
+}
+
+/**
+ * A provider field's help, from the modules that ask for it: one provider's question with its
+ * default (or an example), or each provider's question after its id.
+ */
+function fieldHelp(flag: string, extra = ''): string {
+  const users = usersOf(flag);
+  const [only] = users;
+  if (users.length === 1 && only) {
+    const fixed = only.field.derived ? undefined : only.field.default?.({});
+    return `${only.id}: ${only.field.message}${fixed === undefined ? `, e.g. ${only.field.example}` : ` (default: ${fixed})`}${extra}`;
+  }
+  return `${users.map(({ id, field }) => `${id}: ${field.message}`).join('; ')}${extra}`;
+}
+
+/** The sign-in modes' help: which providers default to the façade, which can use a broker among other modes. */
+function signInHelp(): string {
+  const facadeFirst = providers.filter((provider) => provider.signIn[0] === 'facade').map((provider) => provider.id);
+  const broker = providers.filter((provider) => provider.signIn.length > 1 && provider.signIn.includes('broker')).map((provider) => provider.id);
+  return `how hosts sign users in: direct (at the provider), facade (the server publishes S256 metadata over the provider; default for ${list(facadeFirst, 'and')}) or broker (the server is the authorization server hosts register with; ${broker.join(', ')})`;
+}
+
 export function providerOptions(command: Command): Command {
   return command
-    .option('--provider <id>', 'identity provider: local, auth0, okta, azure, cognito, oidc, keycloak, workos, google, github')
-    .option('--domain <domain>', 'Auth0, Okta, Keycloak, AuthKit or GitHub Enterprise domain, e.g. acme.us.auth0.com')
-    .option('--auth-server <id>', 'Okta custom authorization server id (default: default)')
-    .option('--tenant <tenant>', 'Entra tenant id or verified domain')
-    .option('--client-id <id>', 'Entra: the API app\'s client id; Cognito: an allowed app client id (repeatable)', collect)
-    .option('--region <region>', 'Cognito region (default: from the user pool id)')
-    .option('--user-pool <id>', 'Cognito user pool id, e.g. eu-west-1_AbC123')
-    .option('--realm <realm>', 'Keycloak realm, e.g. main')
-    .option('--allow <list>', 'Google: who may sign in, email addresses and Workspace domains, e.g. example.com,jane@gmail.com; GitHub: logins and org:<name> (repeatable)', collect)
+    .option('--provider <id>', `identity provider: ${providerIds.join(', ')}`)
+    .option('--domain <domain>', `the provider's domain or host (${list(usersOf('--domain').map((user) => user.id))}), e.g. acme.us.auth0.com`)
+    .option('--auth-server <id>', fieldHelp('--auth-server'))
+    .option('--tenant <tenant>', fieldHelp('--tenant'))
+    .option('--client-id <id>', fieldHelp('--client-id', ' (repeatable)'), collect)
+    .option('--region <region>', fieldHelp('--region', ' (default: from the user pool id)'))
+    .option('--user-pool <id>', fieldHelp('--user-pool'))
+    .option('--realm <realm>', fieldHelp('--realm'))
+    .option('--allow <list>', fieldHelp('--allow', ' (repeatable)'), collect)
     .option('--issuer <url>', 'issuer URL (required for oidc; overrides the built issuer for others)')
     .option('--resource <url>', 'public URL of the MCP endpoint (default: http://localhost:3000/mcp)')
     .option('--audience <aud>', 'aud value tokens carry (default per provider; Entra: the Application ID URI)')
@@ -27,7 +60,7 @@ export function signInOption(command: Command): Command {
   return command
     .option(
       '--sign-in <mode>',
-      'how hosts sign users in: direct (at the provider), facade (the server publishes S256 metadata over the provider; default for azure and cognito) or broker (the server is the authorization server hosts register with; auth0, okta, azure, cognito, oidc)',
+      signInHelp(),
     )
     .option('--broker-client-id <id>', 'broker sign-in: the client id of the server\'s own confidential client at the provider (its secret: OAUTH_BROKER_CLIENT_SECRET in the environment, or asked)');
 }

@@ -267,11 +267,7 @@ export async function resolveAuthSettings(flags: CreateFlags, ctx: SettingsConte
 
   // 6. Token binding, scopes and mode: defaults, asked only when the user wants to customise.
   if (flags.audience !== undefined && !provider.acceptsAudience) {
-    throw new UsageError(
-      provider.id === 'cognito'
-        ? '--audience: Cognito access tokens have no aud claim; they are bound to your app clients with --client-id.'
-        : '--audience: the local provider binds tokens to --resource; drop --audience.',
-    );
+    throw new UsageError(provider.audienceRefusal ?? `--audience: the ${provider.id} provider has no use for it; drop --audience.`);
   }
   const carried = carriedOver(base, recorded, provider);
   let audience = flags.audience?.trim();

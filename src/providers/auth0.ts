@@ -6,6 +6,57 @@
 import { isHostname, stripToHost } from './validate.js';
 import type { Provider } from './types.js';
 
+/** What doctor knows of the audience a token is for: the accepted ones and the MCP URL. */
+interface AudienceExpectations {
+  audiences?: string[];
+  resource?: string;
+}
+
+/** Auth0 Dashboard paths of the two settings that pick a token's audience. */
+export const AUTH0_PROFILE = 'Resource Parameter Compatibility Profile (Auth0 Dashboard › Settings › Advanced)';
+export const AUTH0_DEFAULT_AUDIENCE = "tenant's Default Audience (Auth0 Dashboard › Settings › General › API Authorization Settings)";
+
+/**
+ * How a host's token gets this project's audience at Auth0 (templates/providers/auth0/AUTH_SETUP.md.hbs,
+ * step 2). Hosts send `resource=<MCP URL>`, never Auth0's `audience`: with the Resource Parameter
+ * Compatibility Profile that selects the API whose Identifier equals it, so an audience that is the
+ * MCP URL needs the `profile`; any other audience reaches tokens only as the tenant's
+ * `default-audience` (with the profile off). Undefined while the audience or the MCP URL is unknown.
+ */
+export function auth0AudienceRoute(expect: AudienceExpectations): 'profile' | 'default-audience' | undefined {
+  const audience = expect.audiences?.[0];
+  if (audience === undefined || expect.resource === undefined) return undefined;
+  return expect.audiences!.includes(expect.resource) ? 'profile' : 'default-audience';
+}
+
+/** A token for another API: create this project's and select it the way its audience needs (see auth0AudienceRoute). */
+function audienceFix(expect: AudienceExpectations, audience: string): string {
+  const create = `Create an API whose Identifier is ${audience} (Auth0 Dashboard › Applications › APIs)`;
+  switch (auth0AudienceRoute(expect)) {
+    case 'default-audience':
+      return `${create} and make it the ${AUTH0_DEFAULT_AUDIENCE}, with the Resource Parameter Compatibility Profile off: hosts send resource=${expect.resource}, not audience, and ${audience} is not the MCP URL`;
+    case 'profile':
+      return `Create an API whose Identifier is exactly ${expect.resource}, the MCP URL (Auth0 Dashboard › Applications › APIs), and turn on the ${AUTH0_PROFILE}, so the resource hosts send selects it`;
+    default:
+      return `${create} and have the client request it (audience, or resource with the Resource Parameter Compatibility Profile)`;
+  }
+}
+
+/** Auth0 issues a JWE or an opaque token when no API was selected: the setting that selects this project's (see auth0AudienceRoute). */
+function apiFix(expect: AudienceExpectations): string {
+  const audience = expect.audiences?.[0];
+  switch (auth0AudienceRoute(expect)) {
+    case 'default-audience':
+      return `Auth0 issues a JWT access token only for a registered API, and hosts send resource=${expect.resource}, not audience: create an API whose Identifier is ${audience} (Auth0 Dashboard › Applications › APIs) and make it the ${AUTH0_DEFAULT_AUDIENCE}, with the Resource Parameter Compatibility Profile off (${audience} is not the MCP URL, so the profile cannot select it)`;
+    case 'profile':
+      return `Auth0 issues a JWT access token only for a registered API: create an API whose Identifier is exactly ${expect.resource}, the MCP URL (Auth0 Dashboard › Applications › APIs), and turn on the ${AUTH0_PROFILE} so the resource parameter MCP clients send selects it`;
+    default:
+      return 'Auth0 issues a JWT access token only for a registered API: create an API whose Identifier is your MCP URL (Auth0 Dashboard › Applications › APIs) and turn on the Resource Parameter Compatibility Profile (Settings › Advanced) so the resource parameter MCP clients send selects it';
+  }
+}
+
+const SWITCH_TO_RS256 = 'Switch the API to RS256 (Auth0 Dashboard › Applications › APIs › your API › Settings › Signing Algorithm)';
+
 export const auth0: Provider = {
   id: 'auth0',
   name: 'Auth0',
@@ -37,4 +88,32 @@ export const auth0: Provider = {
       : audiences[0] === resource
       ? `Auth0: hosts send resource=${resource}; turn on the Resource Parameter Compatibility Profile so it selects the API whose Identifier is exactly that URL (AUTH_SETUP.md, step 2).`
       : `Auth0: the audience ${audiences[0]} is not the MCP URL, so the resource=${resource} hosts send cannot select it: make ${audiences[0]} the tenant's Default Audience and leave the Resource Parameter Compatibility Profile off (AUTH_SETUP.md, step 2).`,
+  doctor: {
+    recognizes: (issuer) => issuer.hostname.endsWith('.auth0.com'),
+    scopeClaims: ['scope', 'permissions'],
+    fixes: {
+      'registration.register-client': ({ redirect }) =>
+        `Create an application (Auth0 Dashboard › Applications › Create Application) with callback URL ${redirect} and paste its client id into the MCP client, or enable Dynamic Client Registration (Settings › Advanced)`,
+      'registration.protected': 'Enable Dynamic Client Registration (Auth0 Dashboard › Settings › Advanced › Dynamic Client Registration), or pre-register a client',
+      'token-auth-methods.no-public':
+        'Auth0 omits "none" here but public clients work: create the application as Single Page Application or Native (Token Endpoint Authentication Method: None), or give the MCP client the client secret',
+      'iss-parameter.unsupported': 'Turn on "Include Issuer in Authorization Responses" (Auth0 Dashboard › Settings › Advanced)',
+      'discovery.not-found': 'Check the tenant domain (Auth0 Dashboard › Settings › Domain, or your custom domain); the issuer is https://{domain}/',
+      'issuer.trailing-slash': ({ exactly }) => `Auth0 issues https://{domain}/ with a trailing slash: ${exactly}`,
+      'jwks.no-signing-key': SWITCH_TO_RS256,
+      'token-issuer.trailing-slash': ({ iss }) => `Auth0 issues tokens with iss https://{domain}/ (trailing slash): configure the issuer as exactly "${iss}"`,
+      'token-issuer.mismatch': ({ iss, expected }) =>
+        `Auth0 issues tokens under the domain the client signed in through (canonical or custom): use one domain everywhere — sign in through ${new URL(expected).host}, or configure the issuer as "${iss}"`,
+      'token-audience.mismatch': ({ audience, expect }) => audienceFix(expect, audience),
+      'token-lifetime.long': 'Lower the API’s Maximum Access Token Lifetime to 3600 seconds or less (Auth0 Dashboard › Applications › APIs › your API › Settings)',
+      'token-scopes.missing':
+        'Add the scope as a permission of the API (Auth0 Dashboard › Applications › APIs › your API › Permissions) and let the client request it; with RBAC, turn on Add Permissions in the Access Token (they arrive in permissions)',
+      'token-shape.encrypted': ({ expect }) => apiFix(expect),
+      'token-shape.opaque': ({ expect }) => apiFix(expect),
+      'token-header.symmetric': SWITCH_TO_RS256,
+    },
+    hints: {
+      'registration.endpoint-listed': 'Auth0 lists registration_endpoint even when Dynamic Client Registration is off (Settings › Advanced); the registration probe confirms',
+    },
+  },
 };

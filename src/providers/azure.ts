@@ -105,4 +105,28 @@ export const azure: Provider = {
   // Entra publishes no code_challenge_methods_supported (ChatGPT and Claude refuse its metadata)
   // and rejects a resource that is not the Application ID URI (AADSTS9010010): the façade by default.
   signIn: ['facade', 'direct', 'broker'],
+  doctor: {
+    name: 'Entra ID',
+    recognizes: (issuer) => issuer.hostname === 'login.microsoftonline.com' || issuer.hostname === 'sts.windows.net',
+    scopeClaims: ['scp', 'roles'],
+    appendOnlyDiscovery: true,
+    shortScopeGrants: true,
+    fixes: {
+      'pkce.unadvertised': ({ facade }) => `Entra ID accepts S256 but doesn't advertise it, and its metadata can't be changed: ${facade} (the default for Entra ID)`,
+      'registration.register-client': ({ redirect }) =>
+        `Register a client app (Entra admin center › App registrations › New registration) with redirect URI ${redirect} and permission to your API's scopes, and paste its client id (and secret) into the MCP client`,
+      'discovery.not-found': 'Check the tenant id (Entra admin center › Overview › Tenant ID); the issuer is https://login.microsoftonline.com/{tenant-id}/v2.0',
+      'metadata.placeholder-issuer':
+        'Use your own tenant: https://login.microsoftonline.com/<tenant-id>/v2.0 (Entra admin center › Overview › Tenant ID); a multi-tenant API must instead check iss per token by substituting its tid and allow-listing tenants',
+      'token-issuer.mismatch': ({ expected }) => `The token comes from another tenant or endpoint: sign in through ${expected}, or configure that tenant's issuer`,
+      'token-audience.mismatch': ({ audience }) => `Request a scope of your API ({Application ID URI}/mcp.tools): its v2 tokens carry the API's client id ${audience} in aud`,
+      'token-lifetime.long': 'Entra access tokens live 60–90 minutes by default: remove the token lifetime policy that lengthens them (Microsoft Graph tokenLifetimePolicies)',
+      'token-scopes.missing':
+        'Expose the scope (Entra admin center › App registrations › your API › Expose an API) and request it as {Application ID URI}/{scope}; Entra puts delegated scopes in scp without that prefix, app roles in roles',
+      'token-header.unknown-kid': ({ issuer }) => `Get a token from the tenant of ${issuer} (a token from another tenant, or a Graph token, has other keys)`,
+    },
+    hints: {
+      'prm.short-scopes': ({ scopes }) => `Entra scopes must be requested fully qualified ({Application ID URI}/{scope}); ${scopes.join(', ')} would be resolved against Microsoft Graph (AADSTS650053)`,
+    },
+  },
 };

@@ -10,5 +10,6 @@ export const brokerOnly = {
   defaultScopes: () => ['mcp:tools'],
   preRegisteredClient: true,
   acceptsAudience: false,
+  audienceRefusal: "--audience: hosts use the broker's tokens, which are bound to --resource; drop --audience.",
   signIn: ['broker'],
 } as const satisfies Partial<Provider>;

@@ -58,7 +58,32 @@ export const cognito: Provider = {
   preRegisteredClient: true,
   acceptsAudience: false,
   bindsByClientId: true,
+  audienceRefusal: '--audience: Cognito access tokens have no aud claim; they are bound to your app clients with --client-id.',
   // Cognito publishes no code_challenge_methods_supported (ChatGPT and Claude refuse its metadata)
   // and advertises phone, which hosts then request: the façade by default.
   signIn: ['facade', 'direct', 'broker'],
+  doctor: {
+    name: 'Cognito',
+    recognizes: (issuer) => /^cognito-idp\.[a-z0-9-]+\.amazonaws\.com$/.test(issuer.hostname),
+    scopeClaims: ['scope'],
+    appendOnlyDiscovery: true,
+    fixes: {
+      'pkce.unadvertised': ({ facade }) => `Cognito accepts S256 but doesn't advertise it, and its metadata can't be changed: ${facade} (the default for Cognito)`,
+      'registration.register-client': ({ redirect }) =>
+        `Create an app client (Amazon Cognito › User pools › your pool › App integration › App clients) with callback URL ${redirect}, and paste its client id and secret into the MCP client`,
+      'token-auth-methods.no-public':
+        'Cognito supports only client secrets: create the app client with a client secret and enter the secret in the MCP client (ChatGPT: the app’s OAuth settings)',
+      'scopes.extra':
+        'Allow these scopes on the app client (Amazon Cognito › App client › Login pages › OpenID Connect scopes), or serve a metadata façade with a trimmed scopes_supported',
+      'discovery.not-found': 'Check the region and user pool id (Amazon Cognito › User pools › Pool ID); the issuer is https://cognito-idp.{region}.amazonaws.com/{pool-id}',
+      'metadata.no-endpoints':
+        'Create a Cognito domain for the user pool (Amazon Cognito › User pools › your pool › App integration › Domain); the authorize and token endpoints live on that domain',
+      'broker.no-endpoints':
+        'Create a Cognito domain for the user pool (Amazon Cognito › User pools › your pool › App integration › Domain): the authorize and token endpoints live on that domain',
+      'token-lifetime.long':
+        'Lower the app client’s access token expiration to 60 minutes or less (Amazon Cognito › User pools › App clients › your client › Edit › Token expiration)',
+      'token-scopes.missing':
+        'Add the scope to the resource server (Amazon Cognito › User pools › your pool › Domain › Resource servers) and allow it on the app client (Login pages › Custom scopes); Cognito puts scopes in scope',
+    },
+  },
 };

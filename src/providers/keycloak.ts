@@ -54,4 +54,26 @@ export const keycloak: Provider = {
   preRegisteredClient: false,
   signIn: ['direct', 'facade'],
   acceptsAudience: true,
+  doctor: {
+    recognizes: (issuer) => /\/realms\/[^/]+/.test(issuer.pathname),
+    scopeClaims: ['scope'],
+    appendOnlyDiscovery: true,
+    fixes: {
+      'registration.register-client': ({ redirect }) =>
+        `Create a client (Keycloak Admin › Clients › Create client) with redirect URI ${redirect} and paste its client id into the MCP client, or allow anonymous registration (Clients › Client registration)`,
+      'registration.protected': 'Allow anonymous registration (Keycloak Admin › Clients › Client registration › Anonymous access policies), or pre-register a client',
+      'discovery.not-found': 'Check the realm name (case-sensitive) and whether this Keycloak uses the legacy /auth prefix (https://host/auth/realms/{realm})',
+      'issuer-echo.origin':
+        'Keycloak builds the issuer from the request’s host: set its public URL (--hostname=https://sso.example.com, KC_HOSTNAME; behind a proxy also --proxy-headers=xforwarded) so every client sees the same issuer, then configure that issuer',
+      'endpoints.public-url':
+        'Set Keycloak’s public URL: start it with --hostname=https://sso.example.com (KC_HOSTNAME) and, behind a reverse proxy, --proxy-headers=xforwarded; it builds every endpoint from that',
+      'jwks.no-signing-key': 'Add an active RS256 signing key (Keycloak Admin › Realm settings › Keys › Providers › rsa-generated)',
+      'token-issuer.mismatch': 'Keycloak puts the host the client reached it by into iss: set its public URL (--hostname=https://sso.example.com, KC_HOSTNAME) so tokens and the configured issuer agree',
+      'token-lifetime.long': 'Lower Access Token Lifespan to 1 hour or less (Keycloak Admin › Realm settings › Tokens)',
+      'token-scopes.missing':
+        'Create a client scope with that name and add it to the client’s default or optional client scopes (Keycloak Admin › Clients › your client › Client scopes); Keycloak puts scopes in scope',
+      'token-header.symmetric': 'Make an RS256 key active and the realm default (Keycloak Admin › Realm settings › Keys), and keep the client’s access token signature algorithm at RS256',
+      'token-header.unknown-kid': ({ issuer }) => `Get a token from the realm of ${issuer}; a token from another realm is signed with that realm's keys`,
+    },
+  },
 };

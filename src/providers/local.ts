@@ -17,6 +17,7 @@ export const local: Provider = {
   preRegisteredClient: false,
   signIn: ['direct'],
   acceptsAudience: false,
+  audienceRefusal: '--audience: the local provider binds tokens to --resource; drop --audience.',
 };
 
 /** The embedded issuer lives at /oauth on the resource's origin. */

@@ -47,4 +47,23 @@ export const okta: Provider = {
   preRegisteredClient: true,
   signIn: ['direct', 'facade', 'broker'],
   acceptsAudience: true,
+  doctor: {
+    recognizes: (issuer) => /\.(okta|oktapreview|okta-emea)\.com$/.test(issuer.hostname),
+    scopeClaims: ['scp', 'scope'],
+    registrationNeedsApiToken: true,
+    fixes: {
+      'registration.register-client': ({ redirect }) =>
+        `Create an app integration (Okta Admin › Applications › Create App Integration › OIDC, Single-Page or Web) with redirect URI ${redirect}, and paste its client id into the MCP client (ChatGPT: the app's OAuth settings)`,
+      'registration.protected': 'Okta’s registration endpoint needs an API token: pre-register a client (Applications › Create App Integration)',
+      'scopes.extra':
+        'Allow these scopes in the authorization server’s access policy rule (Security › API › Authorization Servers › Access Policies), or serve a metadata façade with a trimmed scopes_supported',
+      'discovery.not-found': 'Check the authorization server id in /oauth2/{id} (Okta Admin › Security › API › Authorization Servers › Issuer URI)',
+      'token-audience.mismatch': ({ audience }) => `Set the Audience of the authorization server to ${audience} (Okta Admin › Security › API › Authorization Servers › your server › Settings)`,
+      'token-lifetime.long':
+        'Lower the access token lifetime to 60 minutes or less in the authorization server’s access policy rule (Okta Admin › Security › API › Authorization Servers › Access Policies)',
+      'token-scopes.missing':
+        'Add the scope to the authorization server (Okta Admin › Security › API › Authorization Servers › Scopes) and allow it in the access policy rule; Okta puts scopes in scp',
+      'token-shape.opaque': "Okta's org authorization server issues tokens only Okta can read: use a custom authorization server (https://{domain}/oauth2/default) whose access tokens are JWTs",
+    },
+  },
 };

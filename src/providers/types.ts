@@ -1,4 +1,5 @@
 import type { ProviderId, SignIn } from '../issuer/types.js';
+import type { ProviderDoctor } from './doctor.js';
 
 export type { ProviderId, SignIn };
 
@@ -93,6 +94,8 @@ export interface Provider {
   preRegisteredClient: boolean;
   /** Whether `--audience` means anything for this provider. */
   acceptsAudience: boolean;
+  /** Without `acceptsAudience`: the usage error `--audience` gets, saying what binds tokens instead. */
+  audienceRefusal?: string;
   /** Access tokens have no audience; they are bound to the app clients in `OAUTH_CLIENT_IDS` (Cognito). */
   bindsByClientId?: boolean;
   /** The sign-in modes this provider can be used with, the default first. */
@@ -104,4 +107,10 @@ export interface Provider {
   normalizeScopes?(scopes: string[], audiences: string[]): string[];
   /** One line `create` and `auth` print about a setting these answers depend on (Auth0: which audience setting applies). */
   setupNote?(settings: { resource: string; audiences: string[]; signIn: SignIn }): string | undefined;
+  /**
+   * What doctor knows about it: its name in findings, the issuers it recognises, its own fixes and
+   * hints (src/providers/doctor.ts). Absent: findings are worded for whichever provider recognises
+   * the issuer, else generically.
+   */
+  doctor?: ProviderDoctor;
 }

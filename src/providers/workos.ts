@@ -31,4 +31,12 @@ export const workos: Provider = {
   preRegisteredClient: false,
   signIn: ['direct', 'facade'],
   acceptsAudience: true,
+  doctor: {
+    recognizes: (issuer) => issuer.hostname.endsWith('.authkit.app'),
+    scopeClaims: ['scope'],
+    fixes: {
+      'token-audience.mismatch': ({ audience }) =>
+        `Register ${audience} as a resource indicator (WorkOS dashboard › Connect › Configuration › MCP Auth): AuthKit puts the requested resource in aud, and refuses one it does not know with invalid_target`,
+    },
+  },
 };

@@ -6,7 +6,7 @@
  */
 import { defineCheckOf, strings, type Verdicts } from '../../issuer/context.js';
 import { explainIssuerDifference } from '../../issuer/issuer-diff.js';
-import { inferFlavorFromUrl } from '../../issuer/flavor.js';
+import { fixFor, hintFor, inferFlavorFromUrl } from '../../issuer/flavor.js';
 import type { Finding } from '../../issuer/types.js';
 import { diffLines, differenceNote } from '../diff.js';
 import {
@@ -124,10 +124,11 @@ export const prmAuthorizationServersCheck = define(SERVER_PRM_AUTHORIZATION_SERV
   if (asIssuer !== first) {
     const slash = ['trailing-slash-added', 'trailing-slash-missing'].includes(explainIssuerDifference(first, asIssuer ?? '').kind);
     const exact = `publish "authorization_servers": ["${asIssuer}"] byte for byte${generated}`;
+    const verbatim = `Copy the issuer from the authorization server's metadata verbatim: ${exact}`;
     return v.fail(
       `authorization_servers[0] is "${first}" but that server's metadata says issuer "${asIssuer}" (${asIssuer === undefined ? 'no issuer' : differenceNote(first, asIssuer, 'the entry', 'the issuer')}); strict clients refuse it (the MCP TS SDK client 2.4.0, Copilot CLI 1.0.80 and later)`,
       [...(asIssuer === undefined ? [] : diffLines('authorization_servers[0]', first, 'issuer', asIssuer)), ...details],
-      flavor === 'auth0' && slash ? `Auth0 issues https://{domain}/ with a trailing slash: ${exact}` : `Copy the issuer from the authorization server's metadata verbatim: ${exact}`,
+      slash ? fixFor(flavor, 'issuer.trailing-slash', verbatim, { exactly: exact }) : verbatim,
     );
   }
   if (expected !== undefined && first !== expected) {
@@ -168,10 +169,9 @@ export const prmScopesCheck = define(SERVER_PRM_SCOPES, 'Resource metadata adver
     }
     const missingConfigured = (ctx.expect.scopes ?? []).filter((s) => !have.has(s));
     if (missingConfigured.length) problems.push(`the configured scopes ${missingConfigured.join(' ')} are not advertised`);
-    if (ctx.expect.flavor === 'azure') {
-      const short = advertised.filter((s) => !s.includes('://') && !OIDC.has(s));
-      if (short.length) problems.push(`Entra scopes must be requested fully qualified ({Application ID URI}/{scope}); ${short.join(', ')} would be resolved against Microsoft Graph (AADSTS650053)`);
-    }
+    const short = advertised.filter((s) => !s.includes('://') && !OIDC.has(s));
+    const shortProblem = short.length ? hintFor(ctx.expect.flavor, 'prm.short-scopes', { scopes: short }) : undefined;
+    if (shortProblem !== undefined) problems.push(shortProblem);
   }
   const methods = strings(doc, 'bearer_methods_supported');
   if (methods && (!methods.includes('header') || methods.includes('query'))) problems.push(`bearer_methods_supported is ${JSON.stringify(methods)}; it should be ["header"]`);

@@ -5,7 +5,7 @@
  */
 import { shortForms, withImplied } from './scope-implies.js';
 import { defineCheckOf, type Verdicts } from '../../issuer/context.js';
-import { forFlavor, type PerFlavor } from '../../issuer/flavor.js';
+import { familyDoctor, familyOf, fixFor } from '../../issuer/flavor.js';
 import { explainIssuerDifference } from '../../issuer/issuer-diff.js';
 import type { Finding } from '../../issuer/types.js';
 import { diffLines, differenceNote } from '../diff.js';
@@ -46,15 +46,9 @@ function issuerMismatch(ctx: TokenContext, iss: string, expected: string): { sum
     };
   }
   if (diff.kind === 'trailing-slash-added' || diff.kind === 'trailing-slash-missing') {
-    return { summary: base, fix: forFlavor(ctx.flavor, { auth0: `Auth0 issues tokens with iss https://{domain}/ (trailing slash): configure the issuer as exactly "${iss}"`, generic: `Configure the issuer as exactly "${iss}", byte for byte` }) };
+    return { summary: base, fix: fixFor(ctx.flavor, 'token-issuer.trailing-slash', `Configure the issuer as exactly "${iss}", byte for byte`, { iss }) };
   }
-  const fixes: PerFlavor = {
-    auth0: `Auth0 issues tokens under the domain the client signed in through (canonical or custom): use one domain everywhere — sign in through ${new URL(expected).host}, or configure the issuer as "${iss}"`,
-    azure: `The token comes from another tenant or endpoint: sign in through ${expected}, or configure that tenant's issuer`,
-    keycloak: `Keycloak puts the host the client reached it by into iss: set its public URL (--hostname=https://sso.example.com, KC_HOSTNAME) so tokens and the configured issuer agree`,
-    generic: `Get a token from ${expected}, or configure the issuer as "${iss}" if that is the server your users sign in with`,
-  };
-  return { summary: base, fix: forFlavor(ctx.flavor, fixes) };
+  return { summary: base, fix: fixFor(ctx.flavor, 'token-issuer.mismatch', `Get a token from ${expected}, or configure the issuer as "${iss}" if that is the server your users sign in with`, { iss, expected }) };
 }
 
 /** AUTH-FACTS 37. FAIL: `iss` missing or not byte-identical to the configured issuer (Entra v1, Okta org server, Auth0 slash/custom domain, Keycloak host explained). */
@@ -77,7 +71,8 @@ export const tokenAudienceCheck = define(TOKEN_AUDIENCE, 'Token is bound to this
   const aud = listOf(claims.aud);
   const details = [`aud: ${JSON.stringify(claims.aud ?? null)}`];
   if (aud.some((a) => GRAPH_AUDIENCES.includes(a))) return v.fail(`The token is for Microsoft Graph (aud ${aud.join(' ')}), not for your API`, details, GRAPH_FIX);
-  const cognito = ctx.flavor === 'cognito' || (claims['token_use'] !== undefined && claims.aud === undefined);
+  // Bound by client id, not aud (Cognito: the family's module says so, or the token's shape does).
+  const cognito = familyOf(ctx.flavor)?.bindsByClientId === true || (claims['token_use'] !== undefined && claims.aud === undefined);
   if (cognito) {
     const use = claims['token_use'];
     const clientId = typeof claims['client_id'] === 'string' ? claims['client_id'] : undefined;
@@ -145,37 +140,11 @@ export const tokenAudienceCheck = define(TOKEN_AUDIENCE, 'Token is bound to this
   return v.fail(
     summary,
     details,
-    forFlavor(ctx.flavor, {
-      auth0: auth0AudienceFix(ctx, expected[0]!),
-      okta: `Set the Audience of the authorization server to ${expected[0]} (Okta Admin › Security › API › Authorization Servers › your server › Settings)`,
-      azure: `Request a scope of your API ({Application ID URI}/mcp.tools): its v2 tokens carry the API's client id ${expected[0]} in aud`,
-      workos: `Register ${expected[0]} as a resource indicator (WorkOS dashboard › Connect › Configuration › MCP Auth): AuthKit puts the requested resource in aud, and refuses one it does not know with invalid_target`,
-      generic: `Configure the authorization server to put ${expected[0]} in aud (MCP clients send it as the RFC 8707 resource parameter)`,
-    }),
+    fixFor(ctx.flavor, 'token-audience.mismatch', `Configure the authorization server to put ${expected[0]} in aud (MCP clients send it as the RFC 8707 resource parameter)`, { audience: expected[0]!, expect: ctx.expect }),
   );
 });
 
-/** Auth0, a token for another API: create this project's and select it the way its audience needs (see auth0AudienceRoute). */
-function auth0AudienceFix(ctx: TokenContext, audience: string): string {
-  const create = `Create an API whose Identifier is ${audience} (Auth0 Dashboard › Applications › APIs)`;
-  switch (auth0AudienceRoute(ctx.expect)) {
-    case 'default-audience':
-      return `${create} and make it the ${AUTH0_DEFAULT_AUDIENCE}, with the Resource Parameter Compatibility Profile off: hosts send resource=${ctx.expect.resource}, not audience, and ${audience} is not the MCP URL`;
-    case 'profile':
-      return `Create an API whose Identifier is exactly ${ctx.expect.resource}, the MCP URL (Auth0 Dashboard › Applications › APIs), and turn on the ${AUTH0_PROFILE}, so the resource hosts send selects it`;
-    default:
-      return `${create} and have the client request it (audience, or resource with the Resource Parameter Compatibility Profile)`;
-  }
-}
-
-const LIFETIME_FIX: PerFlavor = {
-  auth0: 'Lower the API’s Maximum Access Token Lifetime to 3600 seconds or less (Auth0 Dashboard › Applications › APIs › your API › Settings)',
-  okta: 'Lower the access token lifetime to 60 minutes or less in the authorization server’s access policy rule (Okta Admin › Security › API › Authorization Servers › Access Policies)',
-  azure: 'Entra access tokens live 60–90 minutes by default: remove the token lifetime policy that lengthens them (Microsoft Graph tokenLifetimePolicies)',
-  cognito: 'Lower the app client’s access token expiration to 60 minutes or less (Amazon Cognito › User pools › App clients › your client › Edit › Token expiration)',
-  keycloak: 'Lower Access Token Lifespan to 1 hour or less (Keycloak Admin › Realm settings › Tokens)',
-  generic: 'Issue access tokens that live at most an hour; clients renew them with refresh tokens',
-};
+const LIFETIME_FIX = 'Issue access tokens that live at most an hour; clients renew them with refresh tokens';
 
 /** AUTH-FACTS 39 + SPEC §5. FAIL: no/passed `exp`, `nbf`/`iat` in the future; WARN: lives longer than an hour, server clock off. */
 export const tokenLifetimeCheck = define(TOKEN_LIFETIME, 'Token is within its lifetime', (ctx, v) => {
@@ -194,19 +163,12 @@ export const tokenLifetimeCheck = define(TOKEN_LIFETIME, 'Token is within its li
   const start = typeof iat === 'number' ? iat : typeof nbf === 'number' ? nbf : undefined;
   const lifetime = start === undefined ? undefined : exp - start;
   if (lifetime !== undefined && lifetime > MAX_LIFETIME_SECONDS) {
-    return v.warn(`The token lives ${duration(lifetime)} (iat to exp); the FastApps guide advises at most an hour, so a leaked token stays usable for long`, details, forFlavor(ctx.flavor, LIFETIME_FIX));
+    return v.warn(`The token lives ${duration(lifetime)} (iat to exp); the FastApps guide advises at most an hour, so a leaked token stays usable for long`, details, fixFor(ctx.flavor, 'token-lifetime.long', LIFETIME_FIX));
   }
   return v.pass(`Valid until ${iso(exp)} (${duration(exp - ctx.now)} left${lifetime !== undefined ? `; lifetime ${duration(lifetime)}` : ''})`, details);
 });
 
-const SCOPE_FIX: PerFlavor = {
-  auth0: 'Add the scope as a permission of the API (Auth0 Dashboard › Applications › APIs › your API › Permissions) and let the client request it; with RBAC, turn on Add Permissions in the Access Token (they arrive in permissions)',
-  okta: 'Add the scope to the authorization server (Okta Admin › Security › API › Authorization Servers › Scopes) and allow it in the access policy rule; Okta puts scopes in scp',
-  azure: 'Expose the scope (Entra admin center › App registrations › your API › Expose an API) and request it as {Application ID URI}/{scope}; Entra puts delegated scopes in scp without that prefix, app roles in roles',
-  cognito: 'Add the scope to the resource server (Amazon Cognito › User pools › your pool › Domain › Resource servers) and allow it on the app client (Login pages › Custom scopes); Cognito puts scopes in scope',
-  keycloak: 'Create a client scope with that name and add it to the client’s default or optional client scopes (Keycloak Admin › Clients › your client › Client scopes); Keycloak puts scopes in scope',
-  generic: 'Allow the client to request the scope and make sure the authorization server puts it in scope (or scp)',
-};
+const SCOPE_FIX = 'Allow the client to request the scope and make sure the authorization server puts it in scope (or scp)';
 
 /** AUTH-FACTS 40. WARN: a required scope is not in the claim(s) the provider uses. */
 export const tokenScopesCheck = define(TOKEN_SCOPES, 'Token carries the required scopes', (ctx, v) => {
@@ -218,12 +180,12 @@ export const tokenScopesCheck = define(TOKEN_SCOPES, 'Token carries the required
   if (!required?.length) return v.info(`The token grants ${scopes.join(' ') || 'no scopes'}`, details, 'Pass --scopes to check the ones your server requires');
   // A broader scope implies narrower ones (OAUTH_SCOPE_IMPLIES), as the server counts them.
   // Entra's scp holds short names; pairs may be written either way (the server qualifies both).
-  const implies = ctx.expect.implies && ctx.flavor === 'azure' ? shortForms(ctx.expect.implies) : ctx.expect.implies;
+  const implies = ctx.expect.implies && familyDoctor(ctx.flavor)?.shortScopeGrants === true ? shortForms(ctx.expect.implies) : ctx.expect.implies;
   const implied = implies ? withImplied(scopes, implies) : scopes;
   if (implied.length > scopes.length) details.push(`implied by OAUTH_SCOPE_IMPLIES: ${implied.filter((s) => !scopes.includes(s)).join(' ')}`);
   const missing = required.filter((s) => !hasScope(implied, s, ctx.flavor));
   if (missing.length === 0) return v.pass(`The token grants the required scopes ${required.join(' ')}`, details);
-  return v.warn(`The token lacks ${missing.join(' ')} (it grants ${scopes.join(' ') || 'nothing'}); the server answers 403 insufficient_scope`, details, forFlavor(ctx.flavor, SCOPE_FIX));
+  return v.warn(`The token lacks ${missing.join(' ')} (it grants ${scopes.join(' ') || 'nothing'}); the server answers 403 insufficient_scope`, details, fixFor(ctx.flavor, 'token-scopes.missing', SCOPE_FIX));
 });
 
 /** AUTH-FACTS 41. INFO: the `typ` header; `at+jwt` (RFC 9068) is not required. */

@@ -3,29 +3,16 @@
  * (36: algorithm, kid, Microsoft Graph's nonce), and its signature against the issuer's keys.
  */
 import { defineCheckOf, type Verdicts } from '../../issuer/context.js';
-import { forFlavor } from '../../issuer/flavor.js';
+import { fixFor } from '../../issuer/flavor.js';
 import type { Finding } from '../../issuer/types.js';
 import { TOKEN_HEADER, TOKEN_SHAPE, TOKEN_SIGNATURE, type TokenCheckId } from '../ids.js';
 import { isAsymmetricAlg } from './decode.js';
-import { AUTH0_DEFAULT_AUDIENCE, AUTH0_PROFILE, auth0AudienceRoute, type TokenContext } from './context.js';
+import type { TokenContext } from './context.js';
 
 const define = (id: TokenCheckId, title: string, run: (ctx: TokenContext, v: Verdicts) => Finding) => defineCheckOf<TokenContext, TokenCheckId>(id, title, run);
 
 /** The skip of every check that needs a readable JWT. */
 export const NOT_A_JWT = 'Skipped: the token is not a readable signed JWT (see token.shape)';
-
-/** Auth0 issues a JWE or an opaque token when no API was selected: the setting that selects this project's (see auth0AudienceRoute). */
-function auth0ApiFix(ctx: TokenContext): string {
-  const audience = ctx.expect.audiences?.[0];
-  switch (auth0AudienceRoute(ctx.expect)) {
-    case 'default-audience':
-      return `Auth0 issues a JWT access token only for a registered API, and hosts send resource=${ctx.expect.resource}, not audience: create an API whose Identifier is ${audience} (Auth0 Dashboard › Applications › APIs) and make it the ${AUTH0_DEFAULT_AUDIENCE}, with the Resource Parameter Compatibility Profile off (${audience} is not the MCP URL, so the profile cannot select it)`;
-    case 'profile':
-      return `Auth0 issues a JWT access token only for a registered API: create an API whose Identifier is exactly ${ctx.expect.resource}, the MCP URL (Auth0 Dashboard › Applications › APIs), and turn on the ${AUTH0_PROFILE} so the resource parameter MCP clients send selects it`;
-    default:
-      return 'Auth0 issues a JWT access token only for a registered API: create an API whose Identifier is your MCP URL (Auth0 Dashboard › Applications › APIs) and turn on the Resource Parameter Compatibility Profile (Settings › Advanced) so the resource parameter MCP clients send selects it';
-  }
-}
 
 const GRAPH_FIX =
   "Request a token for your own API's scope ({Application ID URI}/mcp.tools, e.g. api://<api-client-id>/mcp.tools), not for Microsoft Graph (User.Read, openid): Graph tokens never verify outside Graph";
@@ -40,7 +27,7 @@ export const tokenShapeCheck = define(TOKEN_SHAPE, 'Token is a signed JWT', (ctx
       return v.fail(
         `The token has 5 segments: it is encrypted (JWE${t.header?.['enc'] ? `, enc ${String(t.header['enc'])}` : ''}), so your server can't read or verify it`,
         [`header: ${JSON.stringify(t.header ?? {})}`],
-        forFlavor(ctx.flavor, { auth0: auth0ApiFix(ctx), generic: 'Configure the authorization server to issue signed (JWS) access tokens for your API, not encrypted ones' }),
+        fixFor(ctx.flavor, 'token-shape.encrypted', 'Configure the authorization server to issue signed (JWS) access tokens for your API, not encrypted ones', { expect: ctx.expect }),
       );
     case 'google-opaque':
       return v.fail(
@@ -52,22 +39,14 @@ export const tokenShapeCheck = define(TOKEN_SHAPE, 'Token is a signed JWT', (ctx
       return v.fail(
         'The token is opaque (no dots): not a JWT, so it can only be checked by asking the authorization server (introspection)',
         [],
-        forFlavor(ctx.flavor, {
-          auth0: auth0ApiFix(ctx),
-          okta: "Okta's org authorization server issues tokens only Okta can read: use a custom authorization server (https://{domain}/oauth2/default) whose access tokens are JWTs",
-          generic: 'Configure the provider to issue JWT access tokens for your API (the resource parameter / audience), or verify opaque tokens by introspection with a custom TokenVerifier',
-        }),
+        fixFor(ctx.flavor, 'token-shape.opaque', 'Configure the provider to issue JWT access tokens for your API (the resource parameter / audience), or verify opaque tokens by introspection with a custom TokenVerifier', { expect: ctx.expect }),
       );
     default:
       return v.fail(`The token is not a JWT: ${t.problem ?? 'it cannot be decoded'}`, [], 'Pass the access token itself (the string after "Bearer "), not an ID token, a cookie or a whole token response');
   }
 });
 
-const HS_FIX = {
-  auth0: 'Switch the API to RS256 (Auth0 Dashboard › Applications › APIs › your API › Settings › Signing Algorithm)',
-  keycloak: 'Make an RS256 key active and the realm default (Keycloak Admin › Realm settings › Keys), and keep the client’s access token signature algorithm at RS256',
-  generic: 'Sign access tokens with an asymmetric key (RS256 or ES256) published in the JWKS; a resource server can’t verify shared-secret (HS*) signatures',
-};
+const HS_FIX = 'Sign access tokens with an asymmetric key (RS256 or ES256) published in the JWKS; a resource server can’t verify shared-secret (HS*) signatures';
 
 /** AUTH-FACTS 36. FAIL: alg none/HS*, a Graph `nonce`, a kid the issuer doesn't publish, no kid among several keys. */
 export const tokenHeaderCheck = define(TOKEN_HEADER, 'Token header: asymmetric alg, a published kid', (ctx, v) => {
@@ -79,9 +58,9 @@ export const tokenHeaderCheck = define(TOKEN_HEADER, 'Token header: asymmetric a
   if (header['nonce'] !== undefined) {
     return v.fail('The token header has a nonce: it is a Microsoft Graph access token, which only Graph can verify (its signature never checks out elsewhere)', details, GRAPH_FIX);
   }
-  if (alg === 'none') return v.fail('The token is unsigned (alg "none")', details, forFlavor(ctx.flavor, HS_FIX));
+  if (alg === 'none') return v.fail('The token is unsigned (alg "none")', details, fixFor(ctx.flavor, 'token-header.symmetric', HS_FIX));
   if (!isAsymmetricAlg(alg)) {
-    return v.fail(`The token is signed with ${String(alg)}${/^HS/.test(String(alg)) ? ', a shared secret' : ''}, which can't be verified with the issuer's public keys`, details, forFlavor(ctx.flavor, HS_FIX));
+    return v.fail(`The token is signed with ${String(alg)}${/^HS/.test(String(alg)) ? ', a shared secret' : ''}, which can't be verified with the issuer's public keys`, details, fixFor(ctx.flavor, 'token-header.symmetric', HS_FIX));
   }
   const keys = ctx.keys;
   if (!keys) return v.pass(`alg ${alg}${kid ? `, kid ${kid}` : ''} (the issuer's key set was not loaded, so the kid is not checked)`, details);
@@ -95,11 +74,7 @@ export const tokenHeaderCheck = define(TOKEN_HEADER, 'Token header: asymmetric a
     return v.fail(
       `The token's kid ${kid} is not among the keys at ${keys.uri} (${keys.kids.join(', ') || 'none'}): it was signed by another tenant, realm or issuer, or with a key that was rotated away`,
       details,
-      forFlavor(ctx.flavor, {
-        azure: `Get a token from the tenant of ${ctx.expect.issuer ?? 'the configured issuer'} (a token from another tenant, or a Graph token, has other keys)`,
-        keycloak: `Get a token from the realm of ${ctx.expect.issuer ?? 'the configured issuer'}; a token from another realm is signed with that realm's keys`,
-        generic: `Get a token from ${ctx.expect.issuer ?? 'the configured issuer'}; if the provider rotated its keys, sign in again for a new token`,
-      }),
+      fixFor(ctx.flavor, 'token-header.unknown-kid', `Get a token from ${ctx.expect.issuer ?? 'the configured issuer'}; if the provider rotated its keys, sign in again for a new token`, { issuer: ctx.expect.issuer ?? 'the configured issuer' }),
     );
   }
   return v.pass(`alg ${alg}, kid ${kid} is published at ${keys.uri}`, details);

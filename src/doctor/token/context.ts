@@ -6,6 +6,7 @@ import type { ScopeImplications } from './scope-implies.js';
 import type { JWTPayload } from 'jose';
 import type { Flavor, ProviderId } from '../../issuer/types.js';
 import type { DecodedToken, SignatureOutcome } from './decode.js';
+import { familyDoctor } from '../../issuer/flavor.js';
 
 /** What a token must carry to be accepted (unknown values are left undefined and reported as info). */
 export interface TokenExpectations {
@@ -38,22 +39,8 @@ export interface TokenContext {
   serverClockSkew?: number;
 }
 
-/**
- * How a host's token gets this project's audience at Auth0 (templates/providers/auth0/AUTH_SETUP.md.hbs,
- * step 2). Hosts send `resource=<MCP URL>`, never Auth0's `audience`: with the Resource Parameter
- * Compatibility Profile that selects the API whose Identifier equals it, so an audience that is the
- * MCP URL needs the `profile`; any other audience reaches tokens only as the tenant's
- * `default-audience` (with the profile off). Undefined while the audience or the MCP URL is unknown.
- */
-export function auth0AudienceRoute(expect: TokenExpectations): 'profile' | 'default-audience' | undefined {
-  const audience = expect.audiences?.[0];
-  if (audience === undefined || expect.resource === undefined) return undefined;
-  return expect.audiences!.includes(expect.resource) ? 'profile' : 'default-audience';
-}
-
-/** Auth0 Dashboard paths of the two settings. */
-export const AUTH0_PROFILE = 'Resource Parameter Compatibility Profile (Auth0 Dashboard › Settings › Advanced)';
-export const AUTH0_DEFAULT_AUDIENCE = "tenant's Default Audience (Auth0 Dashboard › Settings › General › API Authorization Settings)";
+// Auth0's audience routing is Auth0 knowledge: it lives in its provider module.
+export { AUTH0_DEFAULT_AUDIENCE, AUTH0_PROFILE, auth0AudienceRoute } from '../../providers/auth0.js';
 
 /** Allowed clock skew for `nbf`/`iat`, seconds. */
 export const CLOCK_SKEW_SECONDS = 60;
@@ -67,22 +54,19 @@ export function listOf(value: unknown): string[] {
   return [];
 }
 
-/** The claims each provider family puts scopes in (the generated verifiers read the same ones). */
-export const SCOPE_CLAIMS: Record<Flavor, string[]> = {
-  auth0: ['scope', 'permissions'],
-  okta: ['scp', 'scope'],
-  azure: ['scp', 'roles'],
-  cognito: ['scope'],
-  keycloak: ['scope'],
-  workos: ['scope'],
-  generic: ['scope', 'scp'],
-};
+/** The claims scopes are read from when the family's module names none (`doctor.scopeClaims`). */
+const DEFAULT_SCOPE_CLAIMS: readonly string[] = ['scope', 'scp'];
+
+/** The claims the provider family puts scopes in (the generated verifiers read the same ones). */
+export function scopeClaims(flavor: Flavor): readonly string[] {
+  return familyDoctor(flavor)?.scopeClaims ?? DEFAULT_SCOPE_CLAIMS;
+}
 
 /** Granted scopes and the claims they came from. */
 export function grantedScopes(claims: JWTPayload, flavor: Flavor): { scopes: string[]; sources: string[] } {
   const sources: string[] = [];
   const scopes: string[] = [];
-  for (const claim of SCOPE_CLAIMS[flavor]) {
+  for (const claim of scopeClaims(flavor)) {
     const values = listOf(claims[claim]);
     if (values.length === 0) continue;
     sources.push(`${claim}: ${values.join(' ')}`);
@@ -93,12 +77,12 @@ export function grantedScopes(claims: JWTPayload, flavor: Flavor): { scopes: str
 
 /**
  * Whether `required` is granted. Entra puts delegated scopes in `scp` without the Application ID
- * URI they are requested with (`api://…/mcp.tools` arrives as `mcp.tools`), so for Entra the last
- * path segment counts too.
+ * URI they are requested with (`api://…/mcp.tools` arrives as `mcp.tools`), so for a family with
+ * `doctor.shortScopeGrants` the last path segment counts too.
  */
 export function hasScope(granted: string[], required: string, flavor: Flavor): boolean {
   if (granted.includes(required)) return true;
-  return flavor === 'azure' && required.includes('/') && granted.includes(required.slice(required.lastIndexOf('/') + 1));
+  return familyDoctor(flavor)?.shortScopeGrants === true && required.includes('/') && granted.includes(required.slice(required.lastIndexOf('/') + 1));
 }
 
 /** Microsoft Graph's audience values. */

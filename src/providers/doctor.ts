@@ -1,0 +1,98 @@
+/**
+ * What `doctor` (and the issuer check of `create` and `auth`) knows about a provider: how findings
+ * name it, which issuers are its own when no provider was chosen, the fixes and hints worded with
+ * its own settings, and the few ways its tokens and metadata differ from the standard. A check
+ * holds the generic wording and asks the provider module for its own (`fixFor` in
+ * src/issuer/flavor.ts), so a provider's whole story lives in its module.
+ *
+ * The ids are typed: a module naming a fix no check asks for, or a check asking for one that does
+ * not exist, fails to compile. Types only: provider modules stay light (they are on the start-up path).
+ */
+import type { TokenExpectations } from '../doctor/token/context.js';
+
+/** The values each fix is worded with (`undefined`: one fixed sentence). */
+export interface DoctorFixVars {
+  /** issuer.pkce, no code_challenge_methods_supported: `facade` is the sentence naming the façade sign-in. */
+  'pkce.unadvertised': { facade: string };
+  /** issuer.registration, no way to register: `redirect` is ChatGPT's redirect URI. */
+  'registration.register-client': { redirect: string };
+  /** The registration probe found the endpoint needs a token. */
+  'registration.protected': undefined;
+  /** token_endpoint_auth_methods_supported has neither none nor private_key_jwt. */
+  'token-auth-methods.no-public': undefined;
+  /** scopes_supported advertises scopes beyond openid, profile, email. */
+  'scopes.extra': undefined;
+  /** No RFC 9207 iss in authorization responses. */
+  'iss-parameter.unsupported': undefined;
+  /** Every discovery URL answered 404. */
+  'discovery.not-found': undefined;
+  /** The document's issuer is a multi-tenant placeholder. */
+  'metadata.placeholder-issuer': undefined;
+  /** The issuers differ only by a trailing slash: `exactly` is the rest of the fix (configure it exactly). */
+  'issuer.trailing-slash': { exactly: string };
+  /** The document's issuer has another origin than the configured one. */
+  'issuer-echo.origin': undefined;
+  /** The document lacks the authorization or the token endpoint. */
+  'metadata.no-endpoints': undefined;
+  /** Endpoint URLs are plain http, internal or loopback. */
+  'endpoints.public-url': undefined;
+  /** The broker sign-in: the metadata lacks the authorization or the token endpoint. */
+  'broker.no-endpoints': undefined;
+  /** The key set has no usable signing key. */
+  'jwks.no-signing-key': undefined;
+  /** A token's iss differs only by a trailing slash: `iss` is the token's. */
+  'token-issuer.trailing-slash': { iss: string };
+  /** A token's iss differs otherwise. */
+  'token-issuer.mismatch': { iss: string; expected: string };
+  /** A token's aud lacks the expected audience. */
+  'token-audience.mismatch': { audience: string; expect: TokenExpectations };
+  /** The token lives longer than an hour. */
+  'token-lifetime.long': undefined;
+  /** The token lacks required scopes. */
+  'token-scopes.missing': undefined;
+  /** The token is a JWE. */
+  'token-shape.encrypted': { expect: TokenExpectations };
+  /** The token is opaque. */
+  'token-shape.opaque': { expect: TokenExpectations };
+  /** The token is unsigned or signed with a shared secret. */
+  'token-header.symmetric': undefined;
+  /** The token's kid is not published by the issuer: `issuer` is the configured one (or a stand-in). */
+  'token-header.unknown-kid': { issuer: string };
+}
+
+/** The values each hint (an extra details line, or a problem the standard checks would not see) is worded with. */
+export interface DoctorHintVars {
+  /** issuer.registration passes on a registration_endpoint the provider may list while it is off. */
+  'registration.endpoint-listed': undefined;
+  /** The protected resource metadata advertises `scopes` in a form the provider resolves elsewhere. */
+  'prm.short-scopes': { scopes: string[] };
+}
+
+export type DoctorFixId = keyof DoctorFixVars;
+export type DoctorHintId = keyof DoctorHintVars;
+
+/** A fixed sentence, or (for an id with values) a sentence built from them. */
+export type Wording<V> = [V] extends [undefined] ? string : string | ((vars: V) => string);
+
+export type DoctorFixes = { readonly [K in DoctorFixId]?: Wording<DoctorFixVars[K]> };
+export type DoctorHints = { readonly [K in DoctorHintId]?: Wording<DoctorHintVars[K]> };
+
+/** A provider's doctor knowledge. A provider without it (oidc, local, Google, GitHub) is judged by the issuer it is given. */
+export interface ProviderDoctor {
+  /** How findings name it ("Entra ID"); the provider's `name` when absent. */
+  name?: string;
+  /** An issuer given with `--provider oidc` (or no provider at all) belongs to this provider. */
+  recognizes?(issuer: URL): boolean;
+  /** Its own wording of fixes; a check uses its generic one for any it leaves out. */
+  fixes?: DoctorFixes;
+  /** Its own lines for findings; none when absent. */
+  hints?: DoctorHints;
+  /** The claims its access tokens carry scopes in (default `scope`, `scp`). */
+  scopeClaims?: readonly string[];
+  /** It documents only the OIDC append form of discovery (nothing to change when RFC 8414's URL 404s). */
+  appendOnlyDiscovery?: boolean;
+  /** Its registration_endpoint needs an API token of its own, so MCP clients cannot register themselves. */
+  registrationNeedsApiToken?: boolean;
+  /** Tokens carry delegated scopes without the Application ID URI they are requested with (`api://…/x` arrives as `x`). */
+  shortScopeGrants?: boolean;
+}

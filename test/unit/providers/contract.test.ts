@@ -1,0 +1,108 @@
+/**
+ * The provider module contract: adding a provider is its module, its template folder and one line
+ * in src/providers/index.ts. Every provider in the list is checked here, so one that forgets a part
+ * (a template, a flag, a fix no check asks for, an issuer it does not recognise) fails.
+ */
+import { Command } from 'commander';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, test } from 'vitest';
+import { inferFlavor, inferFlavorFromUrl } from '../../../src/issuer/flavor.js';
+import { providerOptions } from '../../../src/options/flags.js';
+import { getProvider, providerIds, providers, type Provider, type ProviderInput } from '../../../src/providers/index.js';
+
+const root = fileURLToPath(new URL('../../..', import.meta.url));
+
+/** Every TypeScript file under src/. */
+function sources(dir = path.join(root, 'src')): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const full = path.join(dir, name);
+    if (statSync(full).isDirectory()) return sources(full);
+    return name.endsWith('.ts') ? [full] : [];
+  });
+}
+
+/** The fix and hint ids the checks ask provider modules for (`fixFor(flavor, 'id', …)` and friends). */
+function askedIds(): { fixes: Set<string>; hints: Set<string> } {
+  const fixes = new Set<string>();
+  const hints = new Set<string>();
+  for (const file of sources()) {
+    const text = readFileSync(file, 'utf8');
+    for (const m of text.matchAll(/\b(fixFor|providerFix|hintFor)\([^,]+,\s*'([^']+)'/g)) (m[1] === 'hintFor' ? hints : fixes).add(m[2]!);
+  }
+  return { fixes, hints };
+}
+
+/** The long flags `create`, `auth` and `doctor` declare for provider fields. */
+function declaredFlags(): Set<string> {
+  return new Set(providerOptions(new Command()).options.map((option) => option.long).filter((flag): flag is string => flag !== undefined));
+}
+
+/** The module's fields filled with their examples (multi-value fields: one value). */
+function exampleInput(provider: Provider): ProviderInput {
+  const input: ProviderInput = {};
+  for (const field of provider.fields) {
+    if (field.multiple || field.key === 'allow' || field.key === 'clientId') (input as Record<string, unknown>)[field.key] = [field.example];
+    else (input as Record<string, unknown>)[field.key] = field.example;
+  }
+  return input;
+}
+
+describe.each(providers.map((provider) => [provider.id, provider] as const))('provider %s', (id, provider) => {
+  test('is found by its id, once', () => {
+    expect(getProvider(id)).toBe(provider);
+    expect(providerIds.filter((other) => other === id)).toHaveLength(1);
+  });
+
+  test('has its template folder with AUTH_SETUP.md.hbs', () => {
+    expect(existsSync(path.join(root, 'templates', 'providers', id, 'AUTH_SETUP.md.hbs'))).toBe(true);
+  });
+
+  test('asks only for flags that flags.ts declares, each once', () => {
+    const declared = declaredFlags();
+    for (const field of provider.fields) expect(declared, `${id} asks for ${field.flag}`).toContain(field.flag);
+    const flags = provider.fields.map((field) => field.flag);
+    expect(new Set(flags).size).toBe(flags.length);
+  });
+
+  test("each field's example passes its own validation", () => {
+    const input = exampleInput(provider);
+    for (const field of provider.fields) {
+      const value = field.normalize ? field.normalize(field.example) : field.example;
+      expect(field.validate(value, input), `${id} ${field.flag} ${field.example}`).toBe(true);
+    }
+  });
+
+  test.runIf(!provider.acceptsAudience)('says why --audience is refused', () => {
+    expect(provider.audienceRefusal).toMatch(/^--audience: /);
+  });
+
+  test('offers at least one sign-in mode, and each one once', () => {
+    expect(provider.signIn.length).toBeGreaterThan(0);
+    expect(new Set(provider.signIn).size).toBe(provider.signIn.length);
+  });
+
+  test('names only fixes and hints that some check asks for', () => {
+    const asked = askedIds();
+    for (const fix of Object.keys(provider.doctor?.fixes ?? {})) expect(asked.fixes, `${id} fix ${fix}`).toContain(fix);
+    for (const hint of Object.keys(provider.doctor?.hints ?? {})) expect(asked.hints, `${id} hint ${hint}`).toContain(hint);
+  });
+
+  test.runIf(provider.doctor !== undefined)('is the family doctor words findings for when chosen', () => {
+    expect(inferFlavor(id, 'https://unrelated.example.com')).toBe(id);
+  });
+
+  test.runIf(provider.doctor?.recognizes !== undefined)('recognises the issuer built from its examples, given as oidc', () => {
+    const issuer = provider.buildIssuer(exampleInput(provider));
+    expect(inferFlavorFromUrl(issuer)).toBe(id);
+    expect(inferFlavor('oidc', issuer)).toBe(id);
+  });
+});
+
+test('every fix and hint id a check asks for is a real id (the compiler checks the rest)', () => {
+  // A typo in a check's id fails to compile; this guards the scan above against missing calls.
+  const asked = askedIds();
+  expect(asked.fixes.size).toBeGreaterThan(10);
+  expect(asked.hints.size).toBeGreaterThan(0);
+});
