@@ -74,9 +74,12 @@ describe.each(providers.map((provider) => [provider.id, provider] as const))('pr
     }
   });
 
-  test.runIf(!provider.acceptsAudience)('says why --audience is refused', () => {
-    expect(provider.audienceRefusal).toMatch(/^--audience: /);
-  });
+  // Only what applies to this provider is a test: a matrix of skips would hide real ones.
+  if (!provider.acceptsAudience) {
+    test('says why --audience is refused', () => {
+      expect(provider.audienceRefusal).toMatch(/^--audience: /);
+    });
+  }
 
   test('offers at least one sign-in mode, and each one once', () => {
     expect(provider.signIn.length).toBeGreaterThan(0);
@@ -89,15 +92,19 @@ describe.each(providers.map((provider) => [provider.id, provider] as const))('pr
     for (const hint of Object.keys(provider.doctor?.hints ?? {})) expect(asked.hints, `${id} hint ${hint}`).toContain(hint);
   });
 
-  test.runIf(provider.doctor !== undefined)('is the family doctor words findings for when chosen', () => {
-    expect(inferFlavor(id, 'https://unrelated.example.com')).toBe(id);
-  });
+  if (provider.doctor !== undefined) {
+    test('is the family doctor words findings for when chosen', () => {
+      expect(inferFlavor(id, 'https://unrelated.example.com')).toBe(id);
+    });
+  }
 
-  test.runIf(provider.doctor?.recognizes !== undefined)('recognises the issuer built from its examples, given as oidc', () => {
-    const issuer = provider.buildIssuer(exampleInput(provider));
-    expect(inferFlavorFromUrl(issuer)).toBe(id);
-    expect(inferFlavor('oidc', issuer)).toBe(id);
-  });
+  if (provider.doctor?.recognizes !== undefined) {
+    test('recognises the issuer built from its examples, given as oidc', () => {
+      const issuer = provider.buildIssuer(exampleInput(provider));
+      expect(inferFlavorFromUrl(issuer)).toBe(id);
+      expect(inferFlavor('oidc', issuer)).toBe(id);
+    });
+  }
 });
 
 test('every fix and hint id a check asks for is a real id (the compiler checks the rest)', () => {
