@@ -6,7 +6,7 @@
  */
 import type { JWTPayload } from 'jose';
 import type { ProviderId, SignIn } from '../../src/issuer/types.js';
-import { startFakeCognito, startFakeEntra, type FakeProvider } from '../helpers/fake-providers.js';
+import { startFakeCognito, startFakeEntra, startFakeKeycloak, startFakeWorkOS, type FakeKeycloak, type FakeProvider, type FakeWorkOS } from '../helpers/fake-providers.js';
 import type { HostClient } from '../helpers/strict-host.js';
 
 export interface ProviderCase {
@@ -42,9 +42,36 @@ export interface ProviderCase {
     /** How the provider words an unknown redirect URI. */
     unknownRedirect: RegExp;
   };
+  /**
+   * For a direct provider with a fake: the fake set up as the project's AUTH_SETUP.md says, which
+   * the project is created against and a strict host signs in at (as ChatGPT, registering itself).
+   */
+  direct?: {
+    start(resource: string): Promise<FakeProvider>;
+    /** ChatGPT's redirect URI, which the host registers. */
+    redirectUri: string;
+    /** One step of AUTH_SETUP.md left out at a time, and what the user then meets. */
+    traps: DirectTrap[];
+  };
+}
+
+/** A setup step skipped on the running fake, and the words that reach the user (and tell them the fix). */
+export interface DirectTrap {
+  name: string;
+  /** Undoes the step on the fake; returns what redoes it. */
+  skip(fake: FakeProvider): () => void;
+  /** Either the host stops at sign-in with these words… */
+  hostRefusal?: RegExp;
+  /** …or it signs in, the server answers 401 invalid_token with this error_description, and `doctor --token` fails token.audience with this fix. */
+  rejected?: { serverSays: RegExp; doctorFix: RegExp };
+  /** Where the project's AUTH_SETUP.md tells the user to take that step. */
+  authSetup: RegExp;
 }
 
 const CHATGPT_REDIRECT = 'https://chatgpt.com/connector/oauth/c_3f9a2b7e';
+/** The redirect URI hosts of the hosts that register themselves (CLIENTS.md), trusted for Keycloak's anonymous registration. */
+const HOST_REDIRECT_HOSTS = ['chatgpt.com', 'claude.ai', 'claude.com', 'vscode.dev', '127.0.0.1', 'localhost'];
+const MCP_URL = String.raw`http://127\.0\.0\.1:\d+/mcp`;
 const CLAUDE_CODE_REDIRECT = 'http://localhost:8765/callback';
 
 const ENTRA_API_CLIENT = '6f2a1e4b-8c3d-4e5f-9a0b-1c2d3e4f5a6b';
@@ -163,6 +190,49 @@ export const cases: Record<Exclude<ProviderId, 'local' | 'google' | 'github'>, P
     }),
     wrongBinding: (claims) => ({ ...claims, aud: 'account' }),
     signIn: 'direct',
+    direct: {
+      // As AUTH_SETUP.md says: an Audience mapper for the MCP URL, anonymous registration for the hosts' redirect hosts.
+      // Registrations come from the host's servers (ChatGPT's), not from a redirect host: 203.0.113.7 stands for them.
+      start: (resource) => startFakeKeycloak({ settings: { trustedHosts: HOST_REDIRECT_HOSTS, senderMustMatch: false, senderAddress: '203.0.113.7', audienceMapper: resource } }),
+      redirectUri: CHATGPT_REDIRECT,
+      traps: [
+        {
+          name: 'no Audience mapper: the token is for account only, though the host sent resource',
+          skip: (fake) => {
+            const { settings } = fake as FakeKeycloak;
+            const mapper = settings.audienceMapper;
+            settings.audienceMapper = undefined;
+            return () => void (settings.audienceMapper = mapper);
+          },
+          rejected: {
+            serverSays: new RegExp(`Token audience is account \\(Keycloak's default\\); add an Audience mapper with Included Custom Audience ${MCP_URL}`),
+            doctorFix: new RegExp(`^Add an Audience mapper with Included Custom Audience ${MCP_URL}`),
+          },
+          authSetup: new RegExp(`Mappers › By configuration ›\\s+Audience\\*: \\*\\*Included Custom Audience\\*\\* \`${MCP_URL}\``),
+        },
+        {
+          name: 'Trusted Hosts as Keycloak ships it: the host registering (ChatGPT\'s servers) must be trusted',
+          skip: (fake) => {
+            const { settings } = fake as FakeKeycloak;
+            settings.senderMustMatch = true;
+            return () => void (settings.senderMustMatch = false);
+          },
+          hostRefusal: /^dynamic client registration failed: HTTP 403 .*Policy 'Trusted Hosts' rejected request to client-registration service\. Details: Host not trusted\./,
+          authSetup: /turn\s+off\s+\*Host\s+Sending\s+Client\s+Registration\s+Request\s+Must\s+Match\*/,
+        },
+        {
+          name: 'Trusted Hosts without the hosts\' redirect URI hosts',
+          skip: (fake) => {
+            const { settings } = fake as FakeKeycloak;
+            const hosts = settings.trustedHosts;
+            settings.trustedHosts = [];
+            return () => void (settings.trustedHosts = hosts);
+          },
+          hostRefusal: /^dynamic client registration failed: HTTP 403 .*Policy 'Trusted Hosts' rejected request to client-registration service\. Details: URI doesn't match any trusted host or trusted domain/,
+          authSetup: /list\s+the\s+hosts'\s+redirect\s+URI\s+hosts\s+\(`chatgpt\.com`/,
+        },
+      ],
+    },
   },
   workos: {
     provider: 'workos',
@@ -172,6 +242,34 @@ export const cases: Record<Exclude<ProviderId, 'local' | 'google' | 'github'>, P
     claims: ({ issuer, resource, scopes }) => ({ iss: issuer, sub: 'user_01HXYZABCDEF0123456789', aud: resource, client_id: 'client_01HXYZCHATGPT', sid: 'session_01HXYZ', scope: scopes.join(' ') }),
     wrongBinding: (claims) => ({ ...claims, aud: 'https://other.example.com/mcp' }),
     signIn: 'direct',
+    direct: {
+      // As AUTH_SETUP.md says: the MCP URL registered as a resource indicator, Dynamic Client Registration on.
+      start: (resource) => startFakeWorkOS({ settings: { resources: [resource], dcr: true } }),
+      redirectUri: CHATGPT_REDIRECT,
+      traps: [
+        {
+          name: 'the MCP URL is not a registered resource indicator',
+          skip: (fake) => {
+            const { settings } = fake as FakeWorkOS;
+            const resources = settings.resources;
+            settings.resources = [];
+            return () => void (settings.resources = resources);
+          },
+          hostRefusal: /^the token request failed: HTTP 400 \{"error":"invalid_target"\}$/,
+          authSetup: new RegExp(`add \\*\\*\`${MCP_URL}\`\\*\\* as a resource indicator[\\s\\S]*\`400 invalid_target\``),
+        },
+        {
+          name: 'Dynamic Client Registration off',
+          skip: (fake) => {
+            const { settings } = fake as FakeWorkOS;
+            settings.dcr = false;
+            return () => void (settings.dcr = true);
+          },
+          hostRefusal: /no way to register a client/,
+          authSetup: /turn on \*\*Dynamic Client Registration\*\*/,
+        },
+      ],
+    },
   },
   oidc: {
     provider: 'oidc',

@@ -32,10 +32,10 @@ export function providerE2E(spec: ProviderCase): void {
     const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 
     beforeAll(async () => {
-      // A façade provider runs against a fake that refuses what the real provider refuses.
-      issuer = spec.facade ? await spec.facade.start() : await startIssuerServer({ fixture: spec.fixture });
       const port = await freePort();
       resource = `http://127.0.0.1:${port}/mcp`;
+      // A façade provider, or a direct one with a fake, runs against a fake that refuses what the real provider refuses.
+      issuer = spec.facade ? await spec.facade.start() : spec.direct ? await spec.direct.start(resource) : await startIssuerServer({ fixture: spec.fixture });
       prmUrl = `http://127.0.0.1:${port}/.well-known/oauth-protected-resource/mcp`;
       scopes = spec.scopes(resource);
       dir = path.join(tempDir(), 'app');
@@ -165,6 +165,7 @@ export function providerE2E(spec: ProviderCase): void {
     }
 
     if (spec.facade) facadeTests(() => ({ issuer: issuer as FakeProvider, resource, scopes, dir, project }), spec);
+    if (spec.direct) directTests(() => ({ issuer: issuer as FakeProvider, resource, scopes, dir }), spec);
 
     test('the server log names what it enforces and never prints a token', async () => {
       const token = await issuer.mint({ ...claims(), exp: Math.floor(Date.now() / 1000) - 300 });
@@ -176,6 +177,73 @@ export function providerE2E(spec: ProviderCase): void {
       for (const part of token.split('.')) expect(log).not.toContain(part);
     });
   });
+}
+
+async function whoamiAs(resource: string, token: string): Promise<{ subject: string; scopes: string[] }> {
+  const client = new Client({ name: 'strict-host', version: '1.0.0' });
+  await client.connect(new StreamableHTTPClientTransport(new URL(resource), { requestInit: { headers: { authorization: `Bearer ${token}` } } }));
+  const result = await client.callTool({ name: 'whoami', arguments: {} });
+  await client.close();
+  expect(result.isError, JSON.stringify(result)).toBeFalsy();
+  return result.structuredContent as { subject: string; scopes: string[] };
+}
+
+/**
+ * Direct sign-in at the provider's fake, set up as AUTH_SETUP.md says: the strict host registers
+ * itself as ChatGPT does and reaches the protected tool; then each setup step left out, and what
+ * the user meets (the host's refusal, or the server's 401 and doctor's fix), which AUTH_SETUP.md
+ * must name.
+ */
+function directTests(get: () => { issuer: FakeProvider; resource: string; scopes: string[]; dir: string }, spec: ProviderCase): void {
+  const direct = spec.direct!;
+  const signIn = (issuer: FakeProvider, resource: string) => signInAsHost({ mcpUrl: resource, redirectUri: direct.redirectUri, user: { username: issuer.user.username, password: issuer.user.password } });
+
+  test(`a strict host registers itself like ChatGPT, signs in at ${spec.provider} directly, reaches the protected tool as the ${spec.provider} subject and refreshes`, async () => {
+    const { issuer, resource, scopes } = get();
+    const clientsBefore = issuer.clients.length;
+    const session = await signIn(issuer, resource);
+    expect(session.metadata.issuer).toBe(issuer.issuer);
+    expect(issuer.clients.length, 'the host registered a client of its own').toBe(clientsBefore + 1);
+    expect(session.clientId).toBe(issuer.clients.at(-1)!.id);
+    const user = await whoamiAs(resource, session.accessToken);
+    expect(user.subject).toBe(issuer.user.sub);
+    expect(user.scopes).toEqual(expect.arrayContaining(scopes));
+    const refreshed = await session.refresh();
+    expect((await whoamiAs(resource, refreshed.access_token as string)).subject).toBe(issuer.user.sub);
+  });
+
+  const setup = () => readFileSync(path.join(get().dir, 'AUTH_SETUP.md'), 'utf8');
+  for (const trap of direct.traps) {
+    test(`${trap.name}: ${trap.hostRefusal ? 'the host\'s refusal says so' : 'the server answers 401 invalid_token and doctor --token names the fix'}, as AUTH_SETUP.md does`, async () => {
+      const { issuer, resource, dir } = get();
+      expect(setup()).toMatch(trap.authSetup);
+      const redo = trap.skip(issuer);
+      try {
+        if (trap.hostRefusal) {
+          const refused = await signIn(issuer, resource).catch((error: unknown) => error);
+          expect(refused).toBeInstanceOf(HostRefusal);
+          expect((refused as Error).message).toMatch(trap.hostRefusal);
+        } else {
+          const session = await signIn(issuer, resource);
+          const response = await postInitialize(resource, { authorization: `Bearer ${session.accessToken}` });
+          expect(response.status).toBe(401);
+          const challenge = parseChallenge(response.headers.get('www-authenticate'));
+          expect(challenge.error).toBe('invalid_token');
+          expect(challenge.error_description).toMatch(trap.rejected!.serverSays);
+          // doctor, run inside the project with the host's token, names the same fix.
+          const doctor = await runCli(['doctor', '--token', session.accessToken, '--json'], { cwd: dir });
+          const audience = jsonFinding(JSON.parse(doctor.stdout) as JsonReport, 'token.audience');
+          expect(audience.status).toBe('fail');
+          expect(audience.fix).toMatch(trap.rejected!.doctorFix);
+          expect(doctor.exitCode).toBe(1);
+        }
+      } finally {
+        redo();
+      }
+      // With the step taken again, the same host signs in.
+      expect((await whoamiAs(resource, (await signIn(issuer, resource)).accessToken)).subject).toBe(issuer.user.sub);
+    });
+  }
 }
 
 /** What the hosts see of a façade, and the sign-in they complete through it (SPEC §9). */

@@ -1,7 +1,8 @@
 /**
- * Issue 7 §1: the token attack matrix against a generated server, for every provider shape
- * (auth0, okta, azure, cognito, oidc with each provider's real discovery document; local with its
- * embedded authorization server). Zero tokens accepted that should not be, zero 5xx, and the right
+ * Issue 7 §1: the token attack matrix against a generated server, for every provider whose tokens
+ * the server verifies (SHAPES: every provider module but the broker-only ones, each with its real
+ * discovery document and token shape from its e2e case; local with its embedded authorization
+ * server). Zero tokens accepted that should not be, zero 5xx, and the right
  * `WWW-Authenticate` every time. Plus: an unknown kid costs one JWKS refetch, never a storm.
  */
 import http from 'node:http';

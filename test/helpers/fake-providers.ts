@@ -1,7 +1,7 @@
 /**
- * Local fakes of Microsoft Entra ID and Amazon Cognito that refuse what the real ones refuse
- * (../shared/CLIENTS.md, AUTH-FACTS B.3–B.4), so a sign-in that passes here has met the rules
- * users meet first:
+ * Local fakes of Microsoft Entra ID, Amazon Cognito, Keycloak, WorkOS AuthKit, Google and GitHub
+ * that refuse what the real ones refuse (../shared/CLIENTS.md, AUTH-FACTS B.3–B.6), so a sign-in
+ * that passes here has met the rules users meet first. Entra and Cognito (façade providers):
  *
  * - discovery is the provider's real document (no `code_challenge_methods_supported`, no
  *   registration endpoint), rewritten to this server; the key set is this server's own keys;
@@ -15,6 +15,10 @@
  *   like the provider's (Entra v2: `aud` = API client id, `scp` short names; Cognito: no `aud`,
  *   `client_id`, `token_use: access`); refresh tokens rotate.
  * - Cognito: a token request whose scopes name no resource server fails with `invalid_grant`.
+ *
+ * Keycloak and WorkOS (direct providers, each documented at its start function) take dynamic
+ * registration, so their clients list grows as hosts register; their settings are mutable, so one
+ * running fake can show a trap and its fix.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import http from 'node:http';
@@ -38,7 +42,7 @@ export interface FakeUser {
 }
 
 export interface FakeProvider extends IssuerServer {
-  kind: 'entra' | 'cognito';
+  kind: 'entra' | 'cognito' | 'keycloak' | 'workos';
   clients: FakeClient[];
   user: FakeUser;
   /** Every authorization request's query, as received (to see what a pass-through sent on). */
@@ -368,6 +372,340 @@ export async function startFakeCognito(options: FakeCognitoOptions): Promise<Fak
     srv.document[field] = `${srv.origin}${new URL(String(srv.document[field])).pathname}`;
   }
   return Object.assign(srv, { kind: 'cognito' as const, clients: options.clients, user: TEST_USER, authorizeRequests, tokenRequests });
+}
+
+/** What a registration request asked for, or why it is refused (RFC 7591 §3.2.2 error codes). */
+function readRegistration(body: string): { redirectUris: string[]; method: string; metadata: Record<string, unknown> } | { error: 'invalid_redirect_uri' | 'invalid_client_metadata'; description: string } {
+  let metadata: unknown;
+  try {
+    metadata = JSON.parse(body);
+  } catch {
+    return { error: 'invalid_client_metadata', description: 'the request body is not JSON' };
+  }
+  if (!metadata || typeof metadata !== 'object' || Array.isArray(metadata)) return { error: 'invalid_client_metadata', description: 'the request body is not a JSON object' };
+  const record = metadata as Record<string, unknown>;
+  const uris = record.redirect_uris;
+  if (!Array.isArray(uris) || uris.length === 0 || !uris.every((uri) => typeof uri === 'string' && URL.canParse(uri))) return { error: 'invalid_redirect_uri', description: 'redirect_uris must be a list of absolute URIs' };
+  const method = typeof record.token_endpoint_auth_method === 'string' ? record.token_endpoint_auth_method : 'client_secret_basic';
+  return { redirectUris: uris as string[], method, metadata: record };
+}
+
+/** The parts of a registered client's answer every provider sends, with a secret unless it is public. */
+function registeredClient(clients: FakeClient[], id: string, registration: { redirectUris: string[]; method: string; metadata: Record<string, unknown> }): Record<string, unknown> {
+  const secret = registration.method === 'none' ? undefined : random();
+  clients.push({ id, redirectUris: registration.redirectUris, ...(secret === undefined ? {} : { secret }) });
+  return {
+    client_id: id,
+    ...(secret === undefined ? {} : { client_secret: secret, client_secret_expires_at: 0 }),
+    client_id_issued_at: Math.floor(Date.now() / 1000),
+    redirect_uris: registration.redirectUris,
+    token_endpoint_auth_method: registration.method,
+    grant_types: Array.isArray(registration.metadata.grant_types) ? registration.metadata.grant_types : ['authorization_code', 'refresh_token'],
+    ...(typeof registration.metadata.client_name === 'string' ? { client_name: registration.metadata.client_name } : {}),
+  };
+}
+
+/** What a Keycloak realm's administrator can change while the fake runs. */
+export interface FakeKeycloakSettings {
+  /**
+   * Clients › Client registration › Anonymous access policies › Trusted Hosts: host names, IP
+   * addresses or `*.domain` patterns. Keycloak's default trusts none, so anonymous registration is
+   * refused until it lists the hosts.
+   */
+  trustedHosts: string[];
+  /** Its "Host Sending Client Registration Request Must Match" (on by default): the sender must be trusted. */
+  senderMustMatch: boolean;
+  /**
+   * The address Keycloak sees registration requests come from (default 127.0.0.1, where this fake
+   * is reached); set it to a host's servers (ChatGPT registers from its own) to see that check bite.
+   */
+  senderAddress: string;
+  /** Its "Client URIs Must Match" (on by default): every redirect URI's host must be trusted. */
+  clientUrisMustMatch: boolean;
+  /**
+   * The Included Custom Audience of an Audience mapper on a default client scope. Unset, access
+   * tokens carry only `account` in `aud`, whatever `resource` the host sends.
+   */
+  audienceMapper?: string;
+  /** Client scopes of the realm clients may request besides Keycloak's built-in ones (AUTH_SETUP: `mcp:tools`). */
+  clientScopes: string[];
+  /** Anonymous access policies › Allowed Client Scopes: what a registration may ask for in `scope` (default: every realm scope). */
+  allowedClientScopes?: string[];
+}
+
+export interface FakeKeycloak extends FakeProvider {
+  realm: string;
+  settings: FakeKeycloakSettings;
+}
+
+/** Keycloak's built-in client scopes: default ones (always in tokens) and optional ones. */
+const KEYCLOAK_DEFAULT_SCOPES = ['acr', 'basic', 'email', 'profile', 'roles', 'web-origins'];
+const KEYCLOAK_OPTIONAL_SCOPES = ['address', 'phone', 'offline_access', 'microprofile-jwt', 'organization'];
+/** Default scopes whose "Include in token scope" is on (the rest add claims, not scope names). */
+const KEYCLOAK_SCOPES_IN_TOKEN = ['email', 'profile'];
+
+const KEYCLOAK_USER: FakeUser = { username: 'jane', password: 'correct horse', sub: '4c0a1f7e-9b2d-4e6a-8f3c-2d1e0b9a8c7d', name: 'Jane Doe' };
+
+/**
+ * A fake Keycloak realm at `/realms/{realm}` (Keycloak 17+ paths), as strict as Keycloak
+ * (AUTH-FACTS B.5, CLIENTS.md):
+ *
+ * - discovery only at `{issuer}/.well-known/openid-configuration`, the realm document of the
+ *   `keycloak-master-localhost` fixture (PKCE `plain` and `S256`, `registration_endpoint` at
+ *   `/realms/{realm}/clients-registrations/openid-connect`, no `none` among the token endpoint
+ *   auth methods), and the realm's keys;
+ * - anonymous dynamic registration passes the Anonymous access policies first: "Trusted Hosts"
+ *   (the sender and every redirect URI host must be trusted; Keycloak's default trusts none) and
+ *   "Allowed Client Scopes", refusing with Keycloak's 403 `insufficient_scope` "Policy '…'
+ *   rejected request to client-registration service. Details: …"; `token_endpoint_auth_method:
+ *   none` registers a public client;
+ * - the authorize endpoint checks the client ("Client not found."), the exact redirect URI
+ *   ("Invalid parameter: redirect_uri"), `response_type=code`, the PKCE method (`plain` or `S256`)
+ *   and that every scope is a realm client scope (`invalid_scope` "Invalid scopes: …");
+ * - RFC 8707 `resource` is ignored (the resource-indicators feature is experimental and off);
+ * - access tokens: `aud` is `account` (plus the Audience mapper's audience when one is set),
+ *   `azp` = the client, `typ: Bearer`, `scope` with the default scopes Keycloak puts there,
+ *   `realm_access.roles`, `resource_access.account.roles`, `sid`, `preferred_username`; errors as
+ *   Keycloak words them ("Code not valid", "Incorrect redirect_uri", "PKCE verification failed:
+ *   Code mismatch", "Invalid client or Invalid client credentials"); refresh tokens rotate.
+ */
+export async function startFakeKeycloak(options: { realm?: string; clients?: FakeClient[]; settings?: Partial<FakeKeycloakSettings> } = {}): Promise<FakeKeycloak> {
+  const realm = options.realm ?? 'master';
+  const clients = options.clients ?? [];
+  const settings: FakeKeycloakSettings = { trustedHosts: [], senderMustMatch: true, senderAddress: '127.0.0.1', clientUrisMustMatch: true, clientScopes: ['mcp:tools'], ...options.settings };
+  const grants = new Grants();
+  const authorizeRequests: URLSearchParams[] = [];
+  const tokenRequests: URLSearchParams[] = [];
+  const base = `/realms/${encodeURIComponent(realm)}`;
+  const oidc = `${base}/protocol/openid-connect`;
+  let srv!: IssuerServer;
+  const realmScopes = () => new Set(['openid', ...KEYCLOAK_DEFAULT_SCOPES, ...KEYCLOAK_OPTIONAL_SCOPES, ...settings.clientScopes]);
+  const trusted = (host: string) => settings.trustedHosts.some((entry) => (entry.startsWith('*.') ? host.endsWith(entry.slice(1)) : host === entry));
+  const policyRefusal = (res: http.ServerResponse, policy: string, details: string) =>
+    json(res, 403, { error: 'insufficient_scope', error_description: `Policy '${policy}' rejected request to client-registration service. Details: ${details}` });
+
+  const accessToken = async (client: FakeClient, scopes: string[]) => {
+    const now = Math.floor(Date.now() / 1000);
+    const optional = scopes.filter((scope) => scope !== 'openid' && !KEYCLOAK_DEFAULT_SCOPES.includes(scope));
+    const scope = [...(scopes.includes('openid') ? ['openid'] : []), ...KEYCLOAK_SCOPES_IN_TOKEN, ...optional].join(' ');
+    const aud = settings.audienceMapper === undefined ? 'account' : [settings.audienceMapper, 'account'];
+    return srv.mint({
+      exp: now + 300,
+      iat: now,
+      auth_time: now,
+      jti: randomUUIDish(),
+      aud,
+      sub: KEYCLOAK_USER.sub,
+      typ: 'Bearer',
+      azp: client.id,
+      sid: randomUUIDish(),
+      acr: '1',
+      'allowed-origins': [],
+      realm_access: { roles: [`default-roles-${realm}`, 'offline_access', 'uma_authorization'] },
+      resource_access: { account: { roles: ['manage-account', 'manage-account-links', 'view-profile'] } },
+      scope,
+      email_verified: true,
+      name: KEYCLOAK_USER.name,
+      preferred_username: KEYCLOAK_USER.username,
+      email: 'jane@example.com',
+    });
+  };
+
+  const routes = async (request: RouteRequest, res: http.ServerResponse): Promise<boolean> => {
+    const path = request.url.pathname;
+    if (path === `${base}/clients-registrations/openid-connect` && request.method === 'POST') {
+      // An initial access token or a service account's token would authenticate the request; the fake knows none.
+      if (request.headers.authorization) return json(res, 401, { error: 'invalid_token', error_description: 'Failed decode token' });
+      const registration = readRegistration(request.body);
+      if ('error' in registration) return json(res, 400, { error: registration.error, error_description: registration.description });
+      // Anonymous access policies, in Keycloak's order.
+      if (settings.senderMustMatch && !trusted(settings.senderAddress)) return policyRefusal(res, 'Trusted Hosts', 'Host not trusted.');
+      if (settings.clientUrisMustMatch && !registration.redirectUris.every((uri) => trusted(new URL(uri).hostname))) return policyRefusal(res, 'Trusted Hosts', "URI doesn't match any trusted host or trusted domain");
+      const asked = typeof registration.metadata.scope === 'string' ? registration.metadata.scope.split(' ').filter(Boolean) : [];
+      const allowed = settings.allowedClientScopes ?? [...realmScopes()];
+      if (asked.some((scope) => !allowed.includes(scope))) return policyRefusal(res, 'Allowed Client Scopes', 'Not permitted to use specified clientScope');
+      const id = randomUUIDish();
+      return json(res, 201, {
+        ...registeredClient(clients, id, registration),
+        response_types: ['code', 'none'],
+        subject_type: 'public',
+        registration_client_uri: `${srv.origin}${base}/clients-registrations/openid-connect/${id}`,
+        registration_access_token: random(),
+      });
+    }
+    if (path === `${oidc}/auth`) {
+      const q = request.url.searchParams;
+      if (request.method === 'GET') authorizeRequests.push(new URLSearchParams(q));
+      const client = clients.find((candidate) => candidate.id === q.get('client_id'));
+      if (!client) return html(res, 400, 'We are sorry...', '<p>Client not found.</p>');
+      const redirectUri = q.get('redirect_uri') ?? '';
+      if (!client.redirectUris.includes(redirectUri)) return html(res, 400, 'We are sorry...', '<p>Invalid parameter: redirect_uri</p>');
+      const state = q.get('state');
+      const responseType = q.get('response_type');
+      if (!responseType) return errorRedirect(res, redirectUri, state, 'invalid_request', 'Missing parameter: response_type');
+      if (responseType !== 'code') return errorRedirect(res, redirectUri, state, 'unsupported_response_type', 'Client is not allowed to initiate browser login with given response_type. Implicit flow is disabled for the client.');
+      const scopes = (q.get('scope') ?? '').split(' ').filter(Boolean);
+      const known = realmScopes();
+      if (scopes.some((scope) => !known.has(scope))) return errorRedirect(res, redirectUri, state, 'invalid_scope', `Invalid scopes: ${q.get('scope')}`);
+      let challenge = q.get('code_challenge') ?? undefined;
+      const method = q.get('code_challenge_method') ?? 'plain';
+      if (challenge !== undefined && method !== 'S256' && method !== 'plain') return errorRedirect(res, redirectUri, state, 'invalid_request', 'Invalid parameter: code_challenge_method');
+      // Grants compares the verifier's S256 hash: for `plain`, hashing the challenge compares verifier and challenge.
+      if (challenge !== undefined && method === 'plain') challenge = s256(challenge);
+      // `resource` is not read: Keycloak ignores RFC 8707 unless the experimental feature is on.
+      return signInStep(request, res, KEYCLOAK_USER, 'Sign in to your account', grants, { clientId: client.id, redirectUri, scopes, challenge, nonce: q.get('nonce') ?? undefined });
+    }
+    if (path === `${oidc}/token` && request.method === 'POST') {
+      if (!isForm(request.headers)) return json(res, 400, { error: 'invalid_request', error_description: 'Missing form parameter: grant_type' });
+      const form = new URLSearchParams(request.body);
+      tokenRequests.push(form);
+      const client = authenticate(clients, form, request.headers);
+      if (typeof client === 'string') return json(res, 401, { error: 'invalid_client', error_description: 'Invalid client or Invalid client credentials' });
+      let scopes: string[];
+      let nonce: string | undefined;
+      if (form.get('grant_type') === 'authorization_code') {
+        const pending = grants.redeem(form, client);
+        if (typeof pending === 'string') {
+          const description = /redirect_uri/.test(pending) ? 'Incorrect redirect_uri' : /code_verifier is required/.test(pending) ? 'PKCE code verifier not specified' : /code_verifier/.test(pending) ? 'PKCE verification failed: Code mismatch' : 'Code not valid';
+          return json(res, 400, { error: 'invalid_grant', error_description: description });
+        }
+        scopes = pending.scopes;
+        nonce = pending.nonce;
+      } else if (form.get('grant_type') === 'refresh_token') {
+        const previous = grants.rotate(form, client);
+        if (typeof previous === 'string') return json(res, 400, { error: 'invalid_grant', error_description: 'Invalid refresh token' });
+        scopes = previous.scopes;
+      } else {
+        return json(res, 400, { error: 'unsupported_grant_type', error_description: 'Unsupported grant_type' });
+      }
+      const body: Record<string, unknown> = {
+        access_token: await accessToken(client, scopes),
+        expires_in: 300,
+        refresh_expires_in: 1800,
+        refresh_token: grants.newRefresh({ clientId: client.id, scopes }),
+        token_type: 'Bearer',
+        'not-before-policy': 0,
+        session_state: randomUUIDish(),
+        scope: [...(scopes.includes('openid') ? ['openid'] : []), ...KEYCLOAK_SCOPES_IN_TOKEN, ...scopes.filter((scope) => scope !== 'openid' && !KEYCLOAK_DEFAULT_SCOPES.includes(scope))].join(' '),
+      };
+      if (scopes.includes('openid')) body.id_token = await srv.mint({ aud: client.id, sub: KEYCLOAK_USER.sub, typ: 'ID', azp: client.id, preferred_username: KEYCLOAK_USER.username, ...(nonce ? { nonce } : {}) });
+      return json(res, 200, body);
+    }
+    return false;
+  };
+
+  srv = await startIssuerServer({ fixture: 'keycloak-master-localhost', issuerPath: base, routes });
+  // The fixture is the master realm's document: move its paths to this realm.
+  if (realm !== 'master') srv.document = JSON.parse(JSON.stringify(srv.document).replaceAll('/realms/master', base)) as Record<string, unknown>;
+  return Object.assign(srv, { kind: 'keycloak' as const, realm, settings, clients, user: KEYCLOAK_USER, authorizeRequests, tokenRequests });
+}
+
+/** A random id shaped like Keycloak's (a UUID). */
+function randomUUIDish(): string {
+  const hex = randomBytes(16).toString('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}
+
+/** What a WorkOS administrator can change while the fake runs (Connect › Configuration › MCP Auth). */
+export interface FakeWorkOSSettings {
+  /** Dynamic Client Registration on: the metadata names `/oauth2/register`, which registers clients. */
+  dcr: boolean;
+  /** The resource indicators registered (MCP URLs): a token request for any other `resource` fails with `invalid_target`. */
+  resources: string[];
+  /** Permissions clients may be granted besides openid, profile, email and offline_access. */
+  scopes: string[];
+}
+
+export interface FakeWorkOS extends FakeProvider {
+  settings: FakeWorkOSSettings;
+}
+
+const WORKOS_USER: FakeUser = { username: 'jane@example.com', password: 'correct horse', sub: 'user_01JF3F9A2B7EC0FFEE0123456', name: 'Jane Doe' };
+
+/**
+ * A fake WorkOS AuthKit domain at its origin (AUTH-FACTS B.0, B.6), as strict as AuthKit:
+ *
+ * - RFC 8414 metadata at `/.well-known/oauth-authorization-server` (and the OpenID form), the
+ *   `workos-authkit` fixture; without Dynamic Client Registration the document names no
+ *   `registration_endpoint` and `/oauth2/register` is not there;
+ * - the authorize endpoint checks the client, the exact redirect URI, `response_type=code`, PKCE
+ *   (S256 only, required for a public client) and the scopes (`invalid_scope`);
+ * - the token endpoint checks client authentication, the single-use code, its redirect URI and
+ *   verifier, and the RFC 8707 `resource` (of the token request, else of the authorization
+ *   request): one that is not a registered resource indicator fails with `400
+ *   {"error":"invalid_target"}` (claude-ai-mcp#271); access tokens carry `aud` = the resource,
+ *   `client_id`, `sid`, `scope`; refresh tokens rotate. Without any `resource`, what AuthKit puts
+ *   in `aud` is not recorded: this fake leaves `aud` out.
+ */
+export async function startFakeWorkOS(options: { clients?: FakeClient[]; settings?: Partial<FakeWorkOSSettings> } = {}): Promise<FakeWorkOS> {
+  const clients = options.clients ?? [];
+  const settings: FakeWorkOSSettings = { dcr: true, resources: [], scopes: ['mcp:tools'], ...options.settings };
+  const grants = new Grants();
+  const authorizeRequests: URLSearchParams[] = [];
+  const tokenRequests: URLSearchParams[] = [];
+  const ulid = () => randomBytes(13).toString('hex').toUpperCase().slice(0, 26);
+  let srv!: IssuerServer;
+
+  const routes = async (request: RouteRequest, res: http.ServerResponse): Promise<boolean> => {
+    const path = request.url.pathname;
+    if (srv.discoveryUrls.some((url) => new URL(url).pathname === path) && request.method === 'GET') {
+      const { registration_endpoint: registration, ...rest } = srv.document;
+      return json(res, 200, settings.dcr ? { ...rest, registration_endpoint: registration } : rest);
+    }
+    if (path === '/oauth2/register' && request.method === 'POST') {
+      if (!settings.dcr) return json(res, 404, { message: 'Not Found' });
+      const registration = readRegistration(request.body);
+      if ('error' in registration) return json(res, 400, { error: registration.error, error_description: registration.description });
+      return json(res, 201, { ...registeredClient(clients, `client_${ulid()}`, registration), response_types: ['code'] });
+    }
+    if (path === '/oauth2/authorize') {
+      const q = request.url.searchParams;
+      if (request.method === 'GET') authorizeRequests.push(new URLSearchParams(q));
+      const client = clients.find((candidate) => candidate.id === q.get('client_id'));
+      if (!client) return html(res, 400, 'Something went wrong', '<p>invalid_client: The client_id is not valid.</p>');
+      const redirectUri = q.get('redirect_uri') ?? '';
+      if (!client.redirectUris.includes(redirectUri)) return html(res, 400, 'Something went wrong', '<p>invalid_redirect_uri: The redirect_uri is not registered for this client.</p>');
+      const state = q.get('state');
+      if (q.get('response_type') !== 'code') return errorRedirect(res, redirectUri, state, 'unsupported_response_type', 'response_type must be code');
+      const scopes = (q.get('scope') ?? '').split(' ').filter(Boolean);
+      const unknown = scopes.find((scope) => !OIDC_SCOPES.has(scope) && !settings.scopes.includes(scope));
+      if (unknown !== undefined) return errorRedirect(res, redirectUri, state, 'invalid_scope', `The scope ${unknown} is not valid`);
+      const challenge = q.get('code_challenge') ?? undefined;
+      if (challenge !== undefined && q.get('code_challenge_method') !== 'S256') return errorRedirect(res, redirectUri, state, 'invalid_request', 'code_challenge_method must be S256');
+      if (challenge === undefined && client.secret === undefined) return errorRedirect(res, redirectUri, state, 'invalid_request', 'code_challenge is required for public clients');
+      return signInStep(request, res, WORKOS_USER, 'Sign in', grants, { clientId: client.id, redirectUri, scopes, challenge, resource: q.get('resource') ?? undefined, nonce: q.get('nonce') ?? undefined });
+    }
+    if (path === '/oauth2/token' && request.method === 'POST') {
+      if (!isForm(request.headers)) return json(res, 400, { error: 'invalid_request' });
+      const form = new URLSearchParams(request.body);
+      tokenRequests.push(form);
+      const client = authenticate(clients, form, request.headers);
+      if (typeof client === 'string') return json(res, 401, { error: 'invalid_client' });
+      let grant: { scopes: string[]; resource?: string };
+      if (form.get('grant_type') === 'authorization_code') {
+        const pending = grants.redeem(form, client);
+        if (typeof pending === 'string') return json(res, 400, { error: 'invalid_grant', error_description: pending });
+        grant = pending;
+      } else if (form.get('grant_type') === 'refresh_token') {
+        const previous = grants.rotate(form, client);
+        if (typeof previous === 'string') return json(res, 400, { error: 'invalid_grant', error_description: previous });
+        grant = previous;
+      } else {
+        return json(res, 400, { error: 'unsupported_grant_type' });
+      }
+      const resource = form.get('resource') ?? grant.resource;
+      if (resource !== undefined && !settings.resources.includes(resource)) return json(res, 400, { error: 'invalid_target' });
+      const now = Math.floor(Date.now() / 1000);
+      const accessToken = await srv.mint({ sub: WORKOS_USER.sub, ...(resource === undefined ? {} : { aud: resource }), client_id: client.id, sid: `session_${ulid()}`, jti: ulid(), scope: grant.scopes.join(' '), iat: now, exp: now + 300 });
+      const body: Record<string, unknown> = { token_type: 'Bearer', access_token: accessToken, expires_in: 300, refresh_token: grants.newRefresh({ clientId: client.id, scopes: grant.scopes, ...(resource === undefined ? {} : { resource }) }), scope: grant.scopes.join(' ') };
+      if (grant.scopes.includes('openid')) body.id_token = await srv.mint({ sub: WORKOS_USER.sub, aud: client.id, email: WORKOS_USER.username });
+      return json(res, 200, body);
+    }
+    return false;
+  };
+
+  srv = await startIssuerServer({ fixture: 'workos-authkit', routes });
+  return Object.assign(srv, { kind: 'workos' as const, settings, clients, user: WORKOS_USER, authorizeRequests, tokenRequests });
 }
 
 export interface FakeGoogleUser {

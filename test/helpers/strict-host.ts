@@ -186,6 +186,7 @@ export async function signInAsHost(options: StrictHostOptions): Promise<HostSess
 
   // 3. Registration: pre-registered, then CIMD (not offered by this host), then DCR.
   let client = options.client;
+  let registeredMethod: string | undefined;
   if (!client && typeof metadata.registration_endpoint === 'string') {
     const registered = await fetch(metadata.registration_endpoint, {
       method: 'POST',
@@ -195,12 +196,15 @@ export async function signInAsHost(options: StrictHostOptions): Promise<HostSess
     const body = (await registered.json().catch(() => ({}))) as Record<string, unknown>;
     if (registered.status !== 201 || typeof body.client_id !== 'string') throw new HostRefusal(`dynamic client registration failed: HTTP ${registered.status} ${JSON.stringify(body)}`);
     client = { id: body.client_id, ...(typeof body.client_secret === 'string' ? { secret: body.client_secret, authMethod: 'client_secret_post' as const } : {}) };
+    registeredMethod = typeof body.token_endpoint_auth_method === 'string' ? body.token_endpoint_auth_method : undefined;
   }
   if (!client) throw new HostRefusal('Error fetching OAuth configuration: no way to register a client (no pre-registered client, CIMD or registration endpoint)');
-  // The client's token endpoint authentication must be one the server offers (default: client_secret_basic).
+  // The client's token endpoint authentication must be one the server offers (default:
+  // client_secret_basic), unless the server itself registered the client with it (RFC 7591 §3.2.1:
+  // the registration response is the server's word; Keycloak registers `none` without listing it).
   const method = client.secret === undefined ? 'none' : (client.authMethod ?? 'client_secret_post');
   const offered = Array.isArray(metadata.token_endpoint_auth_methods_supported) ? metadata.token_endpoint_auth_methods_supported : ['client_secret_basic'];
-  if (!offered.includes(method)) throw new HostRefusal(`the authorization server does not offer token endpoint auth method ${method} (it offers ${offered.join(', ')})`);
+  if (!offered.includes(method) && registeredMethod !== method) throw new HostRefusal(`the authorization server does not offer token endpoint auth method ${method} (it offers ${offered.join(', ')})`);
 
   // 4. The authorization request.
   const verifier = b64url(randomBytes(32));

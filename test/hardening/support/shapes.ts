@@ -1,6 +1,6 @@
 /**
  * A generated server per provider shape, with a token source that signs with the issuer's real
- * key: for the five remote providers a local issuer serving the provider's real discovery fixture
+ * key: for each remote provider a local issuer serving the provider's discovery fixture
  * (test/helpers/issuer-server.ts), for `local` the embedded development server itself, seeded
  * with a key this test knows (`LOCAL_AUTH_DATA_DIR/keys.json`).
  */
@@ -10,10 +10,26 @@ import path from 'node:path';
 import type { ProviderId } from '../../../src/issuer/types.js';
 import { tempDir } from '../../helpers/cli.js';
 import { startIssuerServer, type IssuerServer } from '../../helpers/issuer-server.js';
-import { cases } from '../../e2e/provider-cases.js';
+import { providers, type Provider } from '../../../src/providers/index.js';
+import { cases, type ProviderCase } from '../../e2e/provider-cases.js';
 import { generateProject, startServer, type GeneratedProject, type ServerProcess } from './project.js';
 
-export const SHAPES: ProviderId[] = ['auth0', 'okta', 'azure', 'cognito', 'oidc', 'local'];
+/** Signs in only through the broker: issues no tokens this server verifies (covered by test/e2e/broker.test.ts). */
+export function brokerOnly(provider: Provider): boolean {
+  return provider.broker !== undefined || provider.signIn.every((mode) => mode === 'broker');
+}
+
+/**
+ * Every provider whose tokens the generated server verifies, from the provider list itself, so a
+ * new provider module is in the matrix without anyone adding it here; its token shape and flags
+ * come from its shared e2e case (test/e2e/provider-cases.ts). `local` has its own embedded server.
+ */
+export const SHAPES: ProviderId[] = providers.filter((provider) => !brokerOnly(provider)).map((provider) => provider.id);
+
+/** The shared e2e case of a provider with a remote issuer, if it has one. */
+export function caseOf(provider: ProviderId): ProviderCase | undefined {
+  return (cases as Partial<Record<ProviderId, ProviderCase>>)[provider];
+}
 
 /** Extension header parameters the signer may put in `crit` (the verifier must still refuse them). */
 const SIGNER_CRIT = { 'urn:example:unknown': true };
@@ -101,8 +117,8 @@ export function keyFetchLines(server: ServerProcess): number {
  */
 export async function startShape(provider: ProviderId, env: Record<string, string> = {}): Promise<Shape> {
   if (provider === 'local') return startLocal(env);
-  if (provider === 'google' || provider === 'github') throw new Error(`${provider} signs in only through the broker: it has no direct token shape (test/e2e/broker.test.ts).`);
-  const spec = cases[provider];
+  const spec = caseOf(provider);
+  if (!spec) throw new Error(`${provider} has no shared e2e case in test/e2e/provider-cases.ts (a broker-only provider has no direct token shape: test/e2e/broker.test.ts).`);
   const issuer = await startIssuerServer({ fixture: spec.fixture });
   const project = await generateProject(['--provider', provider, ...spec.flags(issuer.issuer)]);
   const jwksPath = new URL(String(issuer.document.jwks_uri)).pathname;
