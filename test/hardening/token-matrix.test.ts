@@ -80,9 +80,10 @@ describe.each(SHAPES)('%s', (provider) => {
     expect(shape.jwksFetches(), 'no refetch storm').toBe(1);
   });
 
-  for (const attack of ATTACKS) {
-    const applies = !attack.only || attack.only.includes(provider);
-    test.runIf(applies)(attack.name, async () => {
+  // An attack that needs what this provider does not have is no case for it (not a skip: a skip
+  // would look like a case that could not run).
+  for (const attack of ATTACKS.filter((candidate) => !candidate.only || candidate.only.includes(provider))) {
+    test(attack.name, async () => {
       const expected = typeof attack.expect === 'function' ? attack.expect(provider) : attack.expect;
       const request = await attack.build(ctx);
       for (const value of [request.headers?.authorization ?? []].flat()) sent.push(value.split('.')[2] ?? '');
