@@ -92,14 +92,17 @@ const lazyChildProcess = {
 };
 
 // `import { createHash } from 'node:crypto'` goes through Node's ES module facade of the built-in,
-// which reads every export once, WebCrypto's lazy getters included, and so loads all of WebCrypto
-// (a few ms of every create, which uses none of it). Taken through require(), only what is used
-// is touched.
-const cryptoByRequire = {
-  name: 'crypto-by-require',
+// which reads every export once, lazy getters included: node:crypto's load all of WebCrypto, and on
+// Node 22 and later node:http's load undici (tens of ms of every create, which uses neither).
+// Taken through require(), only what is used is touched. node:module stays an import: the banner
+// needs it to make require().
+const builtinsByRequire = {
+  name: 'builtins-by-require',
   setup(b) {
-    b.onResolve({ filter: /^node:crypto$/ }, (args) => (args.importer.includes(`${path.sep}src${path.sep}`) ? { path: 'node:crypto', namespace: 'crypto-by-require' } : undefined));
-    b.onLoad({ filter: /.*/, namespace: 'crypto-by-require' }, () => ({ contents: "module.exports = require('node:crypto');", loader: 'js' }));
+    b.onResolve({ filter: /^node:/ }, (args) =>
+      args.kind === 'import-statement' && args.path !== 'node:module' && args.importer.includes(`${path.sep}src${path.sep}`) ? { path: args.path, namespace: 'builtin-by-require' } : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: 'builtin-by-require' }, (args) => ({ contents: `module.exports = require(${JSON.stringify(args.path)});`, loader: 'js' }));
   },
 };
 
@@ -116,7 +119,7 @@ await build({
   legalComments: 'linked',
   chunkNames: 'chunks/[name]-[hash]',
   alias: { handlebars: 'handlebars/runtime' },
-  plugins: [precompiledTemplates, lazyChildProcess, cryptoByRequire],
+  plugins: [precompiledTemplates, lazyChildProcess, builtinsByRequire],
   // Some CommonJS dependencies call require(); give the ESM bundle a real one.
   banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
   logLevel: 'warning',

@@ -129,10 +129,10 @@ function printNextSteps(out: Output, answers: Answers, shownDir: string): void {
 }
 
 /**
- * The plan, made once the event loop has sent what is pending (the issuer check's requests): the
- * generator's modules (Handlebars and the precompiled templates among them) load meanwhile.
+ * The plan, made in turns with the issuer check's requests (planProjectInTurns); the generator's
+ * modules (Handlebars among them) load meanwhile.
  */
 async function planLater(answers: Answers, issuerCheck: GeneratorInfo['issuerCheck'], version: string): Promise<ProjectPlan> {
-  const [{ planProject }, { loadTemplates }] = await Promise.all([import('./generate/plan.js'), import('./generate/templates.js')]);
-  return planProject(answers, loadTemplates(answers.provider, answers.signIn), { version, issuerCheck });
+  const [{ planProjectInTurns }, { loadTemplates }] = await Promise.all([import('./generate/plan.js'), import('./generate/templates.js')]);
+  return planProjectInTurns(answers, loadTemplates(answers.provider, answers.signIn), { version, issuerCheck });
 }

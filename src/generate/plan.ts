@@ -81,6 +81,29 @@ export function planConfig(answers: Answers): ProjectConfig {
 }
 
 export function planProject(answers: Answers, templates: TemplateSource, generator: GeneratorInfo): ProjectPlan {
+  const steps = planSteps(answers, templates, generator);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/**
+ * The same plan, letting the event loop take a turn before it starts and after each rendered
+ * template: `create` plans while the issuer check's requests are out, and each of their steps
+ * (connect, TLS, the next request) waits for a turn.
+ */
+export async function planProjectInTurns(answers: Answers, templates: TemplateSource, generator: GeneratorInfo): Promise<ProjectPlan> {
+  const steps = planSteps(answers, templates, generator);
+  for (;;) {
+    await new Promise((resolve) => setImmediate(resolve));
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/** The plan, pausing (`yield`) after each rendered template. */
+function* planSteps(answers: Answers, templates: TemplateSource, generator: GeneratorInfo): Generator<void, ProjectPlan> {
   const config = planConfig(answers);
   const merged = new Map<string, Buffer>();
   for (const file of [...templates.base, ...templates.overlay]) merged.set(file.path, file.content);
@@ -90,7 +113,12 @@ export function planProject(answers: Answers, templates: TemplateSource, generat
   const files = new Map<string, Buffer>();
   for (const [templatePath, content] of merged) {
     const out = outputPath(templatePath);
-    files.set(out, templatePath.endsWith('.hbs') ? Buffer.from(render(content.toString('utf8'), context, templatePath, partials)) : content);
+    if (!templatePath.endsWith('.hbs')) {
+      files.set(out, content);
+      continue;
+    }
+    files.set(out, Buffer.from(render(content.toString('utf8'), context, templatePath, partials)));
+    yield;
   }
   // Whatever a provider's overlay brings is that provider's, so `auth` owns it (e.g. the local
   // provider's sign-in test), whether or not AUTH_OWNED names it.

@@ -7,13 +7,18 @@
  * It uses node:http/https rather than global fetch: fetch has to load undici first, which costs
  * about 110 ms on Node 20 (45 ms on Node 24) before the first request, on every create and doctor
  * run (bench/doctor.mjs). node:http and node:https are loaded when the first request needs them
- * (node:https brings TLS), not when this module loads.
+ * (node:https brings TLS), not when this module loads, and through require(): the ES module facade
+ * of a built-in reads every export once, and on Node 22 and later node:http's lazy WebSocket
+ * exports load undici, the very cost fetch is avoided for.
  */
 import type { IncomingMessage } from 'node:http';
+import { createRequire } from 'node:module';
 import type { NetOptions } from './types.js';
 import { NetError, timeoutError, toNetError } from './net-error.js';
 
 export { NetError } from './net-error.js';
+
+const load = createRequire(import.meta.url);
 export type { NetErrorKind } from './net-error.js';
 
 /** Default body size cap: 512 KiB (a discovery document is a few KiB; a JWKS rarely more than 20). */
@@ -121,7 +126,7 @@ interface RawResponse {
 /** One HTTP exchange, no redirects followed; aborting `signal` destroys the request and its body. */
 async function send(url: string, init: { method: string; body: string | undefined; headers: Record<string, string>; signal: AbortSignal }): Promise<RawResponse> {
   const target = new URL(url);
-  const client = target.protocol === 'https:' ? await import('node:https') : await import('node:http');
+  const client: typeof import('node:http') = target.protocol === 'https:' ? load('node:https') : load('node:http');
   return new Promise((resolve, reject) => {
     const request = client.request(target, { method: init.method, headers: init.headers, signal: init.signal }, (res) => {
       const headers: Record<string, string> = {};

@@ -11,6 +11,7 @@ import { execa } from 'execa';
 import path from 'node:path';
 import { expect, test } from 'vitest';
 import { BIN, REPO, cliEnv, tempDir } from '../helpers/cli.js';
+import { startIssuerServer } from '../helpers/issuer-server.js';
 
 const DIST = path.join(REPO, 'dist');
 const read = (file: string) => readFileSync(path.join(DIST, file), 'utf8');
@@ -62,6 +63,25 @@ test('create renders from the precompiled specs of its own template folders only
   expect(required.filter((file) => file.includes(`${path.sep}precompiled${path.sep}`)).map((file) => path.basename(file)).sort()).toEqual(['partials.cjs', 'project.cjs', 'providers-oidc.cjs']);
   // And what it wrote came from them: AUTH_SETUP.md is the oidc checklist, rendered.
   expect(readFileSync(path.join(dir, 'app', 'AUTH_SETUP.md'), 'utf8')).toContain('https://sso.example.com/realms/main');
+});
+
+test('a create that checks its issuer loads neither WebCrypto, perf_hooks nor undici (built-ins are taken through require)', async () => {
+  const issuer = await startIssuerServer({ fixture: 'keycloak-realm-http' });
+  try {
+    const dir = tempDir();
+    const probe = path.join(dir, 'probe.mjs');
+    writeFileSync(probe, "process.on('exit', () => process.stderr.write(`builtins: ${JSON.stringify(process.moduleLoadList)}\\n`));\n");
+    const run = await execa(process.execPath, ['--import', pathToFileURL(probe).href, BIN, 'app', '--provider', 'oidc', '--issuer', issuer.issuer, '--no-install', '--no-git'], { cwd: dir, reject: false, env: cliEnv() });
+    expect(run.exitCode, run.stderr).toBe(0);
+    expect(run.stdout).toContain(`Issuer ${issuer.issuer} checked`);
+    const builtins = JSON.parse(/builtins: (.*)/.exec(run.stderr)![1]!) as string[];
+    expect(builtins, 'the check used node:http').toContain('NativeModule _http_client');
+    // Each is loaded by the ES module facade of node:crypto / the performance global / node:http's
+    // lazy WebSocket exports (Node 22 and later), and create uses none of them.
+    expect(builtins.filter((name) => /internal\/crypto\/webcrypto|^NativeModule perf_hooks$|undici/.test(name))).toEqual([]);
+  } finally {
+    await issuer.close();
+  }
 });
 
 test('start-up does not load child_process (commander only needs it to spawn subcommands)', () => {
