@@ -53,10 +53,10 @@ function precompileTemplates() {
 }
 
 /** src/generate/precompiled.ts as bundled: which folder holds each template's spec, and the lookup. */
-function precompiledModule(groupOf) {
+function precompiledModule(groupOf, folder) {
   return `import { createRequire } from 'node:module';
 const groupOf = ${JSON.stringify(groupOf)};
-const load = createRequire(new URL(import.meta.url.includes('/chunks/') ? '../precompiled/' : './precompiled/', import.meta.url));
+const load = createRequire(new URL(${JSON.stringify(folder)}, import.meta.url));
 const loaded = new Map();
 export function precompiledSpec(key) {
   const group = groupOf[key];
@@ -68,14 +68,15 @@ export function precompiledSpec(key) {
 `;
 }
 
-const precompiledTemplates = {
+const groupOf = precompileTemplates();
+
+/** precompiled.ts as the lookup into dist/precompiled/, given where that is from the bundle's files. */
+const precompiledTemplates = (folder) => ({
   name: 'precompiled-templates',
   setup(b) {
-    let groupOf;
-    b.onStart(() => void (groupOf = precompileTemplates()));
-    b.onLoad({ filter: /[\\/]src[\\/]generate[\\/]precompiled\.ts$/ }, () => ({ contents: precompiledModule(groupOf), loader: 'js' }));
+    b.onLoad({ filter: /[\\/]src[\\/]generate[\\/]precompiled\.ts$/ }, () => ({ contents: precompiledModule(groupOf, folder), loader: 'js' }));
   },
-};
+});
 
 // commander requires node:child_process at load (6–10 ms of every start-up) only to spawn
 // executable subcommands, which this CLI has none of: load it when first used instead.
@@ -106,22 +107,70 @@ const builtinsByRequire = {
   },
 };
 
-await build({
+/**
+ * `create`, the command nearly every run is, loads one file: dist/cli.js holds the command line and
+ * the whole create path. Every ES module costs its resolution and load on top of its parse, and
+ * esbuild's code splitting cut the create path into some twenty chunks (one per set of commands
+ * sharing a module). So the bundle is built in three parts:
+ *
+ * - dist/shared/: errors.ts and cleanup.ts, the state every command must share (error classes
+ *   cli.ts tells apart, what Ctrl+C undoes), one instance whichever part loaded them;
+ * - dist/cli.js: cli.ts and everything it reaches, except those two and the lazy modules below;
+ * - dist/lazy/: what only doctor, auth, add, an install or a prompt needs (the MCP SDK, execa,
+ *   inquirer), code-split among themselves, loaded when the command runs. The create path's
+ *   modules they use are bundled into them again (pure code; the state is in dist/shared/).
+ */
+const SHARED = { 'src/errors.ts': 'shared/errors.js', 'src/cleanup.ts': 'shared/cleanup.js' };
+const LAZY = {
+  'src/doctor/run.ts': 'lazy/doctor-run.js',
+  'src/regen/auth.ts': 'lazy/regen-auth.js',
+  'src/add/run.ts': 'lazy/add-run.js',
+  'src/install/install.ts': 'lazy/install.js',
+  'src/options/prompter.ts': 'lazy/prompter.js',
+};
+
+/** Imports of `targets` (source → output file) become imports of the built file, relative to `from` (the importing output's folder). */
+const externalTo = (targets, from) => ({
+  name: 'external-parts',
+  setup(b) {
+    b.onResolve({ filter: /^\./ }, (args) => {
+      const source = path.relative(root, path.resolve(args.resolveDir, args.path.replace(/\.js$/, '.ts'))).split(path.sep).join('/');
+      const target = targets[source];
+      if (target === undefined) return undefined;
+      const relative = path.posix.relative(from, target);
+      return { path: relative.startsWith('.') ? relative : `./${relative}`, external: true };
+    });
+  },
+});
+
+const common = {
   absWorkingDir: root,
-  entryPoints: ['src/cli.ts'],
   outdir,
   bundle: true,
-  splitting: true,
   format: 'esm',
   platform: 'node',
   target: 'node20',
   minify: true,
   legalComments: 'linked',
-  chunkNames: 'chunks/[name]-[hash]',
   alias: { handlebars: 'handlebars/runtime' },
-  plugins: [precompiledTemplates, lazyChildProcess, builtinsByRequire],
   // Some CommonJS dependencies call require(); give the ESM bundle a real one.
   banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
   logLevel: 'warning',
   define: { __VERSION__: JSON.stringify(JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version) },
+};
+const entries = (targets) => Object.fromEntries(Object.entries(targets).map(([source, out]) => [out.replace(/\.js$/, ''), source]));
+
+await build({ ...common, entryPoints: entries(SHARED), splitting: true, chunkNames: 'shared/[name]-[hash]', plugins: [builtinsByRequire] });
+await build({
+  ...common,
+  entryPoints: { cli: 'src/cli.ts' },
+  splitting: false,
+  plugins: [externalTo({ ...SHARED, ...LAZY }, '.'), precompiledTemplates('./precompiled/'), lazyChildProcess, builtinsByRequire],
+});
+await build({
+  ...common,
+  entryPoints: entries(LAZY),
+  splitting: true,
+  chunkNames: 'lazy/[name]-[hash]',
+  plugins: [externalTo(SHARED, 'lazy'), precompiledTemplates('../precompiled/'), lazyChildProcess, builtinsByRequire],
 });

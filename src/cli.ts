@@ -90,13 +90,13 @@ export async function main(argv: string[], io: Io = {}): Promise<number> {
 
   const createAction = async (dir: string | undefined, flags: CreateFlags & { yes?: boolean }, command: Command) => {
     const { runCreate } = await import('./create.js');
-    const { terminalPrompter } = await import('./options/prompter.js');
-    const interactive = isInteractive({ stdin, stdout, env }, flags.yes);
+    // The prompts (inquirer) are loaded only where questions may be asked.
+    const prompter = isInteractive({ stdin, stdout, env }, flags.yes) ? (await import('./options/prompter.js')).terminalPrompter() : undefined;
     await runCreate(dir, flags, {
       out,
       cwd,
       env,
-      prompter: interactive ? terminalPrompter() : undefined,
+      prompter,
       given: givenOptions(command),
       version: VERSION,
       signal: aborter.signal,

@@ -1,12 +1,12 @@
 /**
- * What `create` loads, read from the built bundle: templates precompiled at build time, so the
- * create chunks carry Handlebars' runtime and not its compiler, and a run requires only the specs
- * of the template folders it renders; commander's child_process is loaded only if a subcommand
- * were spawned.
+ * What `create` loads, read from the built bundle and seen in a run: one file for the create path
+ * (scripts/build.mjs), templates precompiled at build time, so it carries Handlebars' runtime and
+ * not its compiler, and a run requires only the specs of the template folders it renders;
+ * commander's child_process is loaded only if a subcommand were spawned.
  */
 import { createHash } from 'node:crypto';
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { execa } from 'execa';
 import path from 'node:path';
 import { expect, test } from 'vitest';
@@ -15,8 +15,8 @@ import { startIssuerServer } from '../helpers/issuer-server.js';
 
 const DIST = path.join(REPO, 'dist');
 const read = (file: string) => readFileSync(path.join(DIST, file), 'utf8');
-const dynamicImports = (file: string) => [...read(file).matchAll(/import\("(\.\/[^"]+)"\)/g)].map((m) => path.join(path.dirname(file), m[1]!));
-const staticImports = (file: string) => [...read(file).matchAll(/(?:^|[;}\s])import\s*(?:[\w*{}\s,$]+from\s*)?"(\.\/[^"]+)"/g)].map((m) => path.join(path.dirname(file), m[1]!));
+const dynamicImports = (file: string) => [...read(file).matchAll(/import\("(\.{1,2}\/[^"]+)"\)/g)].map((m) => path.join(path.dirname(file), m[1]!));
+const staticImports = (file: string) => [...read(file).matchAll(/(?:^|[;}\s])import\s*(?:[\w*{}\s,$]+from\s*)?"(\.{1,2}\/[^"]+)"/g)].map((m) => path.join(path.dirname(file), m[1]!));
 
 /** The chunks `entry` imports, statically (and with `dynamic`, through import() too). */
 function closure(entry: string, dynamic = false): string[] {
@@ -41,15 +41,30 @@ function templateSources(dir: string, found = new Set<string>()): number {
 }
 
 test('every template is precompiled into dist/precompiled, and create loads no template compiler', () => {
-  const chunks = readdirSync(path.join(DIST, 'chunks')).map((f) => `chunks/${f}`);
-  const create = chunks.filter((f) => f.startsWith('chunks/create-'));
-  expect(create).toHaveLength(1);
-  const loaded = closure(create[0]!, true);
-  expect(loaded.some((f) => read(f).includes('registerHelper')), 'Handlebars runtime is loaded').toBe(true);
+  // The create path is dist/cli.js itself, and the state shared with the lazy commands.
+  const loaded = closure('cli.js');
+  expect(loaded.sort()).toEqual(['cli.js', 'shared/cleanup.js', 'shared/errors.js']);
+  expect(read('cli.js').includes('registerHelper'), 'Handlebars runtime is loaded').toBe(true);
   // The compiler's parser error text is in every build of Handlebars' compiler, never in its runtime.
   expect(loaded.filter((f) => read(f).includes('Parse error on line'))).toEqual([]);
   const specs = readdirSync(path.join(DIST, 'precompiled')).flatMap((f) => [...read(`precompiled/${f}`).matchAll(/"(sha256-[0-9a-f]{64})":\{/g)].map((m) => m[1]));
   expect(new Set(specs).size).toBe(templateSources(path.join(REPO, 'templates')));
+});
+
+test('create, issuer check included, loads three ES modules: dist/cli.js and the state it shares with the lazy commands', async () => {
+  const issuer = await startIssuerServer({ fixture: 'keycloak-realm-http' });
+  try {
+    const dir = tempDir();
+    // Records every file the ES module loader loads.
+    writeFileSync(path.join(dir, 'hooks.mjs'), "export async function load(url, context, next) { if (url.startsWith('file:')) process.stderr.write(`loaded: ${url}\\n`); return next(url, context); }\n");
+    writeFileSync(path.join(dir, 'probe.mjs'), "import { register } from 'node:module';\nregister('./hooks.mjs', import.meta.url);\n");
+    const run = await execa(process.execPath, ['--import', pathToFileURL(path.join(dir, 'probe.mjs')).href, BIN, 'app', '--provider', 'oidc', '--issuer', issuer.issuer, '--no-install', '--no-git'], { cwd: dir, reject: false, env: cliEnv() });
+    expect(run.exitCode, run.stderr).toBe(0);
+    const loaded = [...run.stderr.matchAll(/^loaded: (.*)$/gm)].map((m) => path.relative(REPO, fileURLToPath(m[1]!)).split(path.sep).join('/'));
+    expect(loaded.sort()).toEqual(['bin/create-fastapps.js', 'dist/cli.js', 'dist/shared/cleanup.js', 'dist/shared/errors.js']);
+  } finally {
+    await issuer.close();
+  }
 });
 
 test('create renders from the precompiled specs of its own template folders only', async () => {
