@@ -36,6 +36,11 @@ function signInHelp(): string {
   return `how hosts sign users in: direct (at the provider), facade (the server publishes S256 metadata over the provider; default for ${list(facadeFirst, 'and')}) or broker (the server is the authorization server hosts register with; ${broker.join(', ')})`;
 }
 
+/** Which of its audiences `--audience` sets, for the providers where it is not just the `aud` value ("; azure: the Application ID URI"). */
+function typedAudienceHelp(): string {
+  return providers.map((provider) => (provider.typedAudience ? `; ${provider.id}: the ${provider.typedAudience.message}` : '')).join('');
+}
+
 export function providerOptions(command: Command): Command {
   return command
     .option('--provider <id>', `identity provider: ${providerIds.join(', ')}`)
@@ -49,7 +54,7 @@ export function providerOptions(command: Command): Command {
     .option('--allow <list>', fieldHelp('--allow', ' (repeatable)'), collect)
     .option('--issuer <url>', 'issuer URL (required for oidc; overrides the built issuer for others)')
     .option('--resource <url>', 'public URL of the MCP endpoint (default: http://localhost:3000/mcp)')
-    .option('--audience <aud>', 'aud value tokens carry (default per provider; Entra: the Application ID URI)')
+    .option('--audience <aud>', `aud value tokens carry (default per provider${typedAudienceHelp()})`)
     .option('--scopes <scopes>', 'scopes a token needs, comma or space separated (default per provider)')
     .option('--auth-mode <mode>', 'required (every request needs a token) or mixed (public tools work anonymously)')
     .option('--timeout <ms>', 'timeout for each network request, in milliseconds (default: 5000)');

@@ -87,6 +87,8 @@ export const azure: Provider = {
   },
   preRegisteredClient: true,
   acceptsAudience: true,
+  // The audiences are [client id, Application ID URI]: --audience and the prompt set the URI.
+  typedAudience: { index: 1, message: 'Application ID URI' },
   // An Application ID URI that does not suit the sign-in mode: said when it is chosen, and by
   // `auth`, which keeps one recorded by an earlier version (the MCP URL, then the default).
   setupNote: ({ resource, audiences, signIn }) => {

@@ -94,6 +94,12 @@ export interface Provider {
   preRegisteredClient: boolean;
   /** Whether `--audience` means anything for this provider. */
   acceptsAudience: boolean;
+  /**
+   * When the audience `--audience` gives is not the first of `defaultAudiences`: where it is, and
+   * the question that asks for it (Entra: the Application ID URI, after the API's client id).
+   * Absent: the first, asked as "Audience (aud) of access tokens".
+   */
+  typedAudience?: { index: number; message: string };
   /** Without `acceptsAudience`: the usage error `--audience` gets, saying what binds tokens instead. */
   audienceRefusal?: string;
   /** Access tokens have no audience; they are bound to the app clients in `OAUTH_CLIENT_IDS` (Cognito). */

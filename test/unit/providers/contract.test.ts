@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, test } from 'vitest';
 import { inferFlavor, inferFlavorFromUrl } from '../../../src/issuer/flavor.js';
 import { providerOptions } from '../../../src/options/flags.js';
+import { typedAudience } from '../../../src/providers/audience.js';
 import { getProvider, providerIds, providers, type Provider, type ProviderInput } from '../../../src/providers/index.js';
 
 const root = fileURLToPath(new URL('../../..', import.meta.url));
@@ -76,6 +77,13 @@ describe.each(providers.map((provider) => [provider.id, provider] as const))('pr
 
   test.runIf(!provider.acceptsAudience)('says why --audience is refused', () => {
     expect(provider.audienceRefusal).toMatch(/^--audience: /);
+  });
+
+  test.runIf(provider.acceptsAudience)('--audience lands where typedAudience says, in every sign-in mode', () => {
+    for (const signIn of provider.signIn) {
+      const audiences = provider.defaultAudiences(exampleInput(provider), 'https://mcp.example.com/mcp', 'https://api.example.com/typed', signIn);
+      expect(typedAudience(provider, audiences), `${id} ${signIn}`).toBe('https://api.example.com/typed');
+    }
   });
 
   test('offers at least one sign-in mode, and each one once', () => {
