@@ -85,6 +85,9 @@ export const azure: Provider = {
     const appIdUri = (audiences[1] ?? '').replace(/\/$/, '');
     return scopes.map((scope) => (appIdUri && !scope.includes('/') && !OIDC_SCOPES.has(scope) ? `${appIdUri}/${scope}` : scope));
   },
+  // AUTH_SETUP.md: the Application ID URI to set (the second audience), and api://{client-id},
+  // the one Entra proposes and any tenant can set.
+  templateData: ({ audiences, clientIds }) => ({ appIdUri: audiences[1] ?? '', clientAppIdUri: `api://${clientIds[0] ?? ''}` }),
   preRegisteredClient: true,
   acceptsAudience: true,
   // The audiences are [client id, Application ID URI]: --audience and the prompt set the URI.

@@ -9,6 +9,7 @@
  * not exist, fails to compile. Types only: provider modules stay light (they are on the start-up path).
  */
 import type { TokenExpectations } from '../doctor/token/context.js';
+import type { ProviderInput } from './types.js';
 
 /** The values each fix is worded with (`undefined`: one fixed sentence). */
 export interface DoctorFixVars {
@@ -81,6 +82,11 @@ export type DoctorHints = { readonly [K in DoctorHintId]?: Wording<DoctorHintVar
 export interface ProviderDoctor {
   /** How findings name it ("Entra ID"); the provider's `name` when absent. */
   name?: string;
+  /**
+   * `doctor --provider` values that don't fit together: the issuer they point at, named in the fix
+   * when it is not the one they build (Cognito: the user pool's own region). Absent: the built one.
+   */
+  suggestedIssuer?(input: ProviderInput): string | undefined;
   /** An issuer given with `--provider oidc` (or no provider at all) belongs to this provider. */
   recognizes?(issuer: URL): boolean;
   /** Its own wording of fixes; a check uses its generic one for any it leaves out. */

@@ -111,6 +111,12 @@ export interface Provider {
    * with the Application ID URI, as hosts must request them); unchanged when there is nothing to do.
    */
   normalizeScopes?(scopes: string[], audiences: string[]): string[];
+  /**
+   * What this provider's own templates (templates/providers/<id>/) need beyond the shared context
+   * (Cognito: the resource servers its scopes need; Entra: the Application ID URI), merged into the
+   * context they are rendered with. Its keys must not be the shared context's.
+   */
+  templateData?(settings: ProviderSettings): Record<string, unknown>;
   /** One line `create` and `auth` print about a setting these answers depend on (Auth0: which audience setting applies). */
   setupNote?(settings: { resource: string; audiences: string[]; signIn: SignIn }): string | undefined;
   /**

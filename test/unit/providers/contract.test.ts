@@ -8,7 +8,9 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, test } from 'vitest';
+import { templateContext } from '../../../src/generate/context.js';
 import { inferFlavor, inferFlavorFromUrl } from '../../../src/issuer/flavor.js';
+import type { Answers } from '../../../src/options/answers.js';
 import { providerOptions } from '../../../src/options/flags.js';
 import { typedAudience } from '../../../src/providers/audience.js';
 import { getProvider, providerIds, providers, type Provider, type ProviderInput } from '../../../src/providers/index.js';
@@ -50,6 +52,33 @@ function exampleInput(provider: Provider): ProviderInput {
   return input;
 }
 
+/** What create would resolve for the module's examples, in its default sign-in mode. */
+function exampleAnswers(provider: Provider): Answers {
+  const input = exampleInput(provider);
+  const resource = 'https://mcp.example.com/mcp';
+  const audiences = provider.defaultAudiences(input, resource, undefined);
+  return {
+    targetDir: '/tmp/app',
+    targetArg: 'app',
+    projectName: 'app',
+    provider: provider.id,
+    providerInput: input,
+    issuer: provider.id === 'local' ? 'https://mcp.example.com/oauth' : provider.buildIssuer(input),
+    resource,
+    audiences,
+    clientIds: input.clientId ?? [],
+    scopes: provider.defaultScopes(input, resource, audiences),
+    authMode: 'required',
+    signIn: provider.signIn[0],
+    skipIssuerCheck: true,
+    install: false,
+    git: false,
+    pm: 'npm',
+    force: false,
+    timeoutMs: 5000,
+  };
+}
+
 describe.each(providers.map((provider) => [provider.id, provider] as const))('provider %s', (id, provider) => {
   test('is found by its id, once', () => {
     expect(getProvider(id)).toBe(provider);
@@ -84,6 +113,18 @@ describe.each(providers.map((provider) => [provider.id, provider] as const))('pr
       const audiences = provider.defaultAudiences(exampleInput(provider), 'https://mcp.example.com/mcp', 'https://api.example.com/typed', signIn);
       expect(typedAudience(provider, audiences), `${id} ${signIn}`).toBe('https://api.example.com/typed');
     }
+  });
+
+  test.runIf(provider.templateData !== undefined)("its templates' own data does not shadow the shared context", () => {
+    const shared = Object.keys(templateContext(exampleAnswers(getProvider('local'))));
+    const own = Object.keys(provider.templateData!(exampleAnswers(provider)));
+    expect(own.length).toBeGreaterThan(0);
+    for (const key of own) expect(shared, `${id} templateData ${key}`).not.toContain(key);
+    expect(templateContext(exampleAnswers(provider))).toMatchObject(provider.templateData!(exampleAnswers(provider)));
+  });
+
+  test.runIf(provider.doctor?.suggestedIssuer !== undefined)('suggests the issuer its examples build', () => {
+    expect(provider.doctor!.suggestedIssuer!(exampleInput(provider))).toBe(provider.buildIssuer(exampleInput(provider)));
   });
 
   test('offers at least one sign-in mode, and each one once', () => {
