@@ -50,6 +50,13 @@ export const okta: Provider = {
   doctor: {
     recognizes: (issuer) => /\.(okta|oktapreview|okta-emea)\.com$/.test(issuer.hostname),
     scopeClaims: ['scp', 'scope'],
+    tokenIssuerMismatch: ({ iss, expected }) =>
+      expected.includes('/oauth2/') && !iss.includes('/oauth2/')
+        ? {
+            summary: `The token comes from the Okta org authorization server ${iss}, whose tokens are only for Okta's own APIs; the server expects ${expected}`,
+            fix: `Have the client use the custom authorization server ${expected} (its /v1/authorize and /v1/token endpoints)`,
+          }
+        : undefined,
     registrationNeedsApiToken: true,
     fixes: {
       'registration.register-client': ({ redirect }) =>

@@ -127,6 +127,14 @@ describe.each(providers.map((provider) => [provider.id, provider] as const))('pr
     expect(provider.doctor!.suggestedIssuer!(exampleInput(provider))).toBe(provider.buildIssuer(exampleInput(provider)));
   });
 
+  test.runIf(provider.doctor?.tokenAudience !== undefined)("its token.audience reading lets a token for this project's audience pass", () => {
+    const answers = exampleAnswers(provider);
+    const expected = answers.audiences;
+    const aud = [expected[0]!];
+    const reading = provider.doctor!.tokenAudience!({ claims: { aud }, aud, expected, matched: expected[0], summary: 'generic', expect: { audiences: expected, resource: answers.resource } });
+    expect(reading).toBeUndefined();
+  });
+
   test('offers at least one sign-in mode, and each one once', () => {
     expect(provider.signIn.length).toBeGreaterThan(0);
     expect(new Set(provider.signIn).size).toBe(provider.signIn.length);
