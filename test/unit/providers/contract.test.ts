@@ -11,7 +11,8 @@ import { describe, expect, test } from 'vitest';
 import { templateContext } from '../../../src/generate/context.js';
 import { inferFlavor, inferFlavorFromUrl } from '../../../src/issuer/flavor.js';
 import type { Answers } from '../../../src/options/answers.js';
-import { providerOptions } from '../../../src/options/flags.js';
+import { createExample, createOptions, providerOptions } from '../../../src/options/flags.js';
+import { resolveCreateAnswers } from '../../../src/options/resolve.js';
 import { typedAudience } from '../../../src/providers/audience.js';
 import { getProvider, providerIds, providers, type Provider, type ProviderInput } from '../../../src/providers/index.js';
 
@@ -133,6 +134,14 @@ describe.each(providers.map((provider) => [provider.id, provider] as const))('pr
     const aud = [expected[0]!];
     const reading = provider.doctor!.tokenAudience!({ claims: { aud }, aud, expected, matched: expected[0], summary: 'generic', expect: { audiences: expected, resource: answers.resource } });
     expect(reading).toBeUndefined();
+  });
+
+  test("create's help example for it runs without a terminal as it stands (its secret set)", async () => {
+    const { env, args } = createExample(provider);
+    const command = createOptions(new Command()).argument('[dir]').exitOverride().parse(args, { from: 'user' });
+    const environment = Object.fromEntries(env.map((name) => [name, 'an-example-client-secret-0123456789']));
+    const answers = await resolveCreateAnswers(command.args[0], command.opts(), { cwd: '/tmp', env: environment, given: new Set() });
+    expect(answers.provider).toBe(id);
   });
 
   test('offers at least one sign-in mode, and each one once', () => {
