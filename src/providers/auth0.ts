@@ -93,7 +93,7 @@ function audienceDiagnosis({ aud, expected, matched, summary, expect }: TokenAud
 
 const SWITCH_TO_RS256 = 'Switch the API to RS256 (Auth0 Dashboard › Applications › APIs › your API › Settings › Signing Algorithm)';
 
-export const auth0: Provider = {
+export const auth0: Provider<'auth0'> = {
   id: 'auth0',
   name: 'Auth0',
   hint: 'Auth0 tenant or custom domain',

@@ -14,7 +14,7 @@ export const ENTRA_V1_FIX =
   'Set "requestedAccessTokenVersion": 2 in the API app\'s manifest (Entra admin center › App registrations › your API › Manifest; legacy name accessTokenAcceptedVersion), then sign in again for a new token';
 const OIDC_SCOPES = new Set(['openid', 'profile', 'email', 'offline_access']);
 
-export const azure: Provider = {
+export const azure: Provider<'azure'> = {
   id: 'azure',
   name: 'Microsoft Entra ID',
   hint: 'Microsoft Entra ID (Azure AD) tenant',

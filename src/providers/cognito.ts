@@ -47,7 +47,7 @@ export function cognitoScopes(scopes: string[]): { resourceServers: ResourceServ
   return { resourceServers: [...servers.values()], custom, unknown };
 }
 
-export const cognito: Provider = {
+export const cognito: Provider<'cognito'> = {
   id: 'cognito',
   name: 'Amazon Cognito',
   hint: 'Amazon Cognito user pool',

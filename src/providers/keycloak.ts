@@ -9,7 +9,7 @@ import type { Provider } from './types.js';
 
 const REALM = /^[A-Za-z0-9._-]{1,255}$/;
 
-export const keycloak: Provider = {
+export const keycloak: Provider<'keycloak'> = {
   id: 'keycloak',
   name: 'Keycloak',
   hint: 'a Keycloak realm',

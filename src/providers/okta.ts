@@ -8,7 +8,7 @@ import type { Provider } from './types.js';
 const ORG_SERVER =
   'The Okta org authorization server issues tokens for Okta\'s own APIs, which your server cannot validate.';
 
-export const okta: Provider = {
+export const okta: Provider<'okta'> = {
   id: 'okta',
   name: 'Okta',
   hint: 'Okta custom authorization server',

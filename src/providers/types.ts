@@ -1,5 +1,6 @@
-import type { ProviderId, SignIn } from '../issuer/types.js';
+import type { SignIn } from '../issuer/types.js';
 import type { ProviderDoctor } from './doctor.js';
+import type { ProviderId } from './index.js';
 
 export type { ProviderId, SignIn };
 
@@ -52,8 +53,12 @@ export interface ProviderSettings {
   scopes: string[];
 }
 
-export interface Provider {
-  id: ProviderId;
+/**
+ * A provider module. `Id` is its id as a literal type (`Provider<'auth0'>`): the compiler checks the
+ * `id` field against it, and `ProviderId` is the union of the ids in the list (src/providers/index.ts).
+ */
+export interface Provider<Id extends string = ProviderId> {
+  id: Id;
   /** Display name, e.g. "Microsoft Entra ID". */
   name: string;
   /** One line for the provider menu. */
