@@ -144,6 +144,11 @@ describe.each(providers.map((provider) => [provider.id, provider] as const))('pr
     expect(answers.provider).toBe(id);
   });
 
+  test.runIf(provider.doctor?.scopeClaims !== undefined)('its generated verifier reads scopes from the claims doctor reads them from', () => {
+    const verifier = readFileSync(path.join(root, 'templates', 'providers', id, 'src', 'auth', 'verifier.ts'), 'utf8');
+    for (const claim of provider.doctor!.scopeClaims!) expect(verifier, `${id} verifier reads ${claim}`).toContain(`scopeList(claims.${claim})`);
+  });
+
   test('offers at least one sign-in mode, and each one once', () => {
     expect(provider.signIn.length).toBeGreaterThan(0);
     expect(new Set(provider.signIn).size).toBe(provider.signIn.length);
