@@ -4,7 +4,7 @@
  * that command runs, so `--help` and `--version` stay fast.
  */
 import { Command, CommanderError } from 'commander';
-import { createOptions } from './options/flags.js';
+import { createExampleLines, createOptions } from './options/flags.js';
 import type { CommandContext } from './command-context.js';
 import { registerAdd } from './add/command.js';
 import { registerAuth } from './regen/command.js';
@@ -17,16 +17,15 @@ import { createOutput, type Output } from './ui/output.js';
 declare const __VERSION__: string | undefined;
 export const VERSION = typeof __VERSION__ === 'string' ? __VERSION__ : '0.0.0-dev';
 
-const EXAMPLES = `
+/** `create`'s help epilogue, built when help is shown; one example per provider, from its module. */
+function examples(): string {
+  return `
 Non-interactive usage (no terminal, --yes, or CI set: nothing is asked; missing values are errors):
   $ npx create-fastapps demo --yes
-  $ npx create-fastapps my-app --provider auth0 --domain acme.us.auth0.com --resource https://my-app.example.com/mcp
-  $ npx create-fastapps my-app --provider okta --domain acme.okta.com --auth-server default
-  $ npx create-fastapps my-app --provider azure --tenant <tenant-id> --client-id <api-app-client-id>
-  $ npx create-fastapps my-app --provider cognito --user-pool eu-west-1_AbC123 --client-id <app-client-id>
-  $ npx create-fastapps my-app --provider oidc --issuer https://sso.example.com/realms/main
+${createExampleLines().map((line) => `  $ ${line}`).join('\n')}
 
 Exit codes: 0 success, 1 failure (issuer check, write refused, install), 2 usage error, 130 cancelled.`;
+}
 
 export interface Io {
   stdout?: NodeJS.WriteStream;
@@ -104,13 +103,13 @@ export async function main(argv: string[], io: Io = {}): Promise<number> {
   };
 
   // `create-fastapps [dir]` and `create-fastapps create [dir]` are the same command.
-  createOptions(program).argument('[dir]', 'project folder').addHelpText('after', EXAMPLES).action(createAction);
+  createOptions(program).argument('[dir]', 'project folder').addHelpText('after', examples).action(createAction);
   // The subcommands (and their options) are declared only when the command line may name one, or
   // asks for help: `create-fastapps my-app …`, the common case, does not build them (about a tenth
   // of its start-up). Any word that is a subcommand's name, or help, declares them all.
   if (!mayNameSubcommand(argv.slice(2))) return run(program);
   createOptions(program.command('create').description('create a project (what create-fastapps [dir] does)').argument('[dir]', 'project folder'))
-    .addHelpText('after', EXAMPLES)
+    .addHelpText('after', examples)
     .action(createAction);
 
   const ctx: CommandContext = {

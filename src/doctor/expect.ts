@@ -40,7 +40,7 @@ export function expectedScopes(input: DoctorInput, resource: string | undefined,
   if (input.provider && !input.project) {
     const provider = getProvider(input.provider);
     const audiences = expectedAudiences(input, resource) ?? [];
-    const scopes = provider.defaultScopes(input.expect.clientIds ? { clientId: input.expect.clientIds } : {}, resource ?? 'http://localhost:3000/mcp', input.provider === 'azure' ? ['', ...audiences.slice(1)] : audiences);
+    const scopes = provider.defaultScopes(input.expect.clientIds ? { clientId: input.expect.clientIds } : {}, resource ?? UNKNOWN_RESOURCE, audiences);
     if (scopes.length && scopes.every((s) => s !== '' && !s.startsWith('/'))) return scopes;
   }
   return fromServer?.length ? fromServer : undefined;

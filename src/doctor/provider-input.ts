@@ -29,13 +29,9 @@ export interface ProviderResolution {
 
 const TITLE = 'Provider settings are coherent';
 
-/** The issuer the user should use, when the values point at one (the pool's own region for Cognito). */
+/** The issuer the user should use: the one the values point at, by the provider module (Cognito: the pool's own region), else the built one. */
 function suggestedIssuer(provider: Provider, input: ProviderInput, built: string | undefined): string | undefined {
-  if (provider.id === 'cognito' && input.userPool) {
-    const region = /^([a-z]{2}(?:-gov)?-[a-z]+-\d)_/.exec(input.userPool)?.[1];
-    if (region) return `https://cognito-idp.${region}.amazonaws.com/${input.userPool}`;
-  }
-  return built;
+  return provider.doctor?.suggestedIssuer?.(input) ?? built;
 }
 
 /**

@@ -7,43 +7,11 @@ import { HOSTS, brokerCallbackUrl, type Host } from './hosts.js';
 /** What the broker asks the provider for besides this server's scopes: who signed in (every provider offering broker has them). */
 const OIDC_SCOPES = ['openid', 'profile', 'email'];
 
-/** The scopes Cognito issues of its own: no resource server defines them. */
-const COGNITO_OWN_SCOPES = new Set(['openid', 'profile', 'email', 'phone', 'aws.cognito.signin.user.admin']);
-
-/** A Cognito resource server this project's scopes need: its identifier and its custom scopes' names. */
-export interface ResourceServer {
-  identifier: string;
-  /** The custom scopes' names, as the console's "Scope name" takes them. */
-  names: string[];
-  /** The same scopes as clients request them: `{identifier}/{name}`. */
-  scopes: string[];
-}
-
 /**
- * Cognito's custom scopes are `{resource-server-identifier}/{scope-name}`; the name has no `/`, the
- * identifier may (a URL), so it is split at the last one. Its own scopes (openid, email, ...) are
- * no resource server's; any other scope without a `/` is neither, and no token will carry it.
+ * The context every template is rendered with. A provider's own templates also see what its
+ * module's `templateData` returns (Cognito: `resourceServers`, `customScopes`, `unknownScopes`;
+ * Entra: `appIdUri`, `clientAppIdUri`), merged in by `templateContext`.
  */
-export function cognitoScopes(scopes: string[]): { resourceServers: ResourceServer[]; custom: string[]; unknown: string[] } {
-  const servers = new Map<string, ResourceServer>();
-  const custom: string[] = [];
-  const unknown: string[] = [];
-  for (const scope of scopes) {
-    const slash = scope.lastIndexOf('/');
-    if (slash > 0 && slash < scope.length - 1) {
-      const identifier = scope.slice(0, slash);
-      const server = servers.get(identifier) ?? { identifier, names: [], scopes: [] };
-      server.names.push(scope.slice(slash + 1));
-      server.scopes.push(scope);
-      servers.set(identifier, server);
-      custom.push(scope);
-    } else if (!COGNITO_OWN_SCOPES.has(scope)) {
-      unknown.push(scope);
-    }
-  }
-  return { resourceServers: [...servers.values()], custom, unknown };
-}
-
 export interface TemplateContext {
   projectName: string;
   provider: string;
@@ -86,16 +54,6 @@ export interface TemplateContext {
   hosts: readonly Host[];
   https: boolean;
   input: Record<string, string>;
-  /** Cognito: the resource servers (identifier, custom scope names) this project's scopes need; empty for other providers. */
-  resourceServers: ResourceServer[];
-  /** Cognito: this project's custom scopes (`{identifier}/{name}`), without its OpenID Connect ones. */
-  customScopes: string[];
-  /** Cognito: scopes that are neither custom scopes nor Cognito's own (no token carries them). */
-  unknownScopes: string[];
-  /** Entra: the Application ID URI (the second audience); empty for other providers. */
-  appIdUri: string;
-  /** Entra: `api://{client-id}`, the Application ID URI Entra proposes and any tenant can set; empty for other providers. */
-  clientAppIdUri: string;
   /** Whether the issuer check ran and passed before the project was written (false: skipped, still owed). */
   issuerChecked: boolean;
   run: { dev: string; build: string; start: string; test: string; typecheck: string; token: string; install: string };
@@ -106,15 +64,16 @@ export function idpName(provider: Answers['provider']): string {
   return provider === 'oidc' ? 'your identity provider' : getProvider(provider).name;
 }
 
-export function templateContext(answers: Answers, issuerCheck: 'passed' | 'skipped' | 'not-applicable' = 'passed'): TemplateContext {
+/** The shared context, with the provider module's `templateData` merged in (the shared keys win). */
+export function templateContext(answers: Answers, issuerCheck: 'passed' | 'skipped' | 'not-applicable' = 'passed'): TemplateContext & Record<string, unknown> {
   const provider = getProvider(answers.provider);
   const url = new URL(answers.resource);
   const pm = answers.pm;
   const broker = answers.signIn === 'broker';
-  const cognito = answers.provider === 'cognito' ? cognitoScopes(answers.scopes) : { resourceServers: [], custom: [], unknown: [] };
   const input: Record<string, string> = {};
   for (const [key, value] of Object.entries(answers.providerInput)) input[key] = Array.isArray(value) ? value.join(', ') : String(value);
   return {
+    ...provider.templateData?.(answers),
     projectName: answers.projectName,
     provider: answers.provider,
     providerName: provider.name,
@@ -144,11 +103,6 @@ export function templateContext(answers: Answers, issuerCheck: 'passed' | 'skipp
     hosts: HOSTS,
     https: url.protocol === 'https:',
     input,
-    resourceServers: cognito.resourceServers,
-    customScopes: cognito.custom,
-    unknownScopes: cognito.unknown,
-    appIdUri: answers.provider === 'azure' ? (answers.audiences[1] ?? '') : '',
-    clientAppIdUri: answers.provider === 'azure' ? `api://${answers.clientIds[0] ?? ''}` : '',
     issuerChecked: issuerCheck !== 'skipped',
     run: {
       dev: runCommand(pm, 'dev'),

@@ -3,6 +3,8 @@
  * A check is a small object; running it yields one finding (or several, for checks that
  * naturally report per URL). Nothing here prints: the UI layer renders findings.
  */
+import type { ProviderId } from '../providers/index.js';
+
 export type Status = 'pass' | 'warn' | 'fail' | 'info' | 'skip';
 
 export interface Finding {
@@ -22,7 +24,8 @@ export interface Finding {
   summary?: string;
 }
 
-export type ProviderId = 'auth0' | 'okta' | 'azure' | 'cognito' | 'keycloak' | 'workos' | 'google' | 'github' | 'oidc' | 'local';
+/** A provider's id, the union of the ids in the provider list (src/providers/index.ts). */
+export type { ProviderId };
 
 /**
  * How hosts sign users in (SPEC §9): `direct` points them at the provider; `facade` publishes the

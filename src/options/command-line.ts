@@ -2,6 +2,7 @@
  * The one-line command equivalent to an interactive run, printed at the end so it can be put in a
  * script or shared (and it documents what was chosen).
  */
+import { typedAudience } from '../providers/audience.js';
 import { getProvider, providers } from '../providers/index.js';
 import { DEFAULT_RESOURCE, type Answers } from './answers.js';
 
@@ -29,7 +30,7 @@ export function equivalentCommand(answers: Answers, command: 'create' | 'auth' =
   if (answers.resource !== DEFAULT_RESOURCE) parts.push('--resource', shellQuote(answers.resource));
   const defaultAudiences = provider.defaultAudiences(answers.providerInput, answers.resource, undefined, answers.signIn);
   if (provider.acceptsAudience && answers.audiences.join() !== defaultAudiences.join()) {
-    parts.push('--audience', shellQuote(provider.id === 'azure' ? answers.audiences[1]! : answers.audiences[0]!));
+    parts.push('--audience', shellQuote(typedAudience(provider, answers.audiences)!));
   }
   if (answers.scopes.join(' ') !== provider.defaultScopes(answers.providerInput, answers.resource, answers.audiences).join(' ')) {
     parts.push('--scopes', shellQuote(answers.scopes.join(',')));

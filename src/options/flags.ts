@@ -1,7 +1,7 @@
 /** The flags of SPEC §3, shared by `create`, `doctor` and `auth` (names are part of the interface). */
 import { Option, type Command } from 'commander';
 // On the start-up path: the provider modules are plain data and small validators (no checks, no SDK).
-import { providerIds, providers } from '../providers/index.js';
+import { providerIds, providers, type Provider } from '../providers/index.js';
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
@@ -36,6 +36,43 @@ function signInHelp(): string {
   return `how hosts sign users in: direct (at the provider), facade (the server publishes S256 metadata over the provider; default for ${list(facadeFirst, 'and')}) or broker (the server is the authorization server hosts register with; ${broker.join(', ')})`;
 }
 
+/** Which of its audiences `--audience` sets, for the providers where it is not just the `aud` value ("; azure: the Application ID URI"). */
+function typedAudienceHelp(): string {
+  return providers.map((provider) => (provider.typedAudience ? `; ${provider.id}: the ${provider.typedAudience.message}` : '')).join('');
+}
+
+/** A non-interactive `create` for one provider: the variables to set first, and the arguments. */
+export interface CreateExample {
+  env: string[];
+  args: string[];
+}
+
+/**
+ * What a non-interactive `create` with this provider needs, from its module: `--provider`, each field
+ * without a default with its example, and where the default sign-in is the broker, the broker's
+ * client (its secret from the environment, never a flag).
+ */
+export function createExample(provider: Provider, dir = 'my-app'): CreateExample {
+  const args = [dir, '--provider', provider.id];
+  for (const field of provider.fields) if (!field.default) args.push(field.flag, field.example);
+  const broker = provider.signIn[0] === 'broker';
+  if (broker) args.push('--broker-client-id', 'your-client-id');
+  return { env: broker ? ['OAUTH_BROKER_CLIENT_SECRET'] : [], args };
+}
+
+/**
+ * `create`'s help examples, one command per provider that has fields (one with none, local, needs
+ * only `--provider`: `demo --yes` shows the default).
+ */
+export function createExampleLines(): string[] {
+  return providers
+    .filter((provider) => provider.fields.length > 0)
+    .map((provider) => {
+      const { env, args } = createExample(provider);
+      return `${env.map((name) => `${name}=… `).join('')}npx create-fastapps ${args.join(' ')}`;
+    });
+}
+
 export function providerOptions(command: Command): Command {
   return command
     .option('--provider <id>', `identity provider: ${providerIds.join(', ')}`)
@@ -49,7 +86,7 @@ export function providerOptions(command: Command): Command {
     .option('--allow <list>', fieldHelp('--allow', ' (repeatable)'), collect)
     .option('--issuer <url>', 'issuer URL (required for oidc; overrides the built issuer for others)')
     .option('--resource <url>', 'public URL of the MCP endpoint (default: http://localhost:3000/mcp)')
-    .option('--audience <aud>', 'aud value tokens carry (default per provider; Entra: the Application ID URI)')
+    .option('--audience <aud>', `aud value tokens carry (default per provider${typedAudienceHelp()})`)
     .option('--scopes <scopes>', 'scopes a token needs, comma or space separated (default per provider)')
     .option('--auth-mode <mode>', 'required (every request needs a token) or mixed (public tools work anonymously)')
     .option('--timeout <ms>', 'timeout for each network request, in milliseconds (default: 5000)');

@@ -15,6 +15,7 @@ import path from 'node:path';
 import { UsageError } from '../errors.js';
 import { detectPackageManager, packageManagers } from '../install/package-manager.js';
 import { getProvider, providerIds, providers, type Field, type FieldKey, type Provider, type ProviderId, type ProviderInput, type SignIn } from '../providers/index.js';
+import { audienceMessage, typedAudience } from '../providers/audience.js';
 import { parseFieldValues, validateFieldValues } from '../providers/fields.js';
 import { localIssuer } from '../providers/local.js';
 import { splitList, validateBrokerClientId, validateBrokerSecret, validateIssuerUrl, validateResourceUrl, validateScope } from '../providers/validate.js';
@@ -277,8 +278,7 @@ export async function resolveAuthSettings(flags: CreateFlags, ctx: SettingsConte
   if (ask && customisable && (await ask.confirm({ message: 'Customise audience, scopes and auth mode?', default: false }))) {
     if (audience === undefined && provider.acceptsAudience) {
       const fallback = provider.defaultAudiences(input, resource, carried.audience, signIn);
-      const shown = provider.id === 'azure' ? fallback[1] : fallback[0];
-      audience = await ask.input({ message: provider.id === 'azure' ? 'Application ID URI' : 'Audience (aud) of access tokens', default: shown, validate: validateAudience });
+      audience = await ask.input({ message: audienceMessage(provider), default: typedAudience(provider, fallback), validate: validateAudience });
     }
     if (scopesText === undefined) {
       const fallback = carried.scopes ?? provider.defaultScopes(input, resource, provider.defaultAudiences(input, resource, audience ?? carried.audience, signIn));
@@ -398,7 +398,7 @@ function carriedOver(base: AuthSettings | undefined, recorded: AuthSettings | un
   const carried: { audience?: string; scopes?: string[]; authMode?: AuthMode } = { authMode: base.authMode };
   if (recorded && provider.acceptsAudience) {
     const defaults = provider.defaultAudiences(recorded.providerInput, recorded.resource, undefined, recorded.signIn);
-    const shown = provider.id === 'azure' ? recorded.audiences[1] : recorded.audiences[0];
+    const shown = typedAudience(provider, recorded.audiences);
     if (recorded.audiences.join(',') !== defaults.join(',') && shown !== undefined) carried.audience = shown;
   }
   const previous = getProvider(base.provider);

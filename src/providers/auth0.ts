@@ -4,6 +4,7 @@
  * RFC 8707 `resource` ChatGPT sends maps onto it (Resource Parameter Compatibility Profile).
  */
 import { isHostname, stripToHost } from './validate.js';
+import type { TokenAudience, TokenDiagnosis } from './doctor.js';
 import type { Provider } from './types.js';
 
 /** What doctor knows of the audience a token is for: the accepted ones and the MCP URL. */
@@ -55,9 +56,44 @@ function apiFix(expect: AudienceExpectations): string {
   }
 }
 
+/**
+ * A token whose aud lacks this project's audience, read as Auth0 picks audiences: only /userinfo
+ * (no API was selected), the MCP URL (the profile mapped the hosts' resource onto another API), or
+ * another API while this project's is the MCP URL (the Default Audience applied).
+ */
+function audienceDiagnosis({ aud, expected, matched, summary, expect }: TokenAudience): TokenDiagnosis | undefined {
+  if (matched) return undefined;
+  if (aud.length > 0 && aud.every((a) => a.endsWith('/userinfo'))) {
+    // No API was selected: name the setting that selects this project's, as AUTH_SETUP.md does.
+    const route = auth0AudienceRoute(expect);
+    const fix =
+      route === 'default-audience'
+        ? `Make ${expected[0]} the ${AUTH0_DEFAULT_AUDIENCE}, with the Resource Parameter Compatibility Profile off: hosts send resource=${expect.resource}, not audience, and ${expected[0]} is not the MCP URL, so only the Default Audience gets them a token for it`
+        : route === 'profile'
+          ? `Turn on the ${AUTH0_PROFILE} with an API whose Identifier is exactly ${expect.resource}, the MCP URL: the resource hosts send then selects it`
+          : `Request it for your API: audience=${expected[0]}, or enable the Resource Parameter Compatibility Profile (Auth0 Dashboard › Settings › Advanced) with an API whose Identifier is ${expected[0]}`;
+    return { summary: `The token is only for Auth0's /userinfo (aud ${aud.join(' ')}), not for your API`, fix };
+  }
+  // Auth0 picks the audience one of two ways; a token for the other API says which one applied.
+  const resource = expect.resource;
+  if (resource !== undefined && !expected.includes(resource) && aud.includes(resource)) {
+    return {
+      summary: `${summary}: its aud is the MCP URL, so the Resource Parameter Compatibility Profile mapped the host's resource=${resource} onto an API whose Identifier is the MCP URL, while this project expects ${expected.join(' or ')}`,
+      fix: `Either turn the Resource Parameter Compatibility Profile off and make ${expected[0]} the tenant's Default Audience (Auth0 Dashboard › Settings › General › API Authorization Settings), or use that API: npx create-fastapps auth --audience ${resource}`,
+    };
+  }
+  if (resource !== undefined && expected.includes(resource) && aud.some((a) => !a.endsWith('/userinfo'))) {
+    return {
+      summary: `${summary}: Auth0 ignored the host's resource=${resource} and used the tenant's Default Audience (${aud.filter((a) => !a.endsWith('/userinfo')).join(' ')})`,
+      fix: `Turn on the Resource Parameter Compatibility Profile (Auth0 Dashboard › Settings › Advanced) and create an API whose Identifier is exactly ${resource}, so resource maps onto it`,
+    };
+  }
+  return undefined;
+}
+
 const SWITCH_TO_RS256 = 'Switch the API to RS256 (Auth0 Dashboard › Applications › APIs › your API › Settings › Signing Algorithm)';
 
-export const auth0: Provider = {
+export const auth0: Provider<'auth0'> = {
   id: 'auth0',
   name: 'Auth0',
   hint: 'Auth0 tenant or custom domain',
@@ -91,6 +127,7 @@ export const auth0: Provider = {
   doctor: {
     recognizes: (issuer) => issuer.hostname.endsWith('.auth0.com'),
     scopeClaims: ['scope', 'permissions'],
+    tokenAudience: audienceDiagnosis,
     fixes: {
       'registration.register-client': ({ redirect }) =>
         `Create an application (Auth0 Dashboard › Applications › Create Application) with callback URL ${redirect} and paste its client id into the MCP client, or enable Dynamic Client Registration (Settings › Advanced)`,

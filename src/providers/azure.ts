@@ -8,9 +8,13 @@ import { GUID, isHostname } from './validate.js';
 import type { Provider } from './types.js';
 
 const MULTI_TENANT = new Set(['common', 'organizations', 'consumers']);
+
+/** A v1 token (its sts.windows.net issuer, ver 1.0, an Application ID URI in aud): have the API issue v2 tokens. */
+export const ENTRA_V1_FIX =
+  'Set "requestedAccessTokenVersion": 2 in the API app\'s manifest (Entra admin center › App registrations › your API › Manifest; legacy name accessTokenAcceptedVersion), then sign in again for a new token';
 const OIDC_SCOPES = new Set(['openid', 'profile', 'email', 'offline_access']);
 
-export const azure: Provider = {
+export const azure: Provider<'azure'> = {
   id: 'azure',
   name: 'Microsoft Entra ID',
   hint: 'Microsoft Entra ID (Azure AD) tenant',
@@ -85,8 +89,13 @@ export const azure: Provider = {
     const appIdUri = (audiences[1] ?? '').replace(/\/$/, '');
     return scopes.map((scope) => (appIdUri && !scope.includes('/') && !OIDC_SCOPES.has(scope) ? `${appIdUri}/${scope}` : scope));
   },
+  // AUTH_SETUP.md: the Application ID URI to set (the second audience), and api://{client-id},
+  // the one Entra proposes and any tenant can set.
+  templateData: ({ audiences, clientIds }) => ({ appIdUri: audiences[1] ?? '', clientAppIdUri: `api://${clientIds[0] ?? ''}` }),
   preRegisteredClient: true,
   acceptsAudience: true,
+  // The audiences are [client id, Application ID URI]: --audience and the prompt set the URI.
+  typedAudience: { index: 1, message: 'Application ID URI' },
   // An Application ID URI that does not suit the sign-in mode: said when it is chosen, and by
   // `auth`, which keeps one recorded by an earlier version (the MCP URL, then the default).
   setupNote: ({ resource, audiences, signIn }) => {
@@ -109,6 +118,12 @@ export const azure: Provider = {
     name: 'Entra ID',
     recognizes: (issuer) => issuer.hostname === 'login.microsoftonline.com' || issuer.hostname === 'sts.windows.net',
     scopeClaims: ['scp', 'roles'],
+    // v2 tokens carry the API's client id in aud; a v1 token fails even with an accepted aud.
+    tokenAudience: ({ claims, aud, matched, summary }) => {
+      if (claims['ver'] === '1.0') return { summary: `The token is an Entra v1 token (ver 1.0, aud ${aud.join(' ')}); the server accepts v2 tokens, whose aud is the API's client id`, fix: ENTRA_V1_FIX };
+      if (!matched && aud.some((a) => a.startsWith('api://'))) return { summary: `${summary}: an Application ID URI in aud means an Entra v1 token`, fix: ENTRA_V1_FIX };
+      return undefined;
+    },
     appendOnlyDiscovery: true,
     shortScopeGrants: true,
     fixes: {

@@ -7,8 +7,47 @@ import type { Provider } from './types.js';
 
 const POOL = /^([a-z]{2}(?:-gov)?-[a-z]+-\d)_[A-Za-z0-9]+$/;
 const REGION = /^[a-z]{2}(?:-gov)?-[a-z]+-\d$/;
+/** The region a pool id starts with, even when the rest of it is not valid. */
+const POOL_REGION = /^([a-z]{2}(?:-gov)?-[a-z]+-\d)_/;
 
-export const cognito: Provider = {
+/** The scopes Cognito issues of its own: no resource server defines them. */
+const COGNITO_OWN_SCOPES = new Set(['openid', 'profile', 'email', 'phone', 'aws.cognito.signin.user.admin']);
+
+/** A Cognito resource server this project's scopes need: its identifier and its custom scopes' names. */
+export interface ResourceServer {
+  identifier: string;
+  /** The custom scopes' names, as the console's "Scope name" takes them. */
+  names: string[];
+  /** The same scopes as clients request them: `{identifier}/{name}`. */
+  scopes: string[];
+}
+
+/**
+ * Cognito's custom scopes are `{resource-server-identifier}/{scope-name}`; the name has no `/`, the
+ * identifier may (a URL), so it is split at the last one. Its own scopes (openid, email, ...) are
+ * no resource server's; any other scope without a `/` is neither, and no token will carry it.
+ */
+export function cognitoScopes(scopes: string[]): { resourceServers: ResourceServer[]; custom: string[]; unknown: string[] } {
+  const servers = new Map<string, ResourceServer>();
+  const custom: string[] = [];
+  const unknown: string[] = [];
+  for (const scope of scopes) {
+    const slash = scope.lastIndexOf('/');
+    if (slash > 0 && slash < scope.length - 1) {
+      const identifier = scope.slice(0, slash);
+      const server = servers.get(identifier) ?? { identifier, names: [], scopes: [] };
+      server.names.push(scope.slice(slash + 1));
+      server.scopes.push(scope);
+      servers.set(identifier, server);
+      custom.push(scope);
+    } else if (!COGNITO_OWN_SCOPES.has(scope)) {
+      unknown.push(scope);
+    }
+  }
+  return { resourceServers: [...servers.values()], custom, unknown };
+}
+
+export const cognito: Provider<'cognito'> = {
   id: 'cognito',
   name: 'Amazon Cognito',
   hint: 'Amazon Cognito user pool',
@@ -55,6 +94,12 @@ export const cognito: Provider = {
   },
   defaultAudiences: () => [],
   defaultScopes: () => ['mcp/tools'],
+  // AUTH_SETUP.md: the resource servers to create (resourceServers), the custom scopes to allow on
+  // the app client (customScopes), and the scopes no Cognito token can carry (unknownScopes).
+  templateData: ({ scopes }) => {
+    const { resourceServers, custom, unknown } = cognitoScopes(scopes);
+    return { resourceServers, customScopes: custom, unknownScopes: unknown };
+  },
   preRegisteredClient: true,
   acceptsAudience: false,
   bindsByClientId: true,
@@ -64,6 +109,11 @@ export const cognito: Provider = {
   signIn: ['facade', 'direct', 'broker'],
   doctor: {
     name: 'Cognito',
+    // The pool id names its region: the issuer is in that one, whatever --region says.
+    suggestedIssuer: (input) => {
+      const region = input.userPool ? POOL_REGION.exec(input.userPool)?.[1] : undefined;
+      return region ? `https://cognito-idp.${region}.amazonaws.com/${input.userPool}` : undefined;
+    },
     recognizes: (issuer) => /^cognito-idp\.[a-z0-9-]+\.amazonaws\.com$/.test(issuer.hostname),
     scopeClaims: ['scope'],
     appendOnlyDiscovery: true,

@@ -9,6 +9,7 @@
  * not exist, fails to compile. Types only: provider modules stay light (they are on the start-up path).
  */
 import type { TokenExpectations } from '../doctor/token/context.js';
+import type { ProviderInput } from './types.js';
 
 /** The values each fix is worded with (`undefined`: one fixed sentence). */
 export interface DoctorFixVars {
@@ -77,16 +78,63 @@ export type Wording<V> = [V] extends [undefined] ? string : string | ((vars: V) 
 export type DoctorFixes = { readonly [K in DoctorFixId]?: Wording<DoctorFixVars[K]> };
 export type DoctorHints = { readonly [K in DoctorHintId]?: Wording<DoctorHintVars[K]> };
 
+/** A provider's own explanation of a token the generic checks would only call wrong: the finding's summary and fix. */
+export interface TokenDiagnosis {
+  summary: string;
+  fix: string;
+}
+
+/** What `doctor.tokenIssuerMismatch` sees: a token whose iss is not the configured issuer. */
+export interface TokenIssuerMismatch {
+  /** The token's iss. */
+  iss: string;
+  /** The configured issuer. */
+  expected: string;
+}
+
+/** What `doctor.tokenAudience` sees, once the token's aud has been compared with the accepted audiences. */
+export interface TokenAudience {
+  /** The token's claims (it is an access token: Cognito binding and ID tokens were ruled out before). */
+  claims: Readonly<Record<string, unknown>>;
+  /** The token's aud, as a list. */
+  aud: string[];
+  /** The accepted audiences (at least one). */
+  expected: string[];
+  /** The accepted audience aud contains, if any. */
+  matched: string | undefined;
+  /** The generic summary of a mismatch ("The token's aud … does not include …"), to extend. */
+  summary: string;
+  /** Everything doctor expects of tokens (the MCP URL, for Auth0's audience routing). */
+  expect: TokenExpectations;
+}
+
 /** A provider's doctor knowledge. A provider without it (oidc, local, Google, GitHub) is judged by the issuer it is given. */
 export interface ProviderDoctor {
   /** How findings name it ("Entra ID"); the provider's `name` when absent. */
   name?: string;
+  /**
+   * `doctor --provider` values that don't fit together: the issuer they point at, named in the fix
+   * when it is not the one they build (Cognito: the user pool's own region). Absent: the built one.
+   */
+  suggestedIssuer?(input: ProviderInput): string | undefined;
   /** An issuer given with `--provider oidc` (or no provider at all) belongs to this provider. */
   recognizes?(issuer: URL): boolean;
   /** Its own wording of fixes; a check uses its generic one for any it leaves out. */
   fixes?: DoctorFixes;
   /** Its own lines for findings; none when absent. */
   hints?: DoctorHints;
+  /**
+   * token.issuer: a token from another issuer than the configured one, explained as this provider's
+   * case (Okta: its org authorization server); undefined for the generic trailing-slash and
+   * mismatch findings (worded with `fixes`).
+   */
+  tokenIssuerMismatch?(token: TokenIssuerMismatch): TokenDiagnosis | undefined;
+  /**
+   * token.audience: this provider's own finding for the token's aud, which fails the check even
+   * when aud matched (Entra: a v1 token); undefined for the generic pass, or the generic mismatch
+   * (worded with `fixes['token-audience.mismatch']`).
+   */
+  tokenAudience?(token: TokenAudience): TokenDiagnosis | undefined;
   /** The claims its access tokens carry scopes in (default `scope`, `scp`). */
   scopeClaims?: readonly string[];
   /** It documents only the OIDC append form of discovery (nothing to change when RFC 8414's URL 404s). */

@@ -12,7 +12,7 @@ import type { Provider } from './types.js';
 /** A GitHub login: 1 to 39 letters, digits or single hyphens, not starting or ending with one. */
 const LOGIN = /^[a-z0-9](?:[a-z0-9]|-(?=[a-z0-9])){0,38}$/;
 
-export const github: Provider = {
+export const github: Provider<'github'> = {
   id: 'github',
   name: 'GitHub',
   hint: 'GitHub accounts and organisations, through the broker (GitHub is not OpenID Connect)',

@@ -11,7 +11,7 @@ import type { Provider } from './types.js';
 export const GOOGLE_ISSUER = 'https://accounts.google.com';
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
-export const google: Provider = {
+export const google: Provider<'google'> = {
   id: 'google',
   name: 'Google',
   hint: 'Google accounts, through the broker (Google issues no access tokens for your API)',

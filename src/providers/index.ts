@@ -9,10 +9,16 @@ import { oidc } from './oidc.js';
 import { keycloak } from './keycloak.js';
 import { okta } from './okta.js';
 import { workos } from './workos.js';
-import type { Provider, ProviderId } from './types.js';
+import type { Provider } from './types.js';
 
-export const providers: Provider[] = [local, auth0, okta, azure, cognito, oidc, keycloak, workos, google, github];
-export const providerIds = providers.map((provider) => provider.id) as ProviderId[];
+/** The list, as written: each module's type carries its id. */
+const list = [local, auth0, okta, azure, cognito, oidc, keycloak, workos, google, github] as const;
+
+/** A provider's id: one of the ids in the list, so adding a module to the list adds its id (types only: nothing runs). */
+export type ProviderId = (typeof list)[number]['id'];
+
+export const providers: readonly Provider[] = list;
+export const providerIds: readonly ProviderId[] = providers.map((provider) => provider.id);
 
 export function getProvider(id: ProviderId): Provider {
   const provider = providers.find((candidate) => candidate.id === id);
@@ -20,4 +26,4 @@ export function getProvider(id: ProviderId): Provider {
   return provider;
 }
 
-export type { Field, FieldKey, Provider, ProviderId, ProviderInput, ProviderSettings, SignIn } from './types.js';
+export type { Field, FieldKey, Provider, ProviderInput, ProviderSettings, SignIn } from './types.js';

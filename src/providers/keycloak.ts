@@ -9,7 +9,7 @@ import type { Provider } from './types.js';
 
 const REALM = /^[A-Za-z0-9._-]{1,255}$/;
 
-export const keycloak: Provider = {
+export const keycloak: Provider<'keycloak'> = {
   id: 'keycloak',
   name: 'Keycloak',
   hint: 'a Keycloak realm',
@@ -58,6 +58,14 @@ export const keycloak: Provider = {
     recognizes: (issuer) => /\/realms\/[^/]+/.test(issuer.pathname),
     scopeClaims: ['scope'],
     appendOnlyDiscovery: true,
+    // Until an Audience mapper adds this server's, tokens carry only `account`.
+    tokenAudience: ({ aud, expected, matched, summary }) =>
+      !matched && aud.includes('account')
+        ? {
+            summary: `${summary} (account is Keycloak's default audience)`,
+            fix: `Add an Audience mapper with Included Custom Audience ${expected[0]} (Keycloak Admin › Clients › your client › Client scopes › dedicated scope › Add mapper › By configuration › Audience)`,
+          }
+        : undefined,
     fixes: {
       'registration.register-client': ({ redirect }) =>
         `Create a client (Keycloak Admin › Clients › Create client) with redirect URI ${redirect} and paste its client id into the MCP client, or allow anonymous registration (Clients › Client registration)`,

@@ -5,7 +5,7 @@
  */
 import type { Provider } from './types.js';
 
-export const local: Provider = {
+export const local: Provider<'local'> = {
   id: 'local',
   name: 'Local development server',
   hint: 'no account needed: an embedded OAuth server for development',

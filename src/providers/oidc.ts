@@ -2,7 +2,7 @@
 import { validateIssuerUrl } from './validate.js';
 import type { Provider } from './types.js';
 
-export const oidc: Provider = {
+export const oidc: Provider<'oidc'> = {
   id: 'oidc',
   name: 'OpenID Connect',
   hint: 'any OIDC server: Keycloak, WorkOS, Zitadel, ...',

@@ -8,7 +8,7 @@ import type { Provider } from './types.js';
 const ORG_SERVER =
   'The Okta org authorization server issues tokens for Okta\'s own APIs, which your server cannot validate.';
 
-export const okta: Provider = {
+export const okta: Provider<'okta'> = {
   id: 'okta',
   name: 'Okta',
   hint: 'Okta custom authorization server',
@@ -50,6 +50,13 @@ export const okta: Provider = {
   doctor: {
     recognizes: (issuer) => /\.(okta|oktapreview|okta-emea)\.com$/.test(issuer.hostname),
     scopeClaims: ['scp', 'scope'],
+    tokenIssuerMismatch: ({ iss, expected }) =>
+      expected.includes('/oauth2/') && !iss.includes('/oauth2/')
+        ? {
+            summary: `The token comes from the Okta org authorization server ${iss}, whose tokens are only for Okta's own APIs; the server expects ${expected}`,
+            fix: `Have the client use the custom authorization server ${expected} (its /v1/authorize and /v1/token endpoints)`,
+          }
+        : undefined,
     registrationNeedsApiToken: true,
     fixes: {
       'registration.register-client': ({ redirect }) =>

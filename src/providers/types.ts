@@ -1,5 +1,6 @@
-import type { ProviderId, SignIn } from '../issuer/types.js';
+import type { SignIn } from '../issuer/types.js';
 import type { ProviderDoctor } from './doctor.js';
+import type { ProviderId } from './index.js';
 
 export type { ProviderId, SignIn };
 
@@ -52,8 +53,12 @@ export interface ProviderSettings {
   scopes: string[];
 }
 
-export interface Provider {
-  id: ProviderId;
+/**
+ * A provider module. `Id` is its id as a literal type (`Provider<'auth0'>`): the compiler checks the
+ * `id` field against it, and `ProviderId` is the union of the ids in the list (src/providers/index.ts).
+ */
+export interface Provider<Id extends string = ProviderId> {
+  id: Id;
   /** Display name, e.g. "Microsoft Entra ID". */
   name: string;
   /** One line for the provider menu. */
@@ -94,6 +99,12 @@ export interface Provider {
   preRegisteredClient: boolean;
   /** Whether `--audience` means anything for this provider. */
   acceptsAudience: boolean;
+  /**
+   * When the audience `--audience` gives is not the first of `defaultAudiences`: where it is, and
+   * the question that asks for it (Entra: the Application ID URI, after the API's client id).
+   * Absent: the first, asked as "Audience (aud) of access tokens".
+   */
+  typedAudience?: { index: number; message: string };
   /** Without `acceptsAudience`: the usage error `--audience` gets, saying what binds tokens instead. */
   audienceRefusal?: string;
   /** Access tokens have no audience; they are bound to the app clients in `OAUTH_CLIENT_IDS` (Cognito). */
@@ -105,6 +116,12 @@ export interface Provider {
    * with the Application ID URI, as hosts must request them); unchanged when there is nothing to do.
    */
   normalizeScopes?(scopes: string[], audiences: string[]): string[];
+  /**
+   * What this provider's own templates (templates/providers/<id>/) need beyond the shared context
+   * (Cognito: the resource servers its scopes need; Entra: the Application ID URI), merged into the
+   * context they are rendered with. Its keys must not be the shared context's.
+   */
+  templateData?(settings: ProviderSettings): Record<string, unknown>;
   /** One line `create` and `auth` print about a setting these answers depend on (Auth0: which audience setting applies). */
   setupNote?(settings: { resource: string; audiences: string[]; signIn: SignIn }): string | undefined;
   /**

@@ -7,7 +7,7 @@
 import { isHostname, stripToHost } from './validate.js';
 import type { Provider } from './types.js';
 
-export const workos: Provider = {
+export const workos: Provider<'workos'> = {
   id: 'workos',
   name: 'WorkOS AuthKit',
   hint: 'WorkOS AuthKit ({sub}.authkit.app or a custom domain)',

@@ -11,11 +11,14 @@ import type { Finding } from '../../issuer/types.js';
 import { diffLines, differenceNote } from '../diff.js';
 import { TOKEN_AUDIENCE, TOKEN_ISSUER, TOKEN_LIFETIME, TOKEN_SCOPES, TOKEN_TYPE, type TokenCheckId } from '../ids.js';
 import { NOT_A_JWT } from './checks-shape.js';
-import { AUTH0_DEFAULT_AUDIENCE, AUTH0_PROFILE, CLOCK_SKEW_SECONDS, GRAPH_AUDIENCES, MAX_LIFETIME_SECONDS, auth0AudienceRoute, grantedScopes, hasScope, listOf, type TokenContext } from './context.js';
+import { ENTRA_V1_FIX } from '../../providers/azure.js';
+import { CLOCK_SKEW_SECONDS, GRAPH_AUDIENCES, MAX_LIFETIME_SECONDS, grantedScopes, hasScope, listOf, type TokenContext } from './context.js';
 
 const define = (id: TokenCheckId, title: string, run: (ctx: TokenContext, v: Verdicts) => Finding) => defineCheckOf<TokenContext, TokenCheckId>(id, title, run);
 
-const V1_FIX = 'Set "requestedAccessTokenVersion": 2 in the API app\'s manifest (Entra admin center › App registrations › your API › Manifest; legacy name accessTokenAcceptedVersion), then sign in again for a new token';
+// A v1 issuer and a Graph audience are told by the token alone, whichever provider is configured:
+// they stay here. What only a provider's own tokens mean is its module's (doctor.tokenIssuerMismatch,
+// doctor.tokenAudience).
 const GRAPH_FIX = "Request a token for your own API's scope ({Application ID URI}/mcp.tools), not for Microsoft Graph (User.Read, openid)";
 
 function iso(seconds: number): string {
@@ -37,21 +40,17 @@ function issuerMismatch(ctx: TokenContext, iss: string, expected: string): { sum
   const diff = explainIssuerDifference(expected, iss);
   const base = `The token was issued by "${iss}", not by the configured issuer "${expected}" (${differenceNote(expected, iss, 'the configured issuer', 'the token')})`;
   if (iss.startsWith('https://sts.windows.net/')) {
-    return { summary: `The token is an Entra v1 token (issuer ${iss}); the server expects v2 tokens from ${expected}`, fix: V1_FIX };
+    return { summary: `The token is an Entra v1 token (issuer ${iss}); the server expects v2 tokens from ${expected}`, fix: ENTRA_V1_FIX };
   }
-  if (ctx.flavor === 'okta' && expected.includes('/oauth2/') && !iss.includes('/oauth2/')) {
-    return {
-      summary: `The token comes from the Okta org authorization server ${iss}, whose tokens are only for Okta's own APIs; the server expects ${expected}`,
-      fix: `Have the client use the custom authorization server ${expected} (its /v1/authorize and /v1/token endpoints)`,
-    };
-  }
+  const own = familyDoctor(ctx.flavor)?.tokenIssuerMismatch?.({ iss, expected });
+  if (own) return own;
   if (diff.kind === 'trailing-slash-added' || diff.kind === 'trailing-slash-missing') {
     return { summary: base, fix: fixFor(ctx.flavor, 'token-issuer.trailing-slash', `Configure the issuer as exactly "${iss}", byte for byte`, { iss }) };
   }
   return { summary: base, fix: fixFor(ctx.flavor, 'token-issuer.mismatch', `Get a token from ${expected}, or configure the issuer as "${iss}" if that is the server your users sign in with`, { iss, expected }) };
 }
 
-/** AUTH-FACTS 37. FAIL: `iss` missing or not byte-identical to the configured issuer (Entra v1, Okta org server, Auth0 slash/custom domain, Keycloak host explained). */
+/** AUTH-FACTS 37. FAIL: `iss` missing or not byte-identical to the configured issuer (Entra v1, the provider's own cases, Auth0 slash/custom domain, Keycloak host explained). */
 export const tokenIssuerCheck = define(TOKEN_ISSUER, 'Token issuer matches', (ctx, v) => {
   const claims = ctx.token.claims;
   if (!claims) return v.skip(NOT_A_JWT);
@@ -100,43 +99,11 @@ export const tokenAudienceCheck = define(TOKEN_AUDIENCE, 'Token is bound to this
   const expected = ctx.expect.audiences;
   if (!expected?.length) return v.info(`aud is ${aud.join(' ') || '(none)'}`, details, 'Pass --audience (the API identifier) or --resource to check it');
   const matched = aud.find((a) => expected.includes(a));
-  if (ctx.flavor === 'azure' && claims['ver'] === '1.0') return v.fail(`The token is an Entra v1 token (ver 1.0, aud ${aud.join(' ')}); the server accepts v2 tokens, whose aud is the API's client id`, details, V1_FIX);
+  const summary = `The token's aud ${aud.join(' ') || '(none)'} does not include ${expected.join(' or ')}`;
+  // The provider's own reading (Entra v1, Auth0's audience routing, Keycloak's account).
+  const own = familyDoctor(ctx.flavor)?.tokenAudience?.({ claims, aud, expected, matched, summary, expect: ctx.expect });
+  if (own) return v.fail(own.summary, details, own.fix);
   if (matched) return v.pass(`aud contains ${matched}`, details);
-  const want = expected.join(' or ');
-  const summary = `The token's aud ${aud.join(' ') || '(none)'} does not include ${want}`;
-  if (ctx.flavor === 'auth0' && aud.length > 0 && aud.every((a) => a.endsWith('/userinfo'))) {
-    // No API was selected: name the setting that selects this project's, as AUTH_SETUP.md does.
-    const route = auth0AudienceRoute(ctx.expect);
-    const fix =
-      route === 'default-audience'
-        ? `Make ${expected[0]} the ${AUTH0_DEFAULT_AUDIENCE}, with the Resource Parameter Compatibility Profile off: hosts send resource=${ctx.expect.resource}, not audience, and ${expected[0]} is not the MCP URL, so only the Default Audience gets them a token for it`
-        : route === 'profile'
-          ? `Turn on the ${AUTH0_PROFILE} with an API whose Identifier is exactly ${ctx.expect.resource}, the MCP URL: the resource hosts send then selects it`
-          : `Request it for your API: audience=${expected[0]}, or enable the Resource Parameter Compatibility Profile (Auth0 Dashboard › Settings › Advanced) with an API whose Identifier is ${expected[0]}`;
-    return v.fail(`The token is only for Auth0's /userinfo (aud ${aud.join(' ')}), not for your API`, details, fix);
-  }
-  // Auth0 picks the audience one of two ways; a token for the other API says which one applied.
-  const resource = ctx.expect.resource;
-  if (ctx.flavor === 'auth0' && resource !== undefined && !expected.includes(resource) && aud.includes(resource)) {
-    return v.fail(
-      `${summary}: its aud is the MCP URL, so the Resource Parameter Compatibility Profile mapped the host's resource=${resource} onto an API whose Identifier is the MCP URL, while this project expects ${want}`,
-      details,
-      `Either turn the Resource Parameter Compatibility Profile off and make ${expected[0]} the tenant's Default Audience (Auth0 Dashboard › Settings › General › API Authorization Settings), or use that API: npx create-fastapps auth --audience ${resource}`,
-    );
-  }
-  if (ctx.flavor === 'auth0' && resource !== undefined && expected.includes(resource) && aud.some((a) => !a.endsWith('/userinfo'))) {
-    return v.fail(
-      `${summary}: Auth0 ignored the host's resource=${resource} and used the tenant's Default Audience (${aud.filter((a) => !a.endsWith('/userinfo')).join(' ')})`,
-      details,
-      `Turn on the Resource Parameter Compatibility Profile (Auth0 Dashboard › Settings › Advanced) and create an API whose Identifier is exactly ${resource}, so resource maps onto it`,
-    );
-  }
-  if (ctx.flavor === 'azure' && aud.some((a) => a.startsWith('api://'))) {
-    return v.fail(`${summary}: an Application ID URI in aud means an Entra v1 token`, details, V1_FIX);
-  }
-  if (ctx.flavor === 'keycloak' && aud.includes('account')) {
-    return v.fail(`${summary} (account is Keycloak's default audience)`, details, `Add an Audience mapper with Included Custom Audience ${expected[0]} (Keycloak Admin › Clients › your client › Client scopes › dedicated scope › Add mapper › By configuration › Audience)`);
-  }
   return v.fail(
     summary,
     details,

@@ -39,9 +39,6 @@ export interface TokenContext {
   serverClockSkew?: number;
 }
 
-// Auth0's audience routing is Auth0 knowledge: it lives in its provider module.
-export { AUTH0_DEFAULT_AUDIENCE, AUTH0_PROFILE, auth0AudienceRoute } from '../../providers/auth0.js';
-
 /** Allowed clock skew for `nbf`/`iat`, seconds. */
 export const CLOCK_SKEW_SECONDS = 60;
 /** Longest lifetime that doesn't warn (SPEC §5: the FastApps guide's advice), seconds. */

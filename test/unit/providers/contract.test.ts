@@ -8,8 +8,12 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, test } from 'vitest';
+import { templateContext } from '../../../src/generate/context.js';
 import { inferFlavor, inferFlavorFromUrl } from '../../../src/issuer/flavor.js';
-import { providerOptions } from '../../../src/options/flags.js';
+import type { Answers } from '../../../src/options/answers.js';
+import { createExample, createOptions, providerOptions } from '../../../src/options/flags.js';
+import { resolveCreateAnswers } from '../../../src/options/resolve.js';
+import { typedAudience } from '../../../src/providers/audience.js';
 import { getProvider, providerIds, providers, type Provider, type ProviderInput } from '../../../src/providers/index.js';
 
 const root = fileURLToPath(new URL('../../..', import.meta.url));
@@ -49,6 +53,33 @@ function exampleInput(provider: Provider): ProviderInput {
   return input;
 }
 
+/** What create would resolve for the module's examples, in its default sign-in mode. */
+function exampleAnswers(provider: Provider): Answers {
+  const input = exampleInput(provider);
+  const resource = 'https://mcp.example.com/mcp';
+  const audiences = provider.defaultAudiences(input, resource, undefined);
+  return {
+    targetDir: '/tmp/app',
+    targetArg: 'app',
+    projectName: 'app',
+    provider: provider.id,
+    providerInput: input,
+    issuer: provider.id === 'local' ? 'https://mcp.example.com/oauth' : provider.buildIssuer(input),
+    resource,
+    audiences,
+    clientIds: input.clientId ?? [],
+    scopes: provider.defaultScopes(input, resource, audiences),
+    authMode: 'required',
+    signIn: provider.signIn[0],
+    skipIssuerCheck: true,
+    install: false,
+    git: false,
+    pm: 'npm',
+    force: false,
+    timeoutMs: 5000,
+  };
+}
+
 describe.each(providers.map((provider) => [provider.id, provider] as const))('provider %s', (id, provider) => {
   test('is found by its id, once', () => {
     expect(getProvider(id)).toBe(provider);
@@ -80,6 +111,46 @@ describe.each(providers.map((provider) => [provider.id, provider] as const))('pr
       expect(provider.audienceRefusal).toMatch(/^--audience: /);
     });
   }
+
+  test.runIf(provider.acceptsAudience)('--audience lands where typedAudience says, in every sign-in mode', () => {
+    for (const signIn of provider.signIn) {
+      const audiences = provider.defaultAudiences(exampleInput(provider), 'https://mcp.example.com/mcp', 'https://api.example.com/typed', signIn);
+      expect(typedAudience(provider, audiences), `${id} ${signIn}`).toBe('https://api.example.com/typed');
+    }
+  });
+
+  test.runIf(provider.templateData !== undefined)("its templates' own data does not shadow the shared context", () => {
+    const shared = Object.keys(templateContext(exampleAnswers(getProvider('local'))));
+    const own = Object.keys(provider.templateData!(exampleAnswers(provider)));
+    expect(own.length).toBeGreaterThan(0);
+    for (const key of own) expect(shared, `${id} templateData ${key}`).not.toContain(key);
+    expect(templateContext(exampleAnswers(provider))).toMatchObject(provider.templateData!(exampleAnswers(provider)));
+  });
+
+  test.runIf(provider.doctor?.suggestedIssuer !== undefined)('suggests the issuer its examples build', () => {
+    expect(provider.doctor!.suggestedIssuer!(exampleInput(provider))).toBe(provider.buildIssuer(exampleInput(provider)));
+  });
+
+  test.runIf(provider.doctor?.tokenAudience !== undefined)("its token.audience reading lets a token for this project's audience pass", () => {
+    const answers = exampleAnswers(provider);
+    const expected = answers.audiences;
+    const aud = [expected[0]!];
+    const reading = provider.doctor!.tokenAudience!({ claims: { aud }, aud, expected, matched: expected[0], summary: 'generic', expect: { audiences: expected, resource: answers.resource } });
+    expect(reading).toBeUndefined();
+  });
+
+  test("create's help example for it runs without a terminal as it stands (its secret set)", async () => {
+    const { env, args } = createExample(provider);
+    const command = createOptions(new Command()).argument('[dir]').exitOverride().parse(args, { from: 'user' });
+    const environment = Object.fromEntries(env.map((name) => [name, 'an-example-client-secret-0123456789']));
+    const answers = await resolveCreateAnswers(command.args[0], command.opts(), { cwd: '/tmp', env: environment, given: new Set() });
+    expect(answers.provider).toBe(id);
+  });
+
+  test.runIf(provider.doctor?.scopeClaims !== undefined)('its generated verifier reads scopes from the claims doctor reads them from', () => {
+    const verifier = readFileSync(path.join(root, 'templates', 'providers', id, 'src', 'auth', 'verifier.ts'), 'utf8');
+    for (const claim of provider.doctor!.scopeClaims!) expect(verifier, `${id} verifier reads ${claim}`).toContain(`scopeList(claims.${claim})`);
+  });
 
   test('offers at least one sign-in mode, and each one once', () => {
     expect(provider.signIn.length).toBeGreaterThan(0);
