@@ -14,6 +14,9 @@ import type { Answers } from '../../../src/options/answers.js';
 import { createExample, createOptions, providerOptions } from '../../../src/options/flags.js';
 import { resolveCreateAnswers } from '../../../src/options/resolve.js';
 import { typedAudience } from '../../../src/providers/audience.js';
+
+/** Registers a test only where it applies to the provider: a matrix of skips would hide real ones. */
+const testWhen = (applies: boolean): typeof test => (applies ? test : ((() => undefined) as unknown as typeof test));
 import { getProvider, providerIds, providers, type Provider, type ProviderInput } from '../../../src/providers/index.js';
 
 const root = fileURLToPath(new URL('../../..', import.meta.url));
@@ -112,14 +115,14 @@ describe.each(providers.map((provider) => [provider.id, provider] as const))('pr
     });
   }
 
-  test.runIf(provider.acceptsAudience)('--audience lands where typedAudience says, in every sign-in mode', () => {
+  testWhen(provider.acceptsAudience)('--audience lands where typedAudience says, in every sign-in mode', () => {
     for (const signIn of provider.signIn) {
       const audiences = provider.defaultAudiences(exampleInput(provider), 'https://mcp.example.com/mcp', 'https://api.example.com/typed', signIn);
       expect(typedAudience(provider, audiences), `${id} ${signIn}`).toBe('https://api.example.com/typed');
     }
   });
 
-  test.runIf(provider.templateData !== undefined)("its templates' own data does not shadow the shared context", () => {
+  testWhen(provider.templateData !== undefined)("its templates' own data does not shadow the shared context", () => {
     const shared = Object.keys(templateContext(exampleAnswers(getProvider('local'))));
     const own = Object.keys(provider.templateData!(exampleAnswers(provider)));
     expect(own.length).toBeGreaterThan(0);
@@ -127,11 +130,11 @@ describe.each(providers.map((provider) => [provider.id, provider] as const))('pr
     expect(templateContext(exampleAnswers(provider))).toMatchObject(provider.templateData!(exampleAnswers(provider)));
   });
 
-  test.runIf(provider.doctor?.suggestedIssuer !== undefined)('suggests the issuer its examples build', () => {
+  testWhen(provider.doctor?.suggestedIssuer !== undefined)('suggests the issuer its examples build', () => {
     expect(provider.doctor!.suggestedIssuer!(exampleInput(provider))).toBe(provider.buildIssuer(exampleInput(provider)));
   });
 
-  test.runIf(provider.doctor?.tokenAudience !== undefined)("its token.audience reading lets a token for this project's audience pass", () => {
+  testWhen(provider.doctor?.tokenAudience !== undefined)("its token.audience reading lets a token for this project's audience pass", () => {
     const answers = exampleAnswers(provider);
     const expected = answers.audiences;
     const aud = [expected[0]!];
@@ -147,7 +150,7 @@ describe.each(providers.map((provider) => [provider.id, provider] as const))('pr
     expect(answers.provider).toBe(id);
   });
 
-  test.runIf(provider.doctor?.scopeClaims !== undefined)('its generated verifier reads scopes from the claims doctor reads them from', () => {
+  testWhen(provider.doctor?.scopeClaims !== undefined)('its generated verifier reads scopes from the claims doctor reads them from', () => {
     const verifier = readFileSync(path.join(root, 'templates', 'providers', id, 'src', 'auth', 'verifier.ts'), 'utf8');
     for (const claim of provider.doctor!.scopeClaims!) expect(verifier, `${id} verifier reads ${claim}`).toContain(`scopeList(claims.${claim})`);
   });
