@@ -63,13 +63,13 @@ export const keycloak: Provider<'keycloak'> = {
       !matched && aud.includes('account')
         ? {
             summary: `${summary} (account is Keycloak's default audience)`,
-            fix: `Add an Audience mapper with Included Custom Audience ${expected[0]} (Keycloak Admin › Clients › your client › Client scopes › dedicated scope › Add mapper › By configuration › Audience)`,
+            fix: `Add an Audience mapper with Included Custom Audience ${expected[0]} on a realm default client scope (Keycloak Admin › Client scopes › Create client scope, type Default › Mappers › By configuration › Audience), so clients hosts register get it too; a client's dedicated scope reaches that client only`,
           }
         : undefined,
     fixes: {
       'registration.register-client': ({ redirect }) =>
-        `Create a client (Keycloak Admin › Clients › Create client) with redirect URI ${redirect} and paste its client id into the MCP client, or allow anonymous registration (Clients › Client registration)`,
-      'registration.protected': 'Allow anonymous registration (Keycloak Admin › Clients › Client registration › Anonymous access policies), or pre-register a client',
+        `Create a client (Keycloak Admin › Clients › Create client) with redirect URI ${redirect} and paste its client id into the MCP client, or allow anonymous registration (Clients › Client registration › Anonymous access policies › Trusted Hosts: turn off Host Sending Client Registration Request Must Match and list the hosts' redirect URI hosts)`,
+      'registration.protected': 'Allow anonymous registration (Keycloak Admin › Clients › Client registration › Anonymous access policies › Trusted Hosts: turn off Host Sending Client Registration Request Must Match, since hosts register from their own servers, and list the hosts\' redirect URI hosts), or pre-register a client',
       'discovery.not-found': 'Check the realm name (case-sensitive) and whether this Keycloak uses the legacy /auth prefix (https://host/auth/realms/{realm})',
       'issuer-echo.origin':
         'Keycloak builds the issuer from the request’s host: set its public URL (--hostname=https://sso.example.com, KC_HOSTNAME; behind a proxy also --proxy-headers=xforwarded) so every client sees the same issuer, then configure that issuer',

@@ -305,7 +305,7 @@ describe('Okta and Keycloak', () => {
     expect(findings['token.audience']).toMatchObject({
       status: 'fail',
       summary: `The token's aud account does not include ${RESOURCE} (account is Keycloak's default audience)`,
-      fix: `Add an Audience mapper with Included Custom Audience ${RESOURCE} (Keycloak Admin › Clients › your client › Client scopes › dedicated scope › Add mapper › By configuration › Audience)`,
+      fix: `Add an Audience mapper with Included Custom Audience ${RESOURCE} on a realm default client scope (Keycloak Admin › Client scopes › Create client scope, type Default › Mappers › By configuration › Audience), so clients hosts register get it too; a client's dedicated scope reaches that client only`,
     });
   });
 
