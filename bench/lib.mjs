@@ -83,6 +83,28 @@ export async function time(command, args, { runs = 15, warmup = 3, cwd, env } = 
   return median(samples);
 }
 
+/**
+ * Like `time`, for several commands at once, run in turn (one run of each, then the next round), so
+ * a machine that slows down or speeds up during the run weighs on every command alike. Resolves
+ * with the median wall time of each, in ms, in the order given.
+ */
+export async function timeInTurns(commands, { runs = 15, warmup = 3, cwd, env } = {}) {
+  const samples = commands.map(() => []);
+  for (let i = 0; i < warmup + runs; i++) {
+    for (const [index, [command, args]] of commands.entries()) {
+      const started = process.hrtime.bigint();
+      const status = await new Promise((resolve, reject) => {
+        const child = spawn(command, args, { cwd, env: { ...process.env, ...env }, stdio: 'ignore' });
+        child.on('error', reject);
+        child.on('exit', resolve);
+      });
+      if (status !== 0) throw new Error(`${command} ${args.join(' ')} exited with ${status}`);
+      if (i >= warmup) samples[index].push(Number(process.hrtime.bigint() - started) / 1e6);
+    }
+  }
+  return samples.map(median);
+}
+
 export function median(values) {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);
