@@ -9,7 +9,7 @@ import type { Finding } from '../issuer/types.js';
 import { UsageError } from '../errors.js';
 import type { CreateFlags } from '../options/answers.js';
 import { FIELD_FLAGS, rejectForeignFlags } from '../options/resolve.js';
-import { parseFieldValues } from '../providers/fields.js';
+import { fieldFallback, parseFieldValues, readFieldValues, requiredFieldArgs } from '../providers/fields.js';
 import { getProvider, providerIds, type Provider, type ProviderId, type ProviderInput } from '../providers/index.js';
 import { localIssuer } from '../providers/local.js';
 import { INPUT_PROVIDER_FIELDS } from './ids.js';
@@ -61,24 +61,24 @@ export function resolveProvider(flags: ProviderFlags, resource: string): Provide
   const issuerGiven = flags.issuer !== undefined && provider.id !== 'oidc';
   for (const field of provider.fields) {
     const raw = flags[FIELD_FLAGS[field.key]] as string | string[] | undefined;
-    // Read as create reads it (src/providers/fields.ts).
-    const values = raw === undefined ? [] : parseFieldValues(field, raw).filter((value) => value !== '');
-    const fallback = values.length === 0 ? field.default?.(input) : undefined;
-    if (values.length === 0 && fallback === undefined) {
+    // Read as create reads it (src/providers/fields.ts), every problem collected instead of the first thrown.
+    const given = raw === undefined ? [] : readFieldValues(field, parseFieldValues(field, raw), input).given;
+    const fallback = given.length === 0 ? fieldFallback(field, input) : undefined;
+    if (given.length === 0 && fallback === undefined) {
       // A derived value (Cognito's region) is missing only because what it derives from is.
       if (field.buildsIssuer && !issuerGiven && !field.derived) missing.push(`${field.flag} <${field.example}>`);
       continue;
     }
-    const all = values.length ? values : [fallback!];
-    for (const value of all) {
-      const result = field.validate(value, input);
-      if (result !== true) problems.push(`${field.flag} ${value}: ${result}`);
-    }
+    const all = given.length ? given : [fallback!].flat();
+    for (const { value, message } of readFieldValues(field, all, input).problems) problems.push(`${field.flag} ${value}: ${message}`);
     if (field.key === 'clientId') input.clientId = all;
     else (input as Record<string, string>)[field.key] = all[0]!;
   }
   if (missing.length) {
-    throw new UsageError(`--provider ${provider.id} needs ${missing.join(', ')}${provider.id === 'oidc' ? '' : ' (or --issuer)'}.`, `Example: npx create-fastapps doctor --provider ${provider.id} ${provider.fields.filter((f) => f.buildsIssuer && !f.default).map((f) => `${f.flag} ${f.example}`).join(' ')}`);
+    throw new UsageError(
+      `--provider ${provider.id} needs ${missing.join(', ')}${provider.id === 'oidc' ? '' : ' (or --issuer)'}.`,
+      `Example: npx create-fastapps doctor --provider ${provider.id} ${requiredFieldArgs(provider, { issuerOnly: true }).join(' ')}`,
+    );
   }
 
   let issuer: string | undefined;

@@ -2,6 +2,7 @@
 import { Option, type Command } from 'commander';
 // On the start-up path: the provider modules are plain data and small validators (no checks, no SDK).
 import { providerIds, providers, type Provider } from '../providers/index.js';
+import { requiredFieldArgs } from '../providers/fields.js';
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
@@ -53,8 +54,7 @@ export interface CreateExample {
  * client (its secret from the environment, never a flag).
  */
 export function createExample(provider: Provider, dir = 'my-app'): CreateExample {
-  const args = [dir, '--provider', provider.id];
-  for (const field of provider.fields) if (!field.default) args.push(field.flag, field.example);
+  const args = [dir, '--provider', provider.id, ...requiredFieldArgs(provider)];
   const broker = provider.signIn[0] === 'broker';
   if (broker) args.push('--broker-client-id', 'your-client-id');
   return { env: broker ? ['OAUTH_BROKER_CLIENT_SECRET'] : [], args };

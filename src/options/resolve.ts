@@ -16,7 +16,7 @@ import { UsageError } from '../errors.js';
 import { detectPackageManager, packageManagers } from '../install/package-manager.js';
 import { getProvider, providerIds, providers, type Field, type FieldKey, type Provider, type ProviderId, type ProviderInput, type SignIn } from '../providers/index.js';
 import { audienceMessage, typedAudience } from '../providers/audience.js';
-import { parseFieldValues, validateFieldValues } from '../providers/fields.js';
+import { fieldFallback, parseFieldValues, requiredFieldArgs, validateFieldValues } from '../providers/fields.js';
 import { localIssuer } from '../providers/local.js';
 import { splitList, validateBrokerClientId, validateBrokerSecret, validateIssuerUrl, validateResourceUrl, validateScope } from '../providers/validate.js';
 import { DEFAULT_RESOURCE, DEFAULT_TIMEOUT_MS, type Answers, type AuthMode, type CreateFlags, type PackageManager } from './answers.js';
@@ -415,11 +415,7 @@ async function resolveField(field: Field, flags: CreateFlags, input: ProviderInp
     check(validateAll(values), field.flag);
     return field.multiple ? values : values[0];
   }
-  // A recorded value (auth) comes before the field's default, except where the default is derived
-  // from the other answers (a region from a new pool id).
-  const own = field.default?.(input);
-  const previous = Array.isArray(recorded) && !field.multiple ? recorded[0] : recorded;
-  const fallback = field.derived ? (own ?? previous) : (previous ?? own);
+  const fallback = fieldFallback(field, input, recorded);
   if (ask && !(fallback !== undefined && field.derived)) {
     const answer = await ask.input({
       message: field.message,
@@ -448,7 +444,5 @@ export function rejectForeignFlags(provider: Provider, flags: CreateFlags, comma
 }
 
 export function exampleCommand(provider: Provider): string {
-  const parts = ['npx create-fastapps my-mcp-app', `--provider ${provider.id}`];
-  for (const field of provider.fields) if (!field.default) parts.push(`${field.flag} ${field.example}`);
-  return parts.join(' ');
+  return ['npx create-fastapps my-mcp-app', '--provider', provider.id, ...requiredFieldArgs(provider)].join(' ');
 }

@@ -24,6 +24,7 @@ import { equivalentCommand, equivalentCommandNote } from '../options/command-lin
 import type { Prompter } from '../options/prompter.js';
 import { BROKER_SECRET_ENV, checkChoiceFlags, checkValueFlags, resolveAuthSettings, resolveBrokerSecret, type AuthSettings } from '../options/resolve.js';
 import { getProvider, providerIds, type Provider, type ProviderId } from '../providers/index.js';
+import { requiredFieldArgs } from '../providers/fields.js';
 import type { Output } from '../ui/output.js';
 import { applyWrites, WriteFailure, type Write } from './apply.js';
 import { classify, newPath, writesInPlace, type Action } from './classify.js';
@@ -430,9 +431,7 @@ function packageManagerOf(root: string, userAgent: string | undefined): PackageM
 }
 
 export function authExample(provider: Provider): string {
-  const parts = ['npx create-fastapps auth', `--provider ${provider.id}`];
-  for (const field of provider.fields) if (!field.default) parts.push(`${field.flag} ${field.example}`);
-  return parts.join(' ');
+  return ['npx create-fastapps auth', '--provider', provider.id, ...requiredFieldArgs(provider)].join(' ');
 }
 
 function describeChanges(from: AuthSettings, to: AuthSettings): string[] {
