@@ -108,19 +108,22 @@ const builtinsByRequire = {
 };
 
 /**
- * `create`, the command nearly every run is, loads one file: dist/cli.js holds the command line and
- * the whole create path. Every ES module costs its resolution and load on top of its parse, and
- * esbuild's code splitting cut the create path into some twenty chunks (one per set of commands
- * sharing a module). So the bundle is built in three parts:
+ * `create`, the command nearly every run is, loads two files: dist/cli.js, the command line, and
+ * dist/create.js, the whole create path. Every ES module costs its resolution and load on top of
+ * its parse, and esbuild's code splitting cut the create path into some twenty chunks (one per set
+ * of commands sharing a module). So the bundle is built in parts:
  *
  * - dist/shared/: errors.ts and cleanup.ts, the state every command must share (error classes
  *   cli.ts tells apart, what Ctrl+C undoes), one instance whichever part loaded them;
- * - dist/cli.js: cli.ts and everything it reaches, except those two and the lazy modules below;
+ * - dist/cli.js: cli.ts and what it reaches, short of the parts below (so --version, --help and
+ *   doctor parse no create code);
+ * - dist/create.js: create.ts and everything it reaches, short of the shared and lazy parts;
  * - dist/lazy/: what only doctor, auth, add, an install or a prompt needs (the MCP SDK, execa,
- *   inquirer), code-split among themselves, loaded when the command runs. The create path's
- *   modules they use are bundled into them again (pure code; the state is in dist/shared/).
+ *   inquirer), code-split among themselves, loaded when the command runs.
+ * Modules several parts use are bundled into each (pure code and data; the state is in shared/).
  */
 const SHARED = { 'src/errors.ts': 'shared/errors.js', 'src/cleanup.ts': 'shared/cleanup.js' };
+const CREATE = { 'src/create.ts': 'create.js' };
 const LAZY = {
   'src/doctor/run.ts': 'lazy/doctor-run.js',
   'src/regen/auth.ts': 'lazy/regen-auth.js',
@@ -161,12 +164,8 @@ const common = {
 const entries = (targets) => Object.fromEntries(Object.entries(targets).map(([source, out]) => [out.replace(/\.js$/, ''), source]));
 
 await build({ ...common, entryPoints: entries(SHARED), splitting: true, chunkNames: 'shared/[name]-[hash]', plugins: [builtinsByRequire] });
-await build({
-  ...common,
-  entryPoints: { cli: 'src/cli.ts' },
-  splitting: false,
-  plugins: [externalTo({ ...SHARED, ...LAZY }, '.'), precompiledTemplates('./precompiled/'), lazyChildProcess, builtinsByRequire],
-});
+await build({ ...common, entryPoints: { cli: 'src/cli.ts' }, splitting: false, plugins: [externalTo({ ...SHARED, ...LAZY, ...CREATE }, '.'), lazyChildProcess, builtinsByRequire] });
+await build({ ...common, entryPoints: { create: 'src/create.ts' }, splitting: false, plugins: [externalTo({ ...SHARED, ...LAZY }, '.'), precompiledTemplates('./precompiled/'), builtinsByRequire] });
 await build({
   ...common,
   entryPoints: entries(LAZY),
