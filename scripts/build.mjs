@@ -119,7 +119,8 @@ const builtinsByRequire = {
  *   doctor parse no create code);
  * - dist/create.js: create.ts and everything it reaches, short of the shared and lazy parts;
  * - dist/lazy/: what only doctor, auth, add, an install or a prompt needs (the MCP SDK, execa,
- *   inquirer), code-split among themselves, loaded when the command runs.
+ *   inquirer), one file each, loaded when the command runs (what it imports dynamically, such as
+ *   the MCP SDK for doctor --server, in files of its own beside it).
  * Modules several parts use are bundled into each (pure code and data; the state is in shared/).
  */
 const SHARED = { 'src/errors.ts': 'shared/errors.js', 'src/cleanup.ts': 'shared/cleanup.js' };
@@ -166,10 +167,14 @@ const entries = (targets) => Object.fromEntries(Object.entries(targets).map(([so
 await build({ ...common, entryPoints: entries(SHARED), splitting: true, chunkNames: 'shared/[name]-[hash]', plugins: [builtinsByRequire] });
 await build({ ...common, entryPoints: { cli: 'src/cli.ts' }, splitting: false, plugins: [externalTo({ ...SHARED, ...LAZY, ...CREATE }, '.'), lazyChildProcess, builtinsByRequire] });
 await build({ ...common, entryPoints: { create: 'src/create.ts' }, splitting: false, plugins: [externalTo({ ...SHARED, ...LAZY }, '.'), precompiledTemplates('./precompiled/'), builtinsByRequire] });
-await build({
-  ...common,
-  entryPoints: entries(LAZY),
-  splitting: true,
-  chunkNames: 'lazy/[name]-[hash]',
-  plugins: [externalTo(SHARED, 'lazy'), precompiledTemplates('../precompiled/'), lazyChildProcess, builtinsByRequire],
-});
+// Each lazy command on its own, so that it too is one file (plus what it imports dynamically, such
+// as the MCP SDK for doctor --server), not chunks shared with the others.
+for (const [entry, source] of Object.entries(entries(LAZY))) {
+  await build({
+    ...common,
+    entryPoints: { [entry]: source },
+    splitting: true,
+    chunkNames: `${entry}-[name]-[hash]`,
+    plugins: [externalTo(SHARED, 'lazy'), precompiledTemplates('../precompiled/'), lazyChildProcess, builtinsByRequire],
+  });
+}
