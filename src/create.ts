@@ -133,6 +133,8 @@ function printNextSteps(out: Output, answers: Answers, shownDir: string): void {
  * modules (Handlebars among them) load meanwhile.
  */
 async function planLater(answers: Answers, issuerCheck: GeneratorInfo['issuerCheck'], version: string): Promise<ProjectPlan> {
+  // The check's requests go out first: connecting and writing each takes a turn of the event loop.
+  for (let turn = 0; turn < 2; turn++) await new Promise((resolve) => setImmediate(resolve));
   const [{ planProjectInTurns }, { loadTemplates }] = await Promise.all([import('./generate/plan.js'), import('./generate/templates.js')]);
   return planProjectInTurns(answers, loadTemplates(answers.provider, answers.signIn), { version, issuerCheck });
 }
