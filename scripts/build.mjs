@@ -101,7 +101,7 @@ const builtinsByRequire = {
   name: 'builtins-by-require',
   setup(b) {
     b.onResolve({ filter: /^node:/ }, (args) =>
-      args.kind === 'import-statement' && args.path !== 'node:module' && args.importer.includes(`${path.sep}src${path.sep}`) ? { path: args.path, namespace: 'builtin-by-require' } : undefined,
+      args.kind === 'import-statement' && args.path !== 'node:module' && path.relative(root, args.importer).startsWith(`src${path.sep}`) ? { path: args.path, namespace: 'builtin-by-require' } : undefined,
     );
     b.onLoad({ filter: /.*/, namespace: 'builtin-by-require' }, (args) => ({ contents: `module.exports = require(${JSON.stringify(args.path)});`, loader: 'js' }));
   },

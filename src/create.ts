@@ -54,7 +54,6 @@ export async function runCreate(dirArg: string | undefined, flags: CreateFlags, 
   // Its outcome is read after the check's: a failed check is reported first, and a plan for it is dropped.
   planning.catch(() => undefined);
   const checked = await checking;
-  const early = await planning;
   const { issuerCheck } = checked;
   const replan = checked.answers !== answers || issuerCheck !== expected;
   answers = checked.answers;
@@ -62,7 +61,8 @@ export async function runCreate(dirArg: string | undefined, flags: CreateFlags, 
   printSetupNotes(answers, out);
 
   // 4. Plan (unless the check changed what it depends on) and write.
-  const { files } = replan ? await planLater(answers, issuerCheck, ctx.version) : early;
+  // A plan made for answers the check replaced is dropped unread (even one that failed).
+  const { files } = replan ? await planLater(answers, issuerCheck, ctx.version) : await planning;
   if (ctx.signal.aborted) throw new CancelledError();
   writeProject(files, answers.targetDir, { force: answers.force });
   out.line(`${c.green('✔')} Wrote ${files.length} files to ${shownDir}`);

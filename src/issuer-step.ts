@@ -37,12 +37,6 @@ export function brokerCallbackLine(answers: Answers, out: Output): string {
   return `Allow this redirect URI on the server's own client at ${getProvider(answers.provider).name} (${answers.brokerClientId ?? 'OAUTH_BROKER_CLIENT_ID'}): ${out.c.cyan(brokerCallbackUrl(answers.resource))}`;
 }
 
-/**
- * The issuer step as `create` and `auth` run it, and what `fastapps.json` records of it: a provider
- * with nothing to check says why (`issuerNote`: local, GitHub); `--skip-issuer-check` leaves the
- * check owed, unless it passed before for this very issuer (`passedFor`, from `auth`); otherwise
- * the check runs, and a blocking failure throws before anything is written.
- */
 /** What `issuerStep` records for these answers when the check, if it runs, passes. */
 export function expectedIssuerCheck(answers: Answers, passedFor?: string): GeneratorInfo['issuerCheck'] {
   if (getProvider(answers.provider).issuerNote?.(answers.issuer)) return 'not-applicable';
@@ -50,6 +44,12 @@ export function expectedIssuerCheck(answers: Answers, passedFor?: string): Gener
   return 'passed';
 }
 
+/**
+ * The issuer step as `create` and `auth` run it, and what `fastapps.json` records of it: a provider
+ * with nothing to check says why (`issuerNote`: local, GitHub); `--skip-issuer-check` leaves the
+ * check owed, unless it passed before for this very issuer (`passedFor`, from `auth`); otherwise
+ * the check runs, and a blocking failure throws before anything is written.
+ */
 export async function issuerStep(answers: Answers, ctx: { out: Output; signal: AbortSignal; passedFor?: string; where?: string }): Promise<{ answers: Answers; issuerCheck: GeneratorInfo['issuerCheck'] }> {
   const { out } = ctx;
   const c = out.c;

@@ -75,7 +75,6 @@ export interface FetchedJson extends FetchedDocument {
 
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 
-/** Parses an absolute http(s) URL or throws a `bad-url` NetError. */
 /**
  * Whole milliseconds since `started` (a `process.hrtime.bigint()`). Not `performance.now()`: the
  * first use of the `performance` global loads perf_hooks, a cost on every `create`.
@@ -84,6 +83,7 @@ export function elapsedSince(started: bigint): number {
   return Math.round(Number(process.hrtime.bigint() - started) / 1e6);
 }
 
+/** Parses an absolute http(s) URL or throws a `bad-url` NetError. */
 function parseHttpUrl(url: string, context: string): URL {
   if (!URL.canParse(url)) {
     throw new NetError({
