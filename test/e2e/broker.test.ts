@@ -6,8 +6,6 @@
  * goes through the consent form and the fake Entra's login, and gets the server's own tokens.
  * Then refresh, restarts, Redis going away, and the attacks a broker must refuse.
  */
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { execa } from 'execa';
 import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
@@ -19,7 +17,7 @@ import { Browser } from '../helpers/browser.js';
 import { runCli, tempDir } from '../helpers/cli.js';
 import { jsonFinding, type JsonReport } from '../helpers/doctor.js';
 import { startFakeCognito, startFakeEntra, startFakeGitHub, startFakeGoogle, type FakeGitHub, type FakeGoogle, type FakeProvider } from '../helpers/fake-providers.js';
-import { freePort, postInitialize, startProcess, type RunningProject } from '../helpers/generated-server.js';
+import { freePort, postInitialize, startProcess, whoamiAs, type RunningProject } from '../helpers/generated-server.js';
 import { countCommands, startRedis, type RunningRedis } from '../helpers/redis.js';
 import { programs, skipWithout } from '../helpers/requires.js';
 import { startRoundRobin, type RoundRobin } from '../helpers/round-robin.js';
@@ -138,14 +136,7 @@ describe.skipIf(skip)('--sign-in broker on Entra, two instances on one Redis', (
     await redis?.stop();
   });
 
-  async function whoami(token: string): Promise<{ subject: string; scopes: string[] }> {
-    const client = new Client({ name: 'strict-host', version: '1.0.0' });
-    await client.connect(new StreamableHTTPClientTransport(new URL(resource), { requestInit: { headers: { authorization: `Bearer ${token}` } } }));
-    const result = await client.callTool({ name: 'whoami', arguments: {} });
-    await client.close();
-    expect(result.isError, JSON.stringify(result)).toBeFalsy();
-    return result.structuredContent as { subject: string; scopes: string[] };
-  }
+  const whoami = (token: string) => whoamiAs(resource, token);
 
   const user = () => ({ username: entra.user.username, password: entra.user.password });
 
@@ -743,12 +734,7 @@ describe('--provider github: sign-in only through the broker, its user API says 
     expect(JSON.stringify(host)).not.toContain('gho_');
 
     // The tool sees the GitHub account as the subject.
-    const client = new Client({ name: 'strict-host', version: '1.0.0' });
-    await client.connect(new StreamableHTTPClientTransport(new URL(resource), { requestInit: { headers: { authorization: `Bearer ${host.accessToken}` } } }));
-    const result = await client.callTool({ name: 'whoami', arguments: {} });
-    await client.close();
-    expect(result.isError, JSON.stringify(result)).toBeFalsy();
-    expect((result.structuredContent as { subject: string }).subject).toBe(String(mona.id));
+    expect((await whoamiAs(resource, host.accessToken)).subject).toBe(String(mona.id));
   });
 
   test('a login on the allow-list signs in without any organisation', async () => {

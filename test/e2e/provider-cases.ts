@@ -68,6 +68,13 @@ export interface DirectTrap {
   authSetup: RegExp;
 }
 
+/** Sets one setting of a running fake; returns what puts it back (a trap's `skip`). */
+function setFor<S, K extends keyof S>(settings: S, key: K, value: S[K]): () => void {
+  const before = settings[key];
+  settings[key] = value;
+  return () => void (settings[key] = before);
+}
+
 const CHATGPT_REDIRECT = 'https://chatgpt.com/connector/oauth/c_3f9a2b7e';
 /** The redirect URI hosts of the hosts that register themselves (CLIENTS.md), trusted for Keycloak's anonymous registration. */
 const HOST_REDIRECT_HOSTS = ['chatgpt.com', 'claude.ai', 'claude.com', 'vscode.dev', '127.0.0.1', 'localhost'];
@@ -198,12 +205,7 @@ export const cases: Record<Exclude<ProviderId, 'local' | 'google' | 'github'>, P
       traps: [
         {
           name: 'no Audience mapper: the token is for account only, though the host sent resource',
-          skip: (fake) => {
-            const { settings } = fake as FakeKeycloak;
-            const mapper = settings.audienceMapper;
-            settings.audienceMapper = undefined;
-            return () => void (settings.audienceMapper = mapper);
-          },
+          skip: (fake) => setFor((fake as FakeKeycloak).settings, 'audienceMapper', undefined),
           rejected: {
             serverSays: new RegExp(`Token audience is account \\(Keycloak's default\\); add an Audience mapper with Included Custom Audience ${MCP_URL}`),
             doctorFix: new RegExp(`^Add an Audience mapper with Included Custom Audience ${MCP_URL}`),
@@ -212,22 +214,13 @@ export const cases: Record<Exclude<ProviderId, 'local' | 'google' | 'github'>, P
         },
         {
           name: 'Trusted Hosts as Keycloak ships it: the host registering (ChatGPT\'s servers) must be trusted',
-          skip: (fake) => {
-            const { settings } = fake as FakeKeycloak;
-            settings.senderMustMatch = true;
-            return () => void (settings.senderMustMatch = false);
-          },
+          skip: (fake) => setFor((fake as FakeKeycloak).settings, 'senderMustMatch', true),
           hostRefusal: /^dynamic client registration failed: HTTP 403 .*Policy 'Trusted Hosts' rejected request to client-registration service\. Details: Host not trusted\./,
           authSetup: /turn\s+off\s+\*Host\s+Sending\s+Client\s+Registration\s+Request\s+Must\s+Match\*/,
         },
         {
           name: 'Trusted Hosts without the hosts\' redirect URI hosts',
-          skip: (fake) => {
-            const { settings } = fake as FakeKeycloak;
-            const hosts = settings.trustedHosts;
-            settings.trustedHosts = [];
-            return () => void (settings.trustedHosts = hosts);
-          },
+          skip: (fake) => setFor((fake as FakeKeycloak).settings, 'trustedHosts', []),
           hostRefusal: /^dynamic client registration failed: HTTP 403 .*Policy 'Trusted Hosts' rejected request to client-registration service\. Details: URI doesn't match any trusted host or trusted domain/,
           authSetup: /list\s+the\s+hosts'\s+redirect\s+URI\s+hosts\s+\(`chatgpt\.com`/,
         },
@@ -249,22 +242,13 @@ export const cases: Record<Exclude<ProviderId, 'local' | 'google' | 'github'>, P
       traps: [
         {
           name: 'the MCP URL is not a registered resource indicator',
-          skip: (fake) => {
-            const { settings } = fake as FakeWorkOS;
-            const resources = settings.resources;
-            settings.resources = [];
-            return () => void (settings.resources = resources);
-          },
+          skip: (fake) => setFor((fake as FakeWorkOS).settings, 'resources', []),
           hostRefusal: /^the token request failed: HTTP 400 \{"error":"invalid_target"\}$/,
           authSetup: new RegExp(`add \\*\\*\`${MCP_URL}\`\\*\\* as a resource indicator[\\s\\S]*\`400 invalid_target\``),
         },
         {
           name: 'Dynamic Client Registration off',
-          skip: (fake) => {
-            const { settings } = fake as FakeWorkOS;
-            settings.dcr = false;
-            return () => void (settings.dcr = true);
-          },
+          skip: (fake) => setFor((fake as FakeWorkOS).settings, 'dcr', false),
           hostRefusal: /no way to register a client/,
           authSetup: /turn on \*\*Dynamic Client Registration\*\*/,
         },

@@ -12,7 +12,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { runCli, tempDir } from '../helpers/cli.js';
 import { jsonFinding, type JsonReport } from '../helpers/doctor.js';
-import { freePort, parseChallenge, postInitialize, startProcess, type RunningProject } from '../helpers/generated-server.js';
+import { freePort, parseChallenge, postInitialize, startProcess, whoamiAs, type RunningProject } from '../helpers/generated-server.js';
 import type { FakeProvider } from '../helpers/fake-providers.js';
 import { startIssuerServer, type IssuerServer } from '../helpers/issuer-server.js';
 import { CHATGPT_PKCE_REFUSAL, HostRefusal, signInAsHost } from '../helpers/strict-host.js';
@@ -179,15 +179,6 @@ export function providerE2E(spec: ProviderCase): void {
   });
 }
 
-async function whoamiAs(resource: string, token: string): Promise<{ subject: string; scopes: string[] }> {
-  const client = new Client({ name: 'strict-host', version: '1.0.0' });
-  await client.connect(new StreamableHTTPClientTransport(new URL(resource), { requestInit: { headers: { authorization: `Bearer ${token}` } } }));
-  const result = await client.callTool({ name: 'whoami', arguments: {} });
-  await client.close();
-  expect(result.isError, JSON.stringify(result)).toBeFalsy();
-  return result.structuredContent as { subject: string; scopes: string[] };
-}
-
 /**
  * Direct sign-in at the provider's fake, set up as AUTH_SETUP.md says: the strict host registers
  * itself as ChatGPT does and reaches the protected tool; then each setup step left out, and what
@@ -250,15 +241,6 @@ function directTests(get: () => { issuer: FakeProvider; resource: string; scopes
 function facadeTests(get: () => { issuer: FakeProvider; resource: string; scopes: string[]; dir: string; project: RunningProject }, spec: ProviderCase): void {
   const facade = spec.facade!;
 
-  async function whoami(resource: string, token: string): Promise<{ subject: string; scopes: string[] }> {
-    const client = new Client({ name: 'strict-host', version: '1.0.0' });
-    await client.connect(new StreamableHTTPClientTransport(new URL(resource), { requestInit: { headers: { authorization: `Bearer ${token}` } } }));
-    const result = await client.callTool({ name: 'whoami', arguments: {} });
-    await client.close();
-    expect(result.isError, JSON.stringify(result)).toBeFalsy();
-    return result.structuredContent as { subject: string; scopes: string[] };
-  }
-
   test('the façade metadata echoes its issuer and lists S256, the provider\'s keys and only this server\'s scopes', async () => {
     const { issuer, resource, scopes } = get();
     const origin = new URL(resource).origin;
@@ -290,7 +272,7 @@ function facadeTests(get: () => { issuer: FakeProvider; resource: string; scopes
     const before = { authorize: issuer.authorizeRequests.length, token: issuer.tokenRequests.length };
     const session = await signInAsHost({ mcpUrl: resource, redirectUri: facade.chatgpt.redirectUri, client: facade.chatgpt.client, user: { username: issuer.user.username, password: issuer.user.password } });
     expect(session.metadata.issuer).toBe(new URL(resource).origin);
-    const user = await whoami(resource, session.accessToken);
+    const user = await whoamiAs(resource, session.accessToken);
     expect(user.subject).toBe(issuer.user.sub);
     // What reached the provider: Entra never sees the resource it would refuse; Cognito gets the host's request unchanged.
     const authorize = issuer.authorizeRequests.slice(before.authorize);
@@ -309,9 +291,9 @@ function facadeTests(get: () => { issuer: FakeProvider; resource: string; scopes
       client: facade.claudeCode.client,
       user: { username: issuer.user.username, password: issuer.user.password },
     });
-    expect((await whoami(resource, session.accessToken)).subject).toBe(issuer.user.sub);
+    expect((await whoamiAs(resource, session.accessToken)).subject).toBe(issuer.user.sub);
     const refreshed = await session.refresh();
-    expect((await whoami(resource, refreshed.access_token as string)).subject).toBe(issuer.user.sub);
+    expect((await whoamiAs(resource, refreshed.access_token as string)).subject).toBe(issuer.user.sub);
   });
 
   test('the same project in direct sign-in: the strict host refuses the provider\'s metadata as ChatGPT does', async () => {
@@ -369,7 +351,7 @@ function facadeTests(get: () => { issuer: FakeProvider; resource: string; scopes
       const { issuer, resource, scopes } = get();
       const before = issuer.authorizeRequests.length;
       const session = await signInAsHost({ mcpUrl: resource, redirectUri: facade.claudeCode.redirectUri, client: facade.claudeCode.client, user: { username: issuer.user.username, password: issuer.user.password }, authorizeParams: { scope: undefined } });
-      expect((await whoami(resource, session.accessToken)).subject).toBe(issuer.user.sub);
+      expect((await whoamiAs(resource, session.accessToken)).subject).toBe(issuer.user.sub);
       expect(issuer.authorizeRequests[before]!.get('scope')).toBe([...scopes, 'offline_access'].join(' '));
     });
 
@@ -390,7 +372,7 @@ function facadeTests(get: () => { issuer: FakeProvider; resource: string; scopes
       const { issuer, resource, scopes } = get();
       const before = issuer.authorizeRequests.length;
       const session = await signInAsHost({ mcpUrl: resource, redirectUri: facade.claudeCode.redirectUri, client: facade.claudeCode.client, user: { username: issuer.user.username, password: issuer.user.password }, authorizeParams: { scope: 'openid' } });
-      expect((await whoami(resource, session.accessToken)).subject).toBe(issuer.user.sub);
+      expect((await whoamiAs(resource, session.accessToken)).subject).toBe(issuer.user.sub);
       expect(issuer.authorizeRequests[before]!.get('scope')).toBe(['openid', ...scopes, 'offline_access'].join(' '));
     });
 

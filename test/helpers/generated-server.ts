@@ -1,5 +1,8 @@
 /** Starts a generated project's built server (`node dist/index.js`) and waits until it listens. */
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { execa, type ResultPromise } from 'execa';
+import { expect } from 'vitest';
 import { createServer, type AddressInfo } from 'node:net';
 
 export async function freePort(): Promise<number> {
@@ -71,4 +74,14 @@ export function parseChallenge(header: string | null): Record<string, string> {
   }
   if (consumed !== match[1]!.length) throw new Error(`malformed challenge: ${header}`);
   return params;
+}
+
+/** The generated project's protected `whoami` tool, called with `token` as a host does after sign-in; it must succeed. */
+export async function whoamiAs(resource: string, token: string): Promise<{ subject: string; scopes: string[] }> {
+  const client = new Client({ name: 'strict-host', version: '1.0.0' });
+  await client.connect(new StreamableHTTPClientTransport(new URL(resource), { requestInit: { headers: { authorization: `Bearer ${token}` } } }));
+  const result = await client.callTool({ name: 'whoami', arguments: {} });
+  await client.close();
+  expect(result.isError, JSON.stringify(result)).toBeFalsy();
+  return result.structuredContent as { subject: string; scopes: string[] };
 }
