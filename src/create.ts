@@ -18,7 +18,8 @@ import { equivalentCommand, equivalentCommandNote, shellQuote } from './options/
 import type { Prompter } from './options/prompter.js';
 import { resolveCreateAnswers } from './options/resolve.js';
 import { getProvider } from './providers/index.js';
-import type { GeneratorInfo, ProjectPlan } from './generate/plan.js';
+import { planProjectInTurns, type GeneratorInfo, type ProjectPlan } from './generate/plan.js';
+import { loadTemplates } from './generate/templates.js';
 import { checkTarget, writeProject } from './generate/write.js';
 import type { Output } from './ui/output.js';
 
@@ -128,13 +129,9 @@ function printNextSteps(out: Output, answers: Answers, shownDir: string): void {
   }
 }
 
-/**
- * The plan, made in turns with the issuer check's requests (planProjectInTurns); the generator's
- * modules (Handlebars among them) load meanwhile.
- */
+/** The plan, made in turns with the issuer check's requests (planProjectInTurns). */
 async function planLater(answers: Answers, issuerCheck: GeneratorInfo['issuerCheck'], version: string): Promise<ProjectPlan> {
   // The check's requests go out first: connecting and writing each takes a turn of the event loop.
   for (let turn = 0; turn < 2; turn++) await new Promise((resolve) => setImmediate(resolve));
-  const [{ planProjectInTurns }, { loadTemplates }] = await Promise.all([import('./generate/plan.js'), import('./generate/templates.js')]);
   return planProjectInTurns(answers, loadTemplates(answers.provider, answers.signIn), { version, issuerCheck });
 }
