@@ -375,6 +375,16 @@ export async function startFakeCognito(options: FakeCognitoOptions): Promise<Fak
 }
 
 /** What a registration request asked for, or why it is refused (RFC 7591 §3.2.2 error codes). */
+/** The body as a JSON object, or undefined. */
+function jsonObject(body: string): Record<string, unknown> | undefined {
+  try {
+    const value: unknown = JSON.parse(body);
+    return value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 function readRegistration(body: string): { redirectUris: string[]; method: string; metadata: Record<string, unknown> } | { error: 'invalid_redirect_uri' | 'invalid_client_metadata'; description: string } {
   let metadata: unknown;
   try {
@@ -422,6 +432,8 @@ export interface FakeKeycloakSettings {
   senderAddress: string;
   /** Its "Client URIs Must Match" (on by default): every redirect URI's host must be trusted. */
   clientUrisMustMatch: boolean;
+  /** Anonymous access policies › Max Clients Limit (Keycloak's default: 200 clients in the realm). */
+  maxClients: number;
   /**
    * The Included Custom Audience of an Audience mapper on a default client scope. Unset, access
    * tokens carry only `account` in `aud`, whatever `resource` the host sends.
@@ -454,11 +466,12 @@ const KEYCLOAK_USER: FakeUser = { username: 'jane', password: 'correct horse', s
  *   `keycloak-master-localhost` fixture (PKCE `plain` and `S256`, `registration_endpoint` at
  *   `/realms/{realm}/clients-registrations/openid-connect`, no `none` among the token endpoint
  *   auth methods), and the realm's keys;
- * - anonymous dynamic registration passes the Anonymous access policies first: "Trusted Hosts"
- *   (the sender and every redirect URI host must be trusted; Keycloak's default trusts none) and
- *   "Allowed Client Scopes", refusing with Keycloak's 403 `insufficient_scope` "Policy '…'
- *   rejected request to client-registration service. Details: …"; `token_endpoint_auth_method:
- *   none` registers a public client;
+ * - anonymous dynamic registration passes the Anonymous access policies first, before its
+ *   metadata is validated, as Keycloak does: "Trusted Hosts" (the sender and every redirect URI
+ *   host must be trusted, a URI that does not parse is "URI is malformed"; Keycloak's default
+ *   trusts none), "Max Clients Limit" (200) and "Allowed Client Scopes", refusing with Keycloak's 403 `insufficient_scope`
+ *   "Policy '…' rejected request to client-registration service. Details: …"; then invalid
+ *   metadata is a 400; `token_endpoint_auth_method: none` registers a public client;
  * - the authorize endpoint checks the client ("Client not found."), the exact redirect URI
  *   ("Invalid parameter: redirect_uri"), `response_type=code`, the PKCE method (`plain` or `S256`)
  *   and that every scope is a realm client scope (`invalid_scope` "Invalid scopes: …");
@@ -472,7 +485,7 @@ const KEYCLOAK_USER: FakeUser = { username: 'jane', password: 'correct horse', s
 export async function startFakeKeycloak(options: { realm?: string; clients?: FakeClient[]; settings?: Partial<FakeKeycloakSettings> } = {}): Promise<FakeKeycloak> {
   const realm = options.realm ?? 'master';
   const clients = options.clients ?? [];
-  const settings: FakeKeycloakSettings = { trustedHosts: [], senderMustMatch: true, senderAddress: '127.0.0.1', clientUrisMustMatch: true, clientScopes: ['mcp:tools'], ...options.settings };
+  const settings: FakeKeycloakSettings = { trustedHosts: [], senderMustMatch: true, senderAddress: '127.0.0.1', clientUrisMustMatch: true, maxClients: 200, clientScopes: ['mcp:tools'], ...options.settings };
   const grants = new Grants();
   const authorizeRequests: URLSearchParams[] = [];
   const tokenRequests: URLSearchParams[] = [];
@@ -516,14 +529,24 @@ export async function startFakeKeycloak(options: { realm?: string; clients?: Fak
     if (path === `${base}/clients-registrations/openid-connect` && request.method === 'POST') {
       // An initial access token or a service account's token would authenticate the request; the fake knows none.
       if (request.headers.authorization) return json(res, 401, { error: 'invalid_token', error_description: 'Failed decode token' });
-      const registration = readRegistration(request.body);
-      if ('error' in registration) return json(res, 400, { error: registration.error, error_description: registration.description });
-      // Anonymous access policies, in Keycloak's order.
+      const metadata = jsonObject(request.body);
+      if (metadata === undefined) return json(res, 400, { error: 'invalid_client_metadata', error_description: 'Failed to parse client metadata' });
+      // Anonymous access policies, in Keycloak's order, before the metadata is validated
+      // (AbstractClientRegistrationProvider.create: auth.requireCreate, then validateClient).
       if (settings.senderMustMatch && !trusted(settings.senderAddress)) return policyRefusal(res, 'Trusted Hosts', 'Host not trusted.');
-      if (settings.clientUrisMustMatch && !registration.redirectUris.every((uri) => trusted(new URL(uri).hostname))) return policyRefusal(res, 'Trusted Hosts', "URI doesn't match any trusted host or trusted domain");
-      const asked = typeof registration.metadata.scope === 'string' ? registration.metadata.scope.split(' ').filter(Boolean) : [];
+      const uris = Array.isArray(metadata.redirect_uris) ? metadata.redirect_uris.filter((uri): uri is string => typeof uri === 'string') : [];
+      if (settings.clientUrisMustMatch) {
+        for (const uri of uris) {
+          if (!URL.canParse(uri)) return policyRefusal(res, 'Trusted Hosts', 'URI is malformed');
+          if (!trusted(new URL(uri).hostname)) return policyRefusal(res, 'Trusted Hosts', "URI doesn't match any trusted host or trusted domain");
+        }
+      }
+      if (clients.length >= settings.maxClients) return policyRefusal(res, 'Max Clients Limit', `It's allowed to have max ${settings.maxClients} clients per realm`);
+      const asked = typeof metadata.scope === 'string' ? metadata.scope.split(' ').filter(Boolean) : [];
       const allowed = settings.allowedClientScopes ?? [...realmScopes()];
       if (asked.some((scope) => !allowed.includes(scope))) return policyRefusal(res, 'Allowed Client Scopes', 'Not permitted to use specified clientScope');
+      const registration = readRegistration(request.body);
+      if ('error' in registration) return json(res, 400, { error: registration.error, error_description: registration.description });
       const id = randomUUIDish();
       return json(res, 201, {
         ...registeredClient(clients, id, registration),
