@@ -14,6 +14,7 @@ Examples:
   $ npx create-fastapps doctor https://acme.us.auth0.com/
   $ npx create-fastapps doctor --provider cognito --user-pool eu-west-1_AbC123 --client-id 5r2ci3d4kinbd8l2fasbrc8ba1
   $ npx create-fastapps doctor --server https://my-app.example.com/mcp
+  $ npx create-fastapps doctor https://sso.example.com/realms/main --probe
   $ npx create-fastapps doctor --token-file token.txt          # inside a generated project: reads fastapps.json
   $ pbpaste | npx create-fastapps doctor --server https://my-app.example.com/mcp --token -
 
@@ -34,6 +35,7 @@ export function registerDoctor(program: Command, ctx: CommandContext): void {
     .option('--token-file <path>', 'read the access token from a file')
     .option('--json', 'print the findings as JSON')
     .option('--strict', 'exit 1 on warnings too')
+    .option('--probe', "also send the authorization server one deliberately invalid client registration, to see whether MCP clients may register themselves (it creates no client)")
     .addOption(new Option('--skip <ids>', 'check ids or groups to skip, comma separated (e.g. jwks.caching,server.cors)').argParser(collect))
     .addHelpText('after', EXAMPLES)
     .action(async (arg: string | undefined, flags: DoctorFlags) => {

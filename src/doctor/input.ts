@@ -25,6 +25,7 @@ export interface DoctorFlags extends ProviderFlags {
   tokenFile?: string;
   json?: boolean;
   strict?: boolean;
+  probe?: boolean;
   skip?: string[];
 }
 
@@ -61,6 +62,8 @@ export interface DoctorInput {
   timeoutMs: number;
   json: boolean;
   strict: boolean;
+  /** `--probe`: also send the authorization server the deliberately invalid registration (AUTH-FACTS 14). */
+  probe: boolean;
   /** Check ids to report as skipped. */
   skip: Set<string>;
 }
@@ -129,7 +132,7 @@ export async function resolveInput(arg: string | undefined, flags: DoctorFlags, 
   if (arg !== undefined && flags.issuer !== undefined) throw new UsageError(`Give the issuer once: as the argument (${arg}) or with --issuer, not both.`);
   const server = flags.server !== undefined ? parseUrl('--server', flags.server, 'https://my-app.example.com/mcp') : undefined;
   const token = await readSampleToken(flags, io);
-  const base = { timeoutMs, json: flags.json === true, strict: flags.strict === true, skip, findings: [] as Finding[] };
+  const base = { timeoutMs, json: flags.json === true, strict: flags.strict === true, probe: flags.probe === true, skip, findings: [] as Finding[] };
   const withOptional = <T extends object>(input: T) => ({ ...input, ...(server ? { server } : {}), ...(token ? { token } : {}) });
 
   // 1. An argument: an issuer URL, or an MCP endpoint (classified once requests can be made).

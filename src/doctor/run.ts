@@ -12,7 +12,7 @@
 import { parseScopeImplications, projectScopeImplies } from './token/scope-implies.js';
 import { ReportedFailure, UsageError } from '../errors.js';
 import { getProvider } from '../providers/index.js';
-import { collectContext, runChecks } from '../issuer/checks.js';
+import { collectContext, REGISTRATION_PROBE, runChecks } from '../issuer/checks.js';
 import type { CheckContext } from '../issuer/context.js';
 import type { CheckIssuerInput, Finding, NetOptions } from '../issuer/types.js';
 import type { CommandContext } from '../command-context.js';
@@ -45,6 +45,8 @@ function issuerInput(input: DoctorInput, issuer: string, net: NetOptions): Check
     ...(input.provider ? { provider: input.provider } : {}),
     ...(input.preRegisteredClient !== undefined ? { preRegisteredClient: input.preRegisteredClient } : {}),
     ...(input.project ? { signIn: input.project.settings.signIn } : {}),
+    // A skipped check sends nothing.
+    ...(input.probe && !input.skip.has(REGISTRATION_PROBE) ? { probeRegistration: true } : {}),
     timeoutMs: net.timeoutMs,
     ...(net.signal ? { signal: net.signal } : {}),
   };

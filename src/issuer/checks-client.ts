@@ -93,26 +93,36 @@ export const registrationCheck = defineCheck(REGISTRATION, 'MCP clients have a w
 
 const PROBE_FIX = 'Open dynamic client registration to anonymous clients, or pre-register a client and give its id to the MCP client';
 
-/** AUTH-FACTS 14 (opt-in). WARN when the registration endpoint needs a token or misbehaves. */
+/** The skip finding when --probe was not given: what the probe would send. */
+export const PROBE_NOT_REQUESTED = 'Skipped: not requested (doctor --probe sends one deliberately invalid registration, which creates no client)';
+
+/**
+ * AUTH-FACTS 14 (opt-in, doctor --probe). PASS when the endpoint refuses the deliberately invalid
+ * metadata as invalid (anyone may register); WARN when it refuses the anonymous caller instead, or
+ * answers something else. A provider may read the answer itself (Keycloak's policies).
+ */
 export const registrationProbeCheck = defineCheck(REGISTRATION_PROBE, 'Registration endpoint accepts anonymous clients', (ctx, v) => {
-  if (!ctx.input.probeRegistration) return v.skip('Skipped: the registration probe was not requested');
+  if (!ctx.input.probeRegistration) return v.skip(PROBE_NOT_REQUESTED);
+  if (ctx.input.signIn === 'broker') return v.skip('Skipped: hosts register with the broker, not at the provider');
   const doc = chosenDoc(ctx);
   if (!doc) return v.skip(NO_DOCUMENT);
   const p = ctx.probe;
   if (!p) return v.skip('Skipped: the document has no registration_endpoint');
-  const answer = `HTTP ${p.status}${p.errorCode ? ` ${p.errorCode}` : ''}`;
   if (p.error) return v.warn(`The registration probe to ${p.url} failed: ${p.error.message}`, [], p.error.fix);
+  const answer = `HTTP ${p.status}${p.errorCode ? ` ${p.errorCode}` : ''}`;
+  const said = p.errorDescription ? [`${p.url} said: ${p.errorDescription}`] : [];
+  const own = p.status === undefined ? undefined : familyDoctor(ctx.flavor)?.registrationProbe?.({ status: p.status, ...(p.errorCode ? { error: p.errorCode } : {}), ...(p.errorDescription ? { description: p.errorDescription } : {}) });
+  const fix = own?.fix ?? fixFor(ctx.flavor, 'registration.protected', PROBE_FIX);
+  const closed = (summary: string, details: string[]) =>
+    // With a pre-registered client, MCP clients are given that one and need not register.
+    ctx.input.preRegisteredClient === true ? v.info(`${summary}; MCP clients use the pre-registered client instead`, details) : v.warn(summary, details, fix);
+  if (own?.verdict === 'open') return v.pass(own.summary, [...said, ...(own.details ?? [])]);
+  if (own) return closed(own.summary, [...said, ...(own.details ?? [])]);
   if (p.verdict === 'open') return v.pass(`${p.url} rejected the deliberately invalid request with ${answer}: anonymous registration is open`);
-  if (p.verdict === 'protected') {
-    return v.warn(
-      `${p.url} answered ${answer} to an anonymous registration: it needs an initial access token, so MCP clients can't register themselves`,
-      [],
-      fixFor(ctx.flavor, 'registration.protected', PROBE_FIX),
-    );
-  }
+  if (p.verdict === 'protected') return closed(`${p.url} answered ${answer} to an anonymous registration: it needs an initial access token, so MCP clients can't register themselves`, said);
   return v.warn(
     `${p.url} answered ${answer} to deliberately invalid client metadata; expected 400 invalid_redirect_uri or invalid_client_metadata`,
-    [],
+    said,
     'Check that registration_endpoint points at a working RFC 7591 registration endpoint',
   );
 });

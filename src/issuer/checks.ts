@@ -83,7 +83,8 @@ async function loadJwks(doc: Record<string, unknown>, net: NetOptions): Promise<
 
 async function maybeProbe(doc: Record<string, unknown>, input: CheckIssuerInput, net: NetOptions): Promise<ProbeOutcome | undefined> {
   const endpoint = doc['registration_endpoint'];
-  if (!input.probeRegistration || typeof endpoint !== 'string') return undefined;
+  // Behind the broker, hosts register with the broker, not at the provider.
+  if (!input.probeRegistration || input.signIn === 'broker' || typeof endpoint !== 'string') return undefined;
   return probeRegistration(endpoint, net);
 }
 

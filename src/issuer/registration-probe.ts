@@ -25,17 +25,21 @@ export interface ProbeOutcome {
   status?: number;
   /** The OAuth `error` code of the response, when it had one. */
   errorCode?: string;
+  /** Its `error_description`, when it had one (Keycloak names the policy that refused). */
+  errorDescription?: string;
   error?: NetError;
 }
 
-function oauthErrorCode(text: string): string | undefined {
+/** The `error` and `error_description` of an OAuth error response (RFC 7591 §3.2.2), as far as they are strings. */
+function oauthError(text: string): { errorCode?: string; errorDescription?: string } {
+  let value: unknown;
   try {
-    const value: unknown = JSON.parse(text);
-    const code = (value as { error?: unknown } | null)?.error;
-    return typeof code === 'string' ? code : undefined;
+    value = JSON.parse(text);
   } catch {
-    return undefined;
+    return {};
   }
+  const { error, error_description: description } = (value ?? {}) as { error?: unknown; error_description?: unknown };
+  return { ...(typeof error === 'string' ? { errorCode: error } : {}), ...(typeof description === 'string' ? { errorDescription: description } : {}) };
 }
 
 /** Runs the probe; network failures are returned as `error` with verdict `unexpected`. */
@@ -48,8 +52,8 @@ export async function probeRegistration(url: string, opts: NetOptions): Promise<
       headers: { 'content-type': 'application/json' },
       followRedirects: 0,
     });
-    const errorCode = oauthErrorCode(res.text);
-    const base = { url, status: res.status, ...(errorCode ? { errorCode } : {}) };
+    const { errorCode, errorDescription } = oauthError(res.text);
+    const base = { url, status: res.status, ...(errorCode ? { errorCode } : {}), ...(errorDescription ? { errorDescription } : {}) };
     if (res.status === 400 && (errorCode === 'invalid_redirect_uri' || errorCode === 'invalid_client_metadata')) {
       return { ...base, verdict: 'open' };
     }

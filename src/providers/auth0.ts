@@ -150,7 +150,7 @@ export const auth0: Provider<'auth0'> = {
       'token-header.symmetric': SWITCH_TO_RS256,
     },
     hints: {
-      'registration.endpoint-listed': 'Auth0 lists registration_endpoint even when Dynamic Client Registration is off (Settings › Advanced); the registration probe confirms',
+      'registration.endpoint-listed': 'Auth0 lists registration_endpoint even when Dynamic Client Registration is off (Settings › Advanced); doctor --probe confirms',
     },
   },
 };

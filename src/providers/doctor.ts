@@ -108,6 +108,26 @@ export interface TokenAudience {
   expect: TokenExpectations;
 }
 
+/** How the registration endpoint answered doctor --probe's deliberately invalid registration. */
+export interface RegistrationProbeAnswer {
+  status: number;
+  /** The OAuth `error`, when the answer had one. */
+  error?: string;
+  /** Its `error_description`. */
+  description?: string;
+}
+
+/**
+ * A provider's own reading of that answer: whether MCP clients may register themselves
+ * (`open`) or not (`protected`), said in its terms, with its fix for `protected`.
+ */
+export interface RegistrationProbeReading {
+  verdict: 'open' | 'protected';
+  summary: string;
+  details?: string[];
+  fix?: string;
+}
+
 /** A provider's doctor knowledge. A provider without it (oidc, local, Google, GitHub) is judged by the issuer it is given. */
 export interface ProviderDoctor {
   /** How findings name it ("Entra ID"); the provider's `name` when absent. */
@@ -141,6 +161,13 @@ export interface ProviderDoctor {
   appendOnlyDiscovery?: boolean;
   /** Its registration_endpoint needs an API token of its own, so MCP clients cannot register themselves. */
   registrationNeedsApiToken?: boolean;
+  /**
+   * metadata.registration-probe: its reading of the answer to the deliberately invalid
+   * registration, where the generic one (400 open, 401/403 an initial access token is needed)
+   * would mislead (Keycloak: which anonymous access policy refused it, and why); undefined for the
+   * generic reading.
+   */
+  registrationProbe?(answer: RegistrationProbeAnswer): RegistrationProbeReading | undefined;
   /** Tokens carry delegated scopes without the Application ID URI they are requested with (`api://…/x` arrives as `x`). */
   shortScopeGrants?: boolean;
 }

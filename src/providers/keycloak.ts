@@ -9,6 +9,12 @@ import type { Provider } from './types.js';
 
 const REALM = /^[A-Za-z0-9._-]{1,255}$/;
 
+const ANONYMOUS_POLICIES = 'Keycloak Admin › Clients › Client registration › Anonymous access policies';
+const ALLOW_ANONYMOUS = `Allow anonymous registration (${ANONYMOUS_POLICIES} › Trusted Hosts: turn off Host Sending Client Registration Request Must Match, since hosts register from their own servers, and list the hosts' redirect URI hosts), or pre-register a client`;
+
+/** How Keycloak words an anonymous access policy's refusal (403 insufficient_scope). */
+const POLICY_REFUSAL = /^Policy '([^']+)' rejected request to client-registration service\. Details: (.*)$/s;
+
 export const keycloak: Provider<'keycloak'> = {
   id: 'keycloak',
   name: 'Keycloak',
@@ -58,6 +64,39 @@ export const keycloak: Provider<'keycloak'> = {
     recognizes: (issuer) => /\/realms\/[^/]+/.test(issuer.pathname),
     scopeClaims: ['scope'],
     appendOnlyDiscovery: true,
+    // Anonymous registrations pass the realm's anonymous access policies before their metadata is
+    // validated, so the probe's invalid redirect URI is refused by Trusted Hosts when it checks
+    // client URIs; what matters is which check refused it.
+    registrationProbe: ({ status, description }) => {
+      const refusal = status === 403 && description !== undefined ? POLICY_REFUSAL.exec(description) : null;
+      if (!refusal) return undefined;
+      const policy = refusal[1]!;
+      const details = refusal[2]!;
+      if (details.startsWith('Host not trusted')) {
+        return {
+          verdict: 'protected',
+          summary: `Keycloak's ${policy} policy refused the registration for the host it came from (Host Sending Client Registration Request Must Match is on); hosts register from their own servers, so it refuses them too`,
+          fix: ALLOW_ANONYMOUS,
+        };
+      }
+      if (/^UR[IL] (is malformed|doesn't match any trusted host)/.test(details)) {
+        return {
+          verdict: 'open',
+          summary: `Anonymous registration is on: Keycloak's ${policy} policy let this machine register and refused only the deliberately invalid redirect URI ("${details}")`,
+          details: [
+            `Hosts register from their own servers with their own redirect URIs: keep Host Sending Client Registration Request Must Match off, and list the hosts' redirect URI hosts (chatgpt.com, claude.ai, …) in ${policy}`,
+          ],
+        };
+      }
+      if (/max \d+ clients/i.test(details)) {
+        return {
+          verdict: 'protected',
+          summary: `Keycloak's ${policy} policy refuses new clients: "${details}"; every host that connects registers one`,
+          fix: `Raise the limit (${ANONYMOUS_POLICIES} › ${policy}), or delete clients that hosts registered and no longer use`,
+        };
+      }
+      return { verdict: 'protected', summary: `Keycloak's ${policy} policy refused the anonymous registration: "${details}"`, fix: `Adjust ${policy} (${ANONYMOUS_POLICIES}), or pre-register a client` };
+    },
     // Until an Audience mapper adds this server's, tokens carry only `account`.
     tokenAudience: ({ aud, expected, matched, summary }) =>
       !matched && aud.includes('account')
@@ -69,7 +108,7 @@ export const keycloak: Provider<'keycloak'> = {
     fixes: {
       'registration.register-client': ({ redirect }) =>
         `Create a client (Keycloak Admin › Clients › Create client) with redirect URI ${redirect} and paste its client id into the MCP client, or allow anonymous registration (Clients › Client registration › Anonymous access policies › Trusted Hosts: turn off Host Sending Client Registration Request Must Match and list the hosts' redirect URI hosts)`,
-      'registration.protected': 'Allow anonymous registration (Keycloak Admin › Clients › Client registration › Anonymous access policies › Trusted Hosts: turn off Host Sending Client Registration Request Must Match, since hosts register from their own servers, and list the hosts\' redirect URI hosts), or pre-register a client',
+      'registration.protected': ALLOW_ANONYMOUS,
       'discovery.not-found': 'Check the realm name (case-sensitive) and whether this Keycloak uses the legacy /auth prefix (https://host/auth/realms/{realm})',
       'issuer-echo.origin':
         'Keycloak builds the issuer from the request’s host: set its public URL (--hostname=https://sso.example.com, KC_HOSTNAME; behind a proxy also --proxy-headers=xforwarded) so every client sees the same issuer, then configure that issuer',

@@ -320,6 +320,22 @@ describe('client capabilities (never blocking)', () => {
     expect(closed.fix).toContain('Auth0 Dashboard › Settings › Advanced › Dynamic Client Registration');
   });
 
+  test('registration probe: the server\'s own words are shown; a pre-registered client makes a closed endpoint expected; behind the broker nothing is sent', async () => {
+    const srv = await serve();
+    srv.fault('/register', { status: 403, json: { error: 'access_denied', error_description: 'Registration needs an API token' } });
+    const closed = findingOf(await check(srv.issuer, { probeRegistration: true }), REGISTRATION_PROBE);
+    expect(closed).toMatchObject({ status: 'warn', details: [`${srv.url('/register')} said: Registration needs an API token`] });
+    // Okta-style: the client ids are pasted into the MCP client, so a closed endpoint is fine.
+    const pre = findingOf(await check(srv.issuer, { probeRegistration: true, preRegisteredClient: true }), REGISTRATION_PROBE);
+    expect(pre.status).toBe('info');
+    expect(pre.summary).toMatch(/needs an initial access token, so MCP clients can't register themselves; MCP clients use the pre-registered client instead$/);
+    expect(pre.fix).toBeUndefined();
+    const posts = srv.requests.filter((r) => r.method === 'POST').length;
+    const broker = findingOf(await check(srv.issuer, { probeRegistration: true, signIn: 'broker' }), REGISTRATION_PROBE);
+    expect(broker).toMatchObject({ status: 'skip', summary: 'Skipped: hosts register with the broker, not at the provider' });
+    expect(srv.requests.filter((r) => r.method === 'POST').length).toBe(posts);
+  });
+
   test('scopes beyond openid/profile/email warn; the iss parameter absent is info', async () => {
     const srv = await serve();
     srv.document['scopes_supported'] = ['openid', 'profile', 'email', 'phone', 'read:files'];
