@@ -157,6 +157,11 @@ export interface ProviderDoctor {
   tokenAudience?(token: TokenAudience): TokenDiagnosis | undefined;
   /** The claims its access tokens carry scopes in (default `scope`, `scp`). */
   scopeClaims?: readonly string[];
+  /**
+   * Scopes its tokens grant outside those claims, counted the way its generated verifier counts
+   * them (Keycloak: realm roles, and client roles as `{client}:{role}`), each with the claim it is in.
+   */
+  roleScopes?(claims: Readonly<Record<string, unknown>>): Array<{ claim: string; scopes: string[] }>;
   /** It documents only the OIDC append form of discovery (nothing to change when RFC 8414's URL 404s). */
   appendOnlyDiscovery?: boolean;
   /** Its registration_endpoint needs an API token of its own, so MCP clients cannot register themselves. */

@@ -12,6 +12,9 @@ const REALM = /^[A-Za-z0-9._-]{1,255}$/;
 const ANONYMOUS_POLICIES = 'Keycloak Admin › Clients › Client registration › Anonymous access policies';
 const ALLOW_ANONYMOUS = `Allow anonymous registration (${ANONYMOUS_POLICIES} › Trusted Hosts: turn off Host Sending Client Registration Request Must Match, since hosts register from their own servers, and list the hosts' redirect URI hosts), or pre-register a client`;
 
+const objectOf = (value: unknown): Record<string, unknown> => (value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {});
+const rolesOf = (value: unknown): string[] => (Array.isArray(objectOf(value).roles) ? (objectOf(value).roles as unknown[]).filter((role): role is string => typeof role === 'string') : []);
+
 /** How Keycloak words an anonymous access policy's refusal (403 insufficient_scope). */
 const POLICY_REFUSAL = /^Policy '([^']+)' rejected request to client-registration service\. Details: (.*)$/s;
 
@@ -63,6 +66,11 @@ export const keycloak: Provider<'keycloak'> = {
   doctor: {
     recognizes: (issuer) => /\/realms\/[^/]+/.test(issuer.pathname),
     scopeClaims: ['scope'],
+    // As the generated verifier counts them: realm roles as they are, client roles as {client}:{role}.
+    roleScopes: (claims) => [
+      { claim: 'realm_access.roles', scopes: rolesOf(claims.realm_access) },
+      ...Object.entries(objectOf(claims.resource_access)).map(([client, access]) => ({ claim: `resource_access.${client}.roles`, scopes: rolesOf(access).map((role) => `${client}:${role}`) })),
+    ].filter((granted) => granted.scopes.length > 0),
     appendOnlyDiscovery: true,
     // Anonymous registrations pass the realm's anonymous access policies before their metadata is
     // validated, so the probe's invalid redirect URI is refused by Trusted Hosts when it checks

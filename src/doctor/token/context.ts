@@ -59,7 +59,7 @@ export function scopeClaims(flavor: Flavor): readonly string[] {
   return familyDoctor(flavor)?.scopeClaims ?? DEFAULT_SCOPE_CLAIMS;
 }
 
-/** Granted scopes and the claims they came from. */
+/** Granted scopes and the claims they came from, as the generated verifier counts them. */
 export function grantedScopes(claims: JWTPayload, flavor: Flavor): { scopes: string[]; sources: string[] } {
   const sources: string[] = [];
   const scopes: string[] = [];
@@ -68,6 +68,11 @@ export function grantedScopes(claims: JWTPayload, flavor: Flavor): { scopes: str
     if (values.length === 0) continue;
     sources.push(`${claim}: ${values.join(' ')}`);
     scopes.push(...values);
+  }
+  // Roles the provider's verifier counts as scopes (Keycloak).
+  for (const granted of familyDoctor(flavor)?.roleScopes?.(claims) ?? []) {
+    sources.push(`${granted.claim}: ${granted.scopes.join(' ')}`);
+    scopes.push(...granted.scopes);
   }
   return { scopes: [...new Set(scopes)], sources };
 }

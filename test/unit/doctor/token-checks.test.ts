@@ -309,6 +309,19 @@ describe('Okta and Keycloak', () => {
     });
   });
 
+  test('Keycloak: a required scope granted as a realm or a client role counts, as the generated verifier counts it', async () => {
+    const kc = servers.keycloak!;
+    const token = await kc.mint({ aud: RESOURCE, azp: 'chatgpt', scope: 'openid profile', realm_access: { roles: ['mcp-user', 'offline_access'] }, resource_access: { 'orders-api': { roles: ['reader'] }, account: { roles: ['view-profile'] } } });
+    const granted = await check(kc, token, 'keycloak', { audiences: [RESOURCE], scopes: ['mcp-user', 'orders-api:reader'] });
+    expect(granted['token.scopes']).toMatchObject({
+      status: 'pass',
+      details: ['scope: openid profile', 'realm_access.roles: mcp-user offline_access', 'resource_access.orders-api.roles: orders-api:reader', 'resource_access.account.roles: account:view-profile'],
+    });
+    // A client role is {client}:{role}: the bare role name is not granted.
+    const bare = await check(kc, token, 'keycloak', { audiences: [RESOURCE], scopes: ['reader'] });
+    expect(bare['token.scopes']!.status).toBe('warn');
+  });
+
   test('an ID token (nonce, at_hash): audience fails', async () => {
     const kc = servers.keycloak!;
     const findings = await check(kc, await kc.mint({ aud: 'chatgpt', nonce: 'n', at_hash: 'h' }), 'keycloak', { audiences: [RESOURCE] });

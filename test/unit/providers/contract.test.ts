@@ -155,6 +155,14 @@ describe.each(providers.map((provider) => [provider.id, provider] as const))('pr
     for (const claim of provider.doctor!.scopeClaims!) expect(verifier, `${id} verifier reads ${claim}`).toContain(`scopeList(claims.${claim})`);
   });
 
+  testWhen(provider.doctor?.roleScopes !== undefined)('its generated verifier counts the role claims doctor counts as scopes', () => {
+    const verifier = readFileSync(path.join(root, 'templates', 'providers', id, 'src', 'auth', 'verifier.ts'), 'utf8');
+    const claims = { realm_access: { roles: ['r'] }, resource_access: { c: { roles: ['r'] } } };
+    const read = provider.doctor!.roleScopes!(claims);
+    expect(read.length).toBeGreaterThan(0);
+    for (const { claim } of read) expect(verifier, `${id} verifier reads ${claim}`).toContain(`claims.${claim.split('.')[0]}`);
+  });
+
   test('offers at least one sign-in mode, and each one once', () => {
     expect(provider.signIn.length).toBeGreaterThan(0);
     expect(new Set(provider.signIn).size).toBe(provider.signIn.length);
