@@ -35,7 +35,7 @@ export function registerDoctor(program: Command, ctx: CommandContext): void {
     .option('--token-file <path>', 'read the access token from a file')
     .option('--json', 'print the findings as JSON')
     .option('--strict', 'exit 1 on warnings too')
-    .option('--probe', "also send the authorization server one deliberately invalid client registration, to see whether MCP clients may register themselves (it creates no client)")
+    .option('--probe', 'also send the authorization server (not --server) one deliberately invalid client registration, to see whether MCP clients may register themselves; servers refuse it, so no client is made')
     .addOption(new Option('--skip <ids>', 'check ids or groups to skip, comma separated (e.g. jwks.caching,server.cors)').argParser(collect))
     .addHelpText('after', EXAMPLES)
     .action(async (arg: string | undefined, flags: DoctorFlags) => {

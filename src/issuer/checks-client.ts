@@ -82,7 +82,8 @@ export const registrationCheck = defineCheck(REGISTRATION, 'MCP clients have a w
     );
   }
   if (endpoint) {
-    const listed = hintFor(ctx.flavor, 'registration.endpoint-listed');
+    // With --probe, the probe's own finding says whether the endpoint is really open.
+    const listed = ctx.input.probeRegistration ? undefined : hintFor(ctx.flavor, 'registration.endpoint-listed');
     const details = listed === undefined ? [] : [listed];
     return v.pass(`Dynamic client registration is advertised at ${endpoint}`, details);
   }
@@ -120,6 +121,13 @@ export const registrationProbeCheck = defineCheck(REGISTRATION_PROBE, 'Registrat
   if (own) return closed(own.summary, [...said, ...(own.details ?? [])]);
   if (p.verdict === 'open') return v.pass(`${p.url} rejected the deliberately invalid request with ${answer}: anonymous registration is open`);
   if (p.verdict === 'protected') return closed(`${p.url} answered ${answer} to an anonymous registration: it needs an initial access token, so MCP clients can't register themselves`, said);
+  if (p.verdict === 'created') {
+    return v.warn(
+      `${p.url} registered a client (${p.clientId ?? 'its id not given'}) for metadata that is not valid (a redirect URI that is not a URI): it does not validate what it registers`,
+      said,
+      `Delete that client at the authorization server, and have its registration endpoint validate client metadata (RFC 7591 §3.2.2)`,
+    );
+  }
   return v.warn(
     `${p.url} answered ${answer} to deliberately invalid client metadata; expected 400 invalid_redirect_uri or invalid_client_metadata`,
     said,

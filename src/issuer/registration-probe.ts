@@ -1,7 +1,8 @@
 /**
  * The opt-in registration probe (AUTH-FACTS doctor item 14): POST deliberately invalid client
- * metadata to `registration_endpoint` and read the refusal. Never sends a valid body, so it can't
- * create a client.
+ * metadata to `registration_endpoint` and read the refusal. It never sends a valid body, so a
+ * server that follows RFC 7591 creates no client; one that registers it anyway is reported with
+ * the client it made.
  */
 import { fetchDocument, NetError } from './http.js';
 import type { NetOptions } from './types.js';
@@ -14,9 +15,11 @@ export const PROBE_BODY = JSON.stringify({
 
 /**
  * `open`: 400 with `invalid_redirect_uri`/`invalid_client_metadata` (anyone may register);
- * `protected`: 401/403 (an initial access token is needed); `unexpected`: anything else.
+ * `protected`: 401/403 (an initial access token is needed); `created`: 2xx, a server that
+ * registered the invalid metadata anyway (its `client_id` is kept, to be deleted); `unexpected`:
+ * anything else.
  */
-export type ProbeVerdict = 'open' | 'protected' | 'unexpected';
+export type ProbeVerdict = 'open' | 'protected' | 'created' | 'unexpected';
 
 /** What the probe saw. */
 export interface ProbeOutcome {
@@ -27,6 +30,8 @@ export interface ProbeOutcome {
   errorCode?: string;
   /** Its `error_description`, when it had one (Keycloak names the policy that refused). */
   errorDescription?: string;
+  /** With `created`: the client id the server gave the probe's registration. */
+  clientId?: string;
   error?: NetError;
 }
 
@@ -40,6 +45,16 @@ function oauthError(text: string): { errorCode?: string; errorDescription?: stri
   }
   const { error, error_description: description } = (value ?? {}) as { error?: unknown; error_description?: unknown };
   return { ...(typeof error === 'string' ? { errorCode: error } : {}), ...(typeof description === 'string' ? { errorDescription: description } : {}) };
+}
+
+/** The `client_id` of a registration response (RFC 7591 §3.2.1), if it has one. */
+function createdClientId(text: string): string | undefined {
+  try {
+    const id = (JSON.parse(text) as { client_id?: unknown } | null)?.client_id;
+    return typeof id === 'string' ? id : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Runs the probe; network failures are returned as `error` with verdict `unexpected`. */
@@ -58,6 +73,10 @@ export async function probeRegistration(url: string, opts: NetOptions): Promise<
       return { ...base, verdict: 'open' };
     }
     if (res.status === 401 || res.status === 403) return { ...base, verdict: 'protected' };
+    if (res.status >= 200 && res.status < 300) {
+      const clientId = createdClientId(res.text);
+      return { ...base, verdict: 'created', ...(clientId ? { clientId } : {}) };
+    }
     return { ...base, verdict: 'unexpected' };
   } catch (err) {
     if (!(err instanceof NetError)) throw err;

@@ -13,7 +13,15 @@ const ANONYMOUS_POLICIES = 'Keycloak Admin › Clients › Client registration �
 const ALLOW_ANONYMOUS = `Allow anonymous registration (${ANONYMOUS_POLICIES} › Trusted Hosts: turn off Host Sending Client Registration Request Must Match, since hosts register from their own servers, and list the hosts' redirect URI hosts), or pre-register a client`;
 
 const objectOf = (value: unknown): Record<string, unknown> => (value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {});
-const rolesOf = (value: unknown): string[] => (Array.isArray(objectOf(value).roles) ? (objectOf(value).roles as unknown[]).filter((role): role is string => typeof role === 'string') : []);
+/** A roles claim read as the generated verifier's scopeList reads it: a space-separated string or an array of strings. */
+const rolesOf = (value: unknown): string[] => {
+  const roles = objectOf(value).roles;
+  if (typeof roles === 'string') return roles.split(' ').filter(Boolean);
+  return Array.isArray(roles) ? roles.filter((role): role is string => typeof role === 'string') : [];
+};
+
+/** Passing Trusted Hosts' sender check from here says nothing about the hosts' servers. */
+const SENDER_CAVEAT = `This machine passed Trusted Hosts' sender check (it is off, or this machine's address is trusted); hosts register from their own servers, which it refuses unless it is off: turn off Host Sending Client Registration Request Must Match (${ANONYMOUS_POLICIES} › Trusted Hosts)`;
 
 /** How Keycloak words an anonymous access policy's refusal (403 insufficient_scope). */
 const POLICY_REFUSAL = /^Policy '([^']+)' rejected request to client-registration service\. Details: (.*)$/s;
@@ -73,9 +81,12 @@ export const keycloak: Provider<'keycloak'> = {
     ].filter((granted) => granted.scopes.length > 0),
     appendOnlyDiscovery: true,
     // Anonymous registrations pass the realm's anonymous access policies before their metadata is
-    // validated, so the probe's invalid redirect URI is refused by Trusted Hosts when it checks
-    // client URIs; what matters is which check refused it.
-    registrationProbe: ({ status, description }) => {
+    // validated, so what matters is which check refused the probe's invalid redirect URI. Trusted
+    // Hosts' sender check judges this machine's address, not the hosts' servers.
+    registrationProbe: ({ status, error, description }) => {
+      if (status === 400 && (error === 'invalid_redirect_uri' || error === 'invalid_client_metadata')) {
+        return { verdict: 'open', summary: `Anonymous registration is allowed from this machine: every anonymous access policy let the probe through, and Keycloak refused only its invalid metadata (${error})`, details: [SENDER_CAVEAT] };
+      }
       const refusal = status === 403 && description !== undefined ? POLICY_REFUSAL.exec(description) : null;
       if (!refusal) return undefined;
       const policy = refusal[1]!;
@@ -90,10 +101,8 @@ export const keycloak: Provider<'keycloak'> = {
       if (/^UR[IL] (is malformed|doesn't match any trusted host)/.test(details)) {
         return {
           verdict: 'open',
-          summary: `Anonymous registration is on: Keycloak's ${policy} policy let this machine register and refused only the deliberately invalid redirect URI ("${details}")`,
-          details: [
-            `Hosts register from their own servers with their own redirect URIs: keep Host Sending Client Registration Request Must Match off, and list the hosts' redirect URI hosts (chatgpt.com, claude.ai, …) in ${policy}`,
-          ],
+          summary: `Anonymous registration is allowed from this machine: Keycloak's ${policy} policy let it through and refused only the probe's invalid redirect URI ("${details}")`,
+          details: [SENDER_CAVEAT, `List the hosts' redirect URI hosts (chatgpt.com, claude.ai, …) in ${policy}; policies after it (Max Clients Limit, Allowed Client Scopes) were not reached`],
         };
       }
       if (/max \d+ clients/i.test(details)) {
@@ -126,7 +135,7 @@ export const keycloak: Provider<'keycloak'> = {
       'token-issuer.mismatch': 'Keycloak puts the host the client reached it by into iss: set its public URL (--hostname=https://sso.example.com, KC_HOSTNAME) so tokens and the configured issuer agree',
       'token-lifetime.long': 'Lower Access Token Lifespan to 1 hour or less (Keycloak Admin › Realm settings › Tokens)',
       'token-scopes.missing':
-        'Create a client scope with that name and add it to the client’s default or optional client scopes (Keycloak Admin › Clients › your client › Client scopes); Keycloak puts scopes in scope',
+        'Create a client scope with that name and add it to the client’s default or optional client scopes (Keycloak Admin › Clients › your client › Client scopes), or, for a role, grant the user that role: a realm role counts as its name, a client role as {client}:{role}; Keycloak puts scopes in scope',
       'token-header.symmetric': 'Make an RS256 key active and the realm default (Keycloak Admin › Realm settings › Keys), and keep the client’s access token signature algorithm at RS256',
       'token-header.unknown-kid': ({ issuer }) => `Get a token from the realm of ${issuer}; a token from another realm is signed with that realm's keys`,
     },

@@ -374,7 +374,6 @@ export async function startFakeCognito(options: FakeCognitoOptions): Promise<Fak
   return Object.assign(srv, { kind: 'cognito' as const, clients: options.clients, user: TEST_USER, authorizeRequests, tokenRequests });
 }
 
-/** What a registration request asked for, or why it is refused (RFC 7591 §3.2.2 error codes). */
 /** The body as a JSON object, or undefined. */
 function jsonObject(body: string): Record<string, unknown> | undefined {
   try {
@@ -385,6 +384,7 @@ function jsonObject(body: string): Record<string, unknown> | undefined {
   }
 }
 
+/** What a registration request asked for, or why it is refused (RFC 7591 §3.2.2 error codes). */
 function readRegistration(body: string): { redirectUris: string[]; method: string; metadata: Record<string, unknown> } | { error: 'invalid_redirect_uri' | 'invalid_client_metadata'; description: string } {
   let metadata: unknown;
   try {
@@ -450,6 +450,9 @@ export interface FakeKeycloak extends FakeProvider {
   settings: FakeKeycloakSettings;
 }
 
+/** A new realm's anonymous access policies, as the fake starts with them (and the AUTH_SETUP client scope). */
+export const KEYCLOAK_DEFAULT_SETTINGS: Readonly<FakeKeycloakSettings> = { trustedHosts: [], senderMustMatch: true, senderAddress: '127.0.0.1', clientUrisMustMatch: true, maxClients: 200, clientScopes: ['mcp:tools'] };
+
 /** Keycloak's built-in client scopes: default ones (always in tokens) and optional ones. */
 const KEYCLOAK_DEFAULT_SCOPES = ['acr', 'basic', 'email', 'profile', 'roles', 'web-origins'];
 const KEYCLOAK_OPTIONAL_SCOPES = ['address', 'phone', 'offline_access', 'microprofile-jwt', 'organization'];
@@ -485,7 +488,7 @@ const KEYCLOAK_USER: FakeUser = { username: 'jane', password: 'correct horse', s
 export async function startFakeKeycloak(options: { realm?: string; clients?: FakeClient[]; settings?: Partial<FakeKeycloakSettings> } = {}): Promise<FakeKeycloak> {
   const realm = options.realm ?? 'master';
   const clients = options.clients ?? [];
-  const settings: FakeKeycloakSettings = { trustedHosts: [], senderMustMatch: true, senderAddress: '127.0.0.1', clientUrisMustMatch: true, maxClients: 200, clientScopes: ['mcp:tools'], ...options.settings };
+  const settings: FakeKeycloakSettings = { ...KEYCLOAK_DEFAULT_SETTINGS, trustedHosts: [], clientScopes: ['mcp:tools'], ...options.settings };
   const grants = new Grants();
   const authorizeRequests: URLSearchParams[] = [];
   const tokenRequests: URLSearchParams[] = [];
@@ -531,8 +534,10 @@ export async function startFakeKeycloak(options: { realm?: string; clients?: Fak
       if (request.headers.authorization) return json(res, 401, { error: 'invalid_token', error_description: 'Failed decode token' });
       const metadata = jsonObject(request.body);
       if (metadata === undefined) return json(res, 400, { error: 'invalid_client_metadata', error_description: 'Failed to parse client metadata' });
-      // Anonymous access policies, in Keycloak's order, before the metadata is validated
-      // (AbstractClientRegistrationProvider.create: auth.requireCreate, then validateClient).
+      // Anonymous access policies before the metadata is validated, as Keycloak runs them
+      // (AbstractClientRegistrationProvider.create: auth.requireCreate, then validateClient), in
+      // the order a new realm lists them (Keycloak keeps no fixed order). Max Clients Limit counts
+      // only the clients registered here: the fake has none of a realm's built-in ones.
       if (settings.senderMustMatch && !trusted(settings.senderAddress)) return policyRefusal(res, 'Trusted Hosts', 'Host not trusted.');
       const uris = Array.isArray(metadata.redirect_uris) ? metadata.redirect_uris.filter((uri): uri is string => typeof uri === 'string') : [];
       if (settings.clientUrisMustMatch) {

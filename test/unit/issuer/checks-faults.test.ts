@@ -330,6 +330,11 @@ describe('client capabilities (never blocking)', () => {
     expect(pre.status).toBe('info');
     expect(pre.summary).toMatch(/needs an initial access token, so MCP clients can't register themselves; MCP clients use the pre-registered client instead$/);
     expect(pre.fix).toBeUndefined();
+    // A server that registers the invalid metadata anyway: the client it made is named, to be deleted.
+    srv.fault('/register', { status: 201, json: { client_id: 'made-by-the-probe', redirect_uris: ['not a uri'] } });
+    const created = findingOf(await check(srv.issuer, { probeRegistration: true }), REGISTRATION_PROBE);
+    expect(created).toMatchObject({ status: 'warn', summary: `${srv.url('/register')} registered a client (made-by-the-probe) for metadata that is not valid (a redirect URI that is not a URI): it does not validate what it registers` });
+    expect(created.fix).toContain('Delete that client');
     const posts = srv.requests.filter((r) => r.method === 'POST').length;
     const broker = findingOf(await check(srv.issuer, { probeRegistration: true, signIn: 'broker' }), REGISTRATION_PROBE);
     expect(broker).toMatchObject({ status: 'skip', summary: 'Skipped: hosts register with the broker, not at the provider' });
