@@ -45,6 +45,7 @@ function issuerInput(input: DoctorInput, issuer: string, net: NetOptions): Check
     ...(input.provider ? { provider: input.provider } : {}),
     ...(input.preRegisteredClient !== undefined ? { preRegisteredClient: input.preRegisteredClient } : {}),
     ...(input.project ? { signIn: input.project.settings.signIn } : {}),
+    ...((input.expect.resource ?? input.server) ? { resource: (input.expect.resource ?? input.server)! } : {}),
     // A skipped check sends nothing.
     ...(input.probe && !input.skip.has(REGISTRATION_PROBE) ? { probeRegistration: true } : {}),
     timeoutMs: net.timeoutMs,
@@ -107,7 +108,7 @@ export async function diagnose(input: DoctorInput, options: DiagnoseOptions): Pr
           ...(issuer ? { issuer } : {}),
           // The façade and the broker name the server's own origin as the authorization server.
           ...(input.project && input.project.settings.signIn !== 'direct' ? { hostIssuer: new URL(input.project.settings.resource).origin, signIn: input.project.settings.signIn } : {}),
-          ...(input.expect.resource ? { resource: input.expect.resource } : {}),
+          ...((input.expect.resource ?? input.server) ? { resource: (input.expect.resource ?? input.server)! } : {}),
           ...(configuredScopes ? { scopes: configuredScopes } : {}),
           ...(input.expect.authMode ? { authMode: input.expect.authMode } : {}),
           flavor: flavorOf(input, issuer),

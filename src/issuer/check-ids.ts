@@ -29,6 +29,8 @@ export const PKCE = 'metadata.pkce';
 export const REGISTRATION = 'metadata.registration';
 /** AUTH-FACTS 14 (opt-in): the registration endpoint accepts anonymous requests. */
 export const REGISTRATION_PROBE = 'metadata.registration-probe';
+/** AUTH-FACTS 43 (info): the redirect URIs the authorization server must allow (the hosts', or the broker's callback). */
+export const REDIRECT_URIS = 'metadata.redirect-uris';
 /** AUTH-FACTS 15: `none` or `private_key_jwt` token endpoint authentication. */
 export const TOKEN_AUTH_METHODS = 'metadata.token-auth-methods';
 /** AUTH-FACTS 16: advertised scopes that clients will request. */
@@ -65,6 +67,7 @@ export const CHECK_IDS = [
   PKCE,
   REGISTRATION,
   REGISTRATION_PROBE,
+  REDIRECT_URIS,
   TOKEN_AUTH_METHODS,
   SCOPES,
   ISS_PARAMETER,

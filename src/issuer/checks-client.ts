@@ -3,9 +3,11 @@
  * path (13), the opt-in registration probe (14), token endpoint auth methods (15), advertised scopes
  * (16), RFC 9207 `iss` (17). None of these blocks `create`.
  */
+import { HOSTS, brokerCallbackUrl } from '../generate/hosts.js';
 import {
   ISS_PARAMETER,
   PKCE,
+  REDIRECT_URIS,
   REGISTRATION,
   REGISTRATION_PROBE,
   SCOPES,
@@ -132,6 +134,23 @@ export const registrationProbeCheck = defineCheck(REGISTRATION_PROBE, 'Registrat
     `${p.url} answered ${answer} to deliberately invalid client metadata; expected 400 invalid_redirect_uri or invalid_client_metadata`,
     said,
     'Check that registration_endpoint points at a working RFC 7591 registration endpoint',
+  );
+});
+
+/**
+ * AUTH-FACTS 43 (info). What the authorization server must allow as redirect URIs: each host's,
+ * exactly, for clients registered by hand (hosts that register themselves send their own); behind
+ * the broker, only the broker's callback, for its own client.
+ */
+export const redirectUrisCheck = defineCheck(REDIRECT_URIS, 'Redirect URIs the authorization server must allow', (ctx, v) => {
+  const name = familyName(ctx.flavor);
+  if (ctx.input.signIn === 'broker') {
+    const callback = ctx.input.resource && URL.canParse(ctx.input.resource) ? brokerCallbackUrl(ctx.input.resource) : '<MCP origin>/oauth/callback';
+    return v.info(`Hosts sign in at the broker, so ${name} needs one redirect URI, the broker's callback ${callback}, on the broker's own client (OAUTH_BROKER_CLIENT_ID)`, []);
+  }
+  return v.info(
+    `A client registered by hand at ${name} needs the redirect URIs of the host that uses it, exactly (hosts that register themselves send their own)`,
+    HOSTS.map((host) => `${host.name}: ${host.redirectUris.join(', ')}`),
   );
 });
 

@@ -16,6 +16,7 @@ import { endpointUrlsCheck, issuerEchoCheck, multiTenantPlaceholderCheck, requir
 import {
   issParameterCheck,
   pkceCheck,
+  redirectUrisCheck,
   registrationCheck,
   registrationProbeCheck,
   scopesCheck,
@@ -56,6 +57,7 @@ export const CHECKS: readonly Check[] = [
   pkceCheck,
   registrationCheck,
   registrationProbeCheck,
+  redirectUrisCheck,
   tokenAuthMethodsCheck,
   scopesCheck,
   issParameterCheck,

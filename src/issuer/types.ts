@@ -69,6 +69,8 @@ export interface CheckIssuerInput {
   probeRegistration?: boolean;
   /** The sign-in mode the server will use (`create`, `auth`, a project's `doctor`); checks what it needs. */
   signIn?: SignIn;
+  /** The MCP URL, when known: the broker's callback at the provider is on its origin. */
+  resource?: string;
 }
 
 /** The result of `checkIssuer`. */

@@ -19,6 +19,7 @@ import {
   JWKS_SIGNING_KEYS,
   PKCE,
   REGISTRATION,
+  REDIRECT_URIS,
   REGISTRATION_PROBE,
   REQUIRED_FIELDS,
   SCOPES,
@@ -339,6 +340,16 @@ describe('client capabilities (never blocking)', () => {
     const broker = findingOf(await check(srv.issuer, { probeRegistration: true, signIn: 'broker' }), REGISTRATION_PROBE);
     expect(broker).toMatchObject({ status: 'skip', summary: 'Skipped: hosts register with the broker, not at the provider' });
     expect(srv.requests.filter((r) => r.method === 'POST').length).toBe(posts);
+  });
+
+  test('redirect URIs: each host\'s, exactly, for clients registered by hand; behind the broker only its callback', async () => {
+    const srv = await serve();
+    const direct = findingOf(await check(srv.issuer, { provider: 'auth0' }), REDIRECT_URIS);
+    expect(direct).toMatchObject({ status: 'info', summary: 'A client registered by hand at Auth0 needs the redirect URIs of the host that uses it, exactly (hosts that register themselves send their own)' });
+    expect(direct.details).toContain('ChatGPT: https://chatgpt.com/connector/oauth/<callback-id>, https://chatgpt.com/connector_platform_oauth_redirect');
+    expect(direct.details).toContain('claude.ai and Claude Desktop: https://claude.ai/api/mcp/auth_callback, https://claude.com/api/mcp/auth_callback');
+    const broker = findingOf(await check(srv.issuer, { signIn: 'broker', resource: 'https://my-app.example.com/mcp' }), REDIRECT_URIS);
+    expect(broker.summary).toBe("Hosts sign in at the broker, so the authorization server needs one redirect URI, the broker's callback https://my-app.example.com/oauth/callback, on the broker's own client (OAUTH_BROKER_CLIENT_ID)");
   });
 
   test('scopes beyond openid/profile/email warn; the iss parameter absent is info', async () => {
