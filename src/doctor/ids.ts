@@ -8,6 +8,8 @@ import { CHECK_IDS } from '../issuer/check-ids.js';
 export const INPUT_PROVIDER_FIELDS = 'input.provider-fields';
 /** `fastapps.json` says `create` skipped the issuer check (`--skip-issuer-check`): it is owed, and done now. */
 export const PROJECT_ISSUER_CHECK_OWED = 'project.issuer-check-owed';
+/** AUTH-FACTS 42: the project's own code (src/, short of src/auth/) forwards no bearer token it received. */
+export const PROJECT_TOKEN_PASSTHROUGH = 'project.token-passthrough';
 
 /** AUTH-FACTS 22: the MCP URL is canonical (https, lower-case host, a path, no slash, query or fragment) and public. */
 export const SERVER_URL = 'server.url';
@@ -58,7 +60,7 @@ export const TOKEN_SCOPES = 'token.scopes';
 export const TOKEN_TYPE = 'token.type';
 
 /** The input checks, in report order. */
-export const INPUT_IDS = [INPUT_PROVIDER_FIELDS, PROJECT_ISSUER_CHECK_OWED] as const;
+export const INPUT_IDS = [INPUT_PROVIDER_FIELDS, PROJECT_ISSUER_CHECK_OWED, PROJECT_TOKEN_PASSTHROUGH] as const;
 
 /** The server checks, in report order. */
 export const SERVER_IDS = [

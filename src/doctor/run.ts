@@ -20,6 +20,7 @@ import { classifyTarget } from './detect.js';
 import { expectedAudiences, expectedResource, expectedScopes, flavorOf } from './expect.js';
 import { resolveInput, type DoctorFlags, type DoctorInput, type IssuerSource } from './input.js';
 import { projectFinding } from './project-finding.js';
+import { passthroughFinding } from './project-passthrough.js';
 import { buildReport, applySkips, type DoctorReport, type DoctorTarget } from './report.js';
 import { renderHuman, renderJson } from './render.js';
 import { runServerChecks } from './server/checks.js';
@@ -145,6 +146,8 @@ export async function diagnose(input: DoctorInput, options: DiagnoseOptions): Pr
   const issuerFindings = ictx ? runChecks(ictx) : undefined;
   const owed = projectFinding(input, issuerFindings);
   if (owed) findings.push(owed);
+  const passthrough = passthroughFinding(input);
+  if (passthrough) findings.push(passthrough);
   findings.push(...(issuerFindings ?? []));
   let tokenFindings: Finding[] = [];
   let tokenScopes: ServerContext['tokenScopes'];

@@ -6,7 +6,10 @@
 import type { JWTPayload } from 'jose';
 
 export interface AccessToken {
-  /** The raw bearer token. Never log it; use `fingerprint()` from `src/log.ts`. */
+  /**
+   * The raw bearer token. Never log it (use `fingerprint()` from `src/log.ts`), and never send it to
+   * another API: it is for this server, and MCP forbids passing it through (`doctor` checks).
+   */
   token: string;
   /** `sub`: who signed in (a user id, or `client@clients` for machine tokens). */
   subject: string | undefined;
