@@ -125,7 +125,7 @@ export const registrationProbeCheck = defineCheck(REGISTRATION_PROBE, 'Registrat
   if (p.verdict === 'protected') return closed(`${p.url} answered ${answer} to an anonymous registration: it needs an initial access token, so MCP clients can't register themselves`, said);
   if (p.verdict === 'created') {
     return v.warn(
-      `${p.url} registered a client (${p.clientId ?? 'its id not given'}) for metadata that is not valid (a redirect URI that is not a URI): it does not validate what it registers`,
+      `${p.url} registered a client (${p.clientId}) for metadata that is not valid (a redirect URI that is not a URI): it does not validate what it registers`,
       said,
       `Delete that client at the authorization server, and have its registration endpoint validate client metadata (RFC 7591 §3.2.2)`,
     );

@@ -73,10 +73,9 @@ export async function probeRegistration(url: string, opts: NetOptions): Promise<
       return { ...base, verdict: 'open' };
     }
     if (res.status === 401 || res.status === 403) return { ...base, verdict: 'protected' };
-    if (res.status >= 200 && res.status < 300) {
-      const clientId = createdClientId(res.text);
-      return { ...base, verdict: 'created', ...(clientId ? { clientId } : {}) };
-    }
+    // Only a registration response (a client_id) made a client; a login page answering 200 did not.
+    const clientId = res.status >= 200 && res.status < 300 ? createdClientId(res.text) : undefined;
+    if (clientId !== undefined) return { ...base, verdict: 'created', clientId };
     return { ...base, verdict: 'unexpected' };
   } catch (err) {
     if (!(err instanceof NetError)) throw err;

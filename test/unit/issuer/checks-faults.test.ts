@@ -336,6 +336,10 @@ describe('client capabilities (never blocking)', () => {
     const created = findingOf(await check(srv.issuer, { probeRegistration: true }), REGISTRATION_PROBE);
     expect(created).toMatchObject({ status: 'warn', summary: `${srv.url('/register')} registered a client (made-by-the-probe) for metadata that is not valid (a redirect URI that is not a URI): it does not validate what it registers` });
     expect(created.fix).toContain('Delete that client');
+    // A page answering 200 (a login page, a WAF) made no client: that is an unexpected answer.
+    srv.fault('/register', { status: 200, html: 'Sign in' });
+    const page = findingOf(await check(srv.issuer, { probeRegistration: true }), REGISTRATION_PROBE);
+    expect(page).toMatchObject({ status: 'warn', summary: `${srv.url('/register')} answered HTTP 200 to deliberately invalid client metadata; expected 400 invalid_redirect_uri or invalid_client_metadata` });
     const posts = srv.requests.filter((r) => r.method === 'POST').length;
     const broker = findingOf(await check(srv.issuer, { probeRegistration: true, signIn: 'broker' }), REGISTRATION_PROBE);
     expect(broker).toMatchObject({ status: 'skip', summary: 'Skipped: hosts register with the broker, not at the provider' });
