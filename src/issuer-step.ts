@@ -72,7 +72,7 @@ export async function runIssuerCheck(answers: Answers, ctx: { out: Output; signa
   const checked = await out.task(
     `Checking ${provider.name} issuer ${answers.issuer}`,
     async () => {
-      const result = await checkProviderIssuer(provider, { issuer: answers.issuer, provider: answers.provider, preRegisteredClient: provider.preRegisteredClient, signIn: answers.signIn, resource: answers.resource, timeoutMs: answers.timeoutMs, signal: ctx.signal });
+      const result = await checkProviderIssuer(provider, { issuer: answers.issuer, provider: answers.provider, preRegisteredClient: provider.preRegisteredClient, signIn: answers.signIn, resource: answers.resource, ...(answers.brokerClientId ? { brokerClientId: answers.brokerClientId } : {}), timeoutMs: answers.timeoutMs, signal: ctx.signal });
       if (ctx.signal.aborted) throw new CancelledError();
       if (blockingFailures(result.report).length > 0) {
         const { message, hint } = renderIssuerFailure(result.report);

@@ -47,6 +47,7 @@ function issuerInput(input: DoctorInput, issuer: string, net: NetOptions): Check
     ...(input.preRegisteredClient !== undefined ? { preRegisteredClient: input.preRegisteredClient } : {}),
     ...(input.project ? { signIn: input.project.settings.signIn } : {}),
     ...((input.expect.resource ?? input.server) ? { resource: (input.expect.resource ?? input.server)! } : {}),
+    ...(input.project?.settings.brokerClientId ? { brokerClientId: input.project.settings.brokerClientId } : {}),
     // A skipped check sends nothing.
     ...(input.probe && !input.skip.has(REGISTRATION_PROBE) ? { probeRegistration: true } : {}),
     timeoutMs: net.timeoutMs,
@@ -110,6 +111,7 @@ export async function diagnose(input: DoctorInput, options: DiagnoseOptions): Pr
           // The façade and the broker name the server's own origin as the authorization server.
           ...(input.project && input.project.settings.signIn !== 'direct' ? { hostIssuer: new URL(input.project.settings.resource).origin, signIn: input.project.settings.signIn } : {}),
           ...((input.expect.resource ?? input.server) ? { resource: (input.expect.resource ?? input.server)! } : {}),
+    ...(input.project?.settings.brokerClientId ? { brokerClientId: input.project.settings.brokerClientId } : {}),
           ...(configuredScopes ? { scopes: configuredScopes } : {}),
           ...(input.expect.authMode ? { authMode: input.expect.authMode } : {}),
           flavor: flavorOf(input, issuer),

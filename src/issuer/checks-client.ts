@@ -3,7 +3,7 @@
  * path (13), the opt-in registration probe (14), token endpoint auth methods (15), advertised scopes
  * (16), RFC 9207 `iss` (17). None of these blocks `create`.
  */
-import { HOSTS, brokerCallbackUrl } from '../generate/hosts.js';
+import { HOSTS, brokerCallbackUrl, hostRegistration } from '../generate/hosts.js';
 import {
   ISS_PARAMETER,
   PKCE,
@@ -137,20 +137,39 @@ export const registrationProbeCheck = defineCheck(REGISTRATION_PROBE, 'Registrat
   );
 });
 
+/** How each host registers with this authorization server, said in a redirect-URI line. */
+const REGISTERS: Record<'cimd' | 'dcr' | 'by-hand', string> = {
+  cimd: 'registers itself here by its client metadata document',
+  dcr: 'registers itself here by dynamic registration',
+  'by-hand': 'needs a client registered by hand here',
+};
+
 /**
  * AUTH-FACTS 43 (info). What the authorization server must allow as redirect URIs: each host's,
- * exactly, for clients registered by hand (hosts that register themselves send their own); behind
- * the broker, only the broker's callback, for its own client.
+ * exactly, for a client registered by hand (hosts that register themselves send their own; each
+ * line says which the host will do here); behind the broker, only the broker's callback, on its own
+ * client. The local provider is the project's own server: nothing to allow.
  */
 export const redirectUrisCheck = defineCheck(REDIRECT_URIS, 'Redirect URIs the authorization server must allow', (ctx, v) => {
+  if (ctx.input.provider === 'local') return v.skip('Skipped: the local provider is the project itself, and hosts register with it');
   const name = familyName(ctx.flavor);
   if (ctx.input.signIn === 'broker') {
     const callback = ctx.input.resource && URL.canParse(ctx.input.resource) ? brokerCallbackUrl(ctx.input.resource) : '<MCP origin>/oauth/callback';
-    return v.info(`Hosts sign in at the broker, so ${name} needs one redirect URI, the broker's callback ${callback}, on the broker's own client (OAUTH_BROKER_CLIENT_ID)`, []);
+    const client = ctx.input.brokerClientId ? `the broker's own client ${ctx.input.brokerClientId}` : "the broker's own client (OAUTH_BROKER_CLIENT_ID)";
+    return v.info(`Hosts sign in at the broker, so ${name} needs one redirect URI, the broker's callback ${callback}, on ${client}`, []);
   }
+  const doc = chosenDoc(ctx);
+  const offer = doc && {
+    cimd: doc['client_id_metadata_document_supported'] === true,
+    dcr: typeof doc['registration_endpoint'] === 'string' && familyDoctor(ctx.flavor)?.registrationNeedsApiToken !== true,
+    none: strings(doc, 'token_endpoint_auth_methods_supported')?.includes('none') === true,
+  };
   return v.info(
     `A client registered by hand at ${name} needs the redirect URIs of the host that uses it, exactly (hosts that register themselves send their own)`,
-    HOSTS.map((host) => `${host.name}: ${host.redirectUris.join(', ')}`),
+    HOSTS.map((host) => {
+      const how = offer ? hostRegistration(host, offer) : undefined;
+      return `${host.name}${how ? ` (${REGISTERS[how]})` : ''}: ${host.redirectUris.join(', ')}`;
+    }),
   );
 });
 

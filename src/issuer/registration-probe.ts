@@ -15,9 +15,9 @@ export const PROBE_BODY = JSON.stringify({
 
 /**
  * `open`: 400 with `invalid_redirect_uri`/`invalid_client_metadata` (anyone may register);
- * `protected`: 401/403 (an initial access token is needed); `created`: 2xx, a server that
- * registered the invalid metadata anyway (its `client_id` is kept, to be deleted); `unexpected`:
- * anything else.
+ * `protected`: 401/403 (an initial access token is needed); `created`: 2xx with a registration
+ * response's `client_id`, a server that registered the invalid metadata anyway (the id is kept, to
+ * be deleted); `unexpected`: anything else (a page answering 200 included).
  */
 export type ProbeVerdict = 'open' | 'protected' | 'created' | 'unexpected';
 

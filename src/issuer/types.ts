@@ -71,6 +71,8 @@ export interface CheckIssuerInput {
   signIn?: SignIn;
   /** The MCP URL, when known: the broker's callback at the provider is on its origin. */
   resource?: string;
+  /** The broker's own client at the provider, when known (a project's `fastapps.json`). */
+  brokerClientId?: string;
 }
 
 /** The result of `checkIssuer`. */

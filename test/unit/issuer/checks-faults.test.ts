@@ -350,10 +350,18 @@ describe('client capabilities (never blocking)', () => {
     const srv = await serve();
     const direct = findingOf(await check(srv.issuer, { provider: 'auth0' }), REDIRECT_URIS);
     expect(direct).toMatchObject({ status: 'info', summary: 'A client registered by hand at Auth0 needs the redirect URIs of the host that uses it, exactly (hosts that register themselves send their own)' });
-    expect(direct.details).toContain('ChatGPT: https://chatgpt.com/connector/oauth/<callback-id>, https://chatgpt.com/connector_platform_oauth_redirect');
-    expect(direct.details).toContain('claude.ai and Claude Desktop: https://claude.ai/api/mcp/auth_callback, https://claude.com/api/mcp/auth_callback');
+    // Each line says how that host registers here: this document offers dynamic registration.
+    expect(direct.details).toContain('ChatGPT (registers itself here by dynamic registration): https://chatgpt.com/connector/oauth/<callback-id>, https://chatgpt.com/connector_platform_oauth_redirect');
+    expect(direct.details).toContain('claude.ai and Claude Desktop (registers itself here by dynamic registration): https://claude.ai/api/mcp/auth_callback, https://claude.com/api/mcp/auth_callback');
+    delete srv.document['registration_endpoint'];
+    const byHand = findingOf(await check(srv.issuer, { provider: 'auth0', preRegisteredClient: true }), REDIRECT_URIS);
+    expect(byHand.details).toContain('Claude Code (needs a client registered by hand here): http://localhost:<port>/callback');
     const broker = findingOf(await check(srv.issuer, { signIn: 'broker', resource: 'https://my-app.example.com/mcp' }), REDIRECT_URIS);
     expect(broker.summary).toBe("Hosts sign in at the broker, so the authorization server needs one redirect URI, the broker's callback https://my-app.example.com/oauth/callback, on the broker's own client (OAUTH_BROKER_CLIENT_ID)");
+    const named = findingOf(await check(srv.issuer, { signIn: 'broker', resource: 'https://my-app.example.com/mcp', brokerClientId: 'abc123' }), REDIRECT_URIS);
+    expect(named.summary).toMatch(/on the broker's own client abc123$/);
+    // The local provider is the project's own server.
+    expect(findingOf(await check(srv.issuer, { provider: 'local' }), REDIRECT_URIS).status).toBe('skip');
   });
 
   test('scopes beyond openid/profile/email warn; the iss parameter absent is info', async () => {
