@@ -122,6 +122,7 @@ export function passthroughFinding(input: DoctorInput): Finding | undefined {
   const v = verdict({ id: PROJECT_TOKEN_PASSTHROUGH, title: "The server does not pass the caller's token on to other APIs" });
   if (input.skip.has(PROJECT_TOKEN_PASSTHROUGH)) return v.skip('Skipped (--skip)');
   const { sites, files, complete } = scanProject(project.root);
+  if (files === 0 && complete) return v.skip('Skipped: the project has no source files under src/');
   const read = `${files} file${files === 1 ? '' : 's'} read${complete ? '' : `, not all: files over 1 MB and past the first ${MAX_FILES} were left out`}; src/auth/ is generated`;
   if (sites.length === 0) return v.pass(`No code under src/ puts the bearer token it received into a request of its own (${read})`);
   const where = sites.map((site) => `${site.file}:${site.line}: ${site.text}`);

@@ -32,6 +32,8 @@ function sectionHeading(section: Section, report: DoctorReport): string {
   if (section === 'issuer' && t.issuer) return `Issuer ${t.issuer}${t.issuerSource ? ` (from ${t.issuerSource})` : ''}`;
   if (section === 'server' && t.server) return `Server ${t.server}`;
   if (section === 'token' && t.token) return `Token ${t.token}`;
+  // Inside a project its findings are the project's (the owed check, its code).
+  if (section === 'input' && t.project) return `Project ${t.project}`;
   return SECTION_TITLES[section];
 }
 

@@ -79,7 +79,7 @@ test('inside a generated project: fastapps.json gives the issuer; an owed issuer
   expect(result.stdout.split('\n').slice(0, 6)).toEqual([
     `ℹ Read ${path.join(dir, 'fastapps.json')}`,
     '',
-    'Input',
+    `Project ${dir}`,
     'ℹ The issuer check create skipped is done now [project.issuer-check-owed]',
     `    ${path.join(dir, 'fastapps.json')} records the issuer check as owed (created with --skip-issuer-check); it passes now`,
     '    Fix: Nothing to fix; the manifest keeps saying "skipped" until create-fastapps auth rewrites it',
