@@ -127,6 +127,7 @@ const SHARED = { 'src/errors.ts': 'shared/errors.js', 'src/cleanup.ts': 'shared/
 const CREATE = { 'src/create.ts': 'create.js' };
 const LAZY = {
   'src/doctor/run.ts': 'lazy/doctor-run.js',
+  'src/doctor/prefetch.ts': 'lazy/doctor-prefetch.js',
   'src/regen/auth.ts': 'lazy/regen-auth.js',
   'src/add/run.ts': 'lazy/add-run.js',
   'src/install/install.ts': 'lazy/install.js',

@@ -39,7 +39,12 @@ export function registerDoctor(program: Command, ctx: CommandContext): void {
     .addOption(new Option('--skip <ids>', 'check ids or groups to skip, comma separated (e.g. jwks.caching,server.cors)').argParser(collect))
     .addHelpText('after', EXAMPLES)
     .action(async (arg: string | undefined, flags: DoctorFlags) => {
+      // The argument's first requests go out before the checks load; a slow issuer answers meanwhile.
+      const { prefetchArgument } = await import('./prefetch.js');
+      const prefetched = prefetchArgument(arg, flags, ctx.signal);
+      // Connecting and writing each take a turn of the event loop: let them happen before loading the checks blocks it.
+      if (prefetched) for (let turn = 0; turn < 2; turn++) await new Promise((resolve) => setImmediate(resolve));
       const { runDoctor } = await import('./run.js');
-      await runDoctor(arg, flags, ctx);
+      await runDoctor(arg, flags, ctx, prefetched);
     });
 }

@@ -8,8 +8,9 @@
 import { collectContext } from '../issuer/checks.js';
 import type { CheckContext } from '../issuer/context.js';
 import type { CheckIssuerInput, NetOptions } from '../issuer/types.js';
-import { challengeOf, insertionUrl } from './server/context.js';
-import { docProbe } from './server/collect.js';
+import { challengeOf, insertionUrl, mayBeMcpEndpoint } from './server/context.js';
+import { docProbe } from './server/doc-probe.js';
+import type { DoctorPrefetch } from './prefetch.js';
 import { initializeBody, postMcp } from './server/mcp-wire.js';
 
 /** What the argument turned out to be. */
@@ -17,9 +18,6 @@ export type Classification =
   | { kind: 'issuer'; context: Promise<CheckContext> }
   | { kind: 'server'; note: string };
 
-function isHttpUrl(text: string): boolean {
-  return URL.canParse(text) && /^https?:$/.test(new URL(text).protocol) && !new URL(text).pathname.includes('/.well-known/');
-}
 
 /**
  * Classifies `target`, returning the issuer context (being collected) when it is an issuer. With
@@ -30,12 +28,14 @@ function isHttpUrl(text: string): boolean {
  * const c = await classifyTarget({ issuer: 'https://my-app.example.com/mcp', timeoutMs: 5000 }, net);
  * // { kind: 'server', note: 'https://my-app.example.com/mcp is an MCP server endpoint …' }
  */
-export async function classifyTarget(input: CheckIssuerInput, net: NetOptions, options: { fallback?: boolean } = {}): Promise<Classification> {
+export async function classifyTarget(input: CheckIssuerInput, net: NetOptions, options: { fallback?: boolean; prefetched?: DoctorPrefetch } = {}): Promise<Classification> {
   const target = input.issuer;
-  const issuer = collectContext(input);
-  if (!isHttpUrl(target.trim())) return { kind: 'issuer', context: issuer };
+  const issuer = collectContext(input, options.prefetched?.discovery);
+  if (!mayBeMcpEndpoint(target.trim())) return { kind: 'issuer', context: issuer };
   issuer.catch(() => undefined); // awaited below unless the target is a server
-  const prm = await docProbe(insertionUrl(target.trim()), net);
+  const prmUrl = insertionUrl(target.trim());
+  const early = options.prefetched?.prm;
+  const prm = await (early && early.url === prmUrl && options.prefetched?.discovery.timeoutMs === input.timeoutMs ? early.probe : docProbe(prmUrl, net));
   if (prm.doc && typeof prm.doc['resource'] === 'string') {
     return { kind: 'server', note: `${target} is an MCP server endpoint (it publishes protected resource metadata at ${prm.url}), not an issuer: checked as --server, with the authorization server its metadata names as the issuer` };
   }

@@ -12,6 +12,7 @@ import { splitList, validateScope } from '../providers/validate.js';
 import { ALL_IDS, SKIP_GROUPS } from './ids.js';
 import { findProjectRoot, ManifestError, readProject, type RecordedProject } from '../generate/manifest.js';
 import { resolveProvider, type ProviderFlags } from './provider-input.js';
+import { readTimeout } from './timeout.js';
 import { readSampleToken, type SampleToken } from './token-source.js';
 
 /** Commander's option values for `doctor` (camelCase of the flags). */
@@ -68,13 +69,9 @@ export interface DoctorInput {
   skip: Set<string>;
 }
 
-/** Default per-request timeout (SPEC §5). */
-export const DEFAULT_TIMEOUT_MS = 5000;
-
 function parseTimeout(value: string | undefined): number {
-  if (value === undefined) return DEFAULT_TIMEOUT_MS;
-  const ms = Number(value);
-  if (!Number.isInteger(ms) || ms < 100 || ms > 600_000) throw new UsageError(`--timeout: "${value}" is not a timeout in milliseconds between 100 and 600000.`);
+  const ms = readTimeout(value);
+  if (ms === undefined) throw new UsageError(`--timeout: "${value}" is not a timeout in milliseconds between 100 and 600000.`);
   return ms;
 }
 

@@ -14,6 +14,7 @@ import { ReportedFailure, UsageError } from '../errors.js';
 import { getProvider } from '../providers/index.js';
 import { collectContext, REGISTRATION_PROBE, runChecks } from '../issuer/checks.js';
 import type { CheckContext } from '../issuer/context.js';
+import type { DoctorPrefetch } from './prefetch.js';
 import type { CheckIssuerInput, Finding, NetOptions } from '../issuer/types.js';
 import type { CommandContext } from '../command-context.js';
 import { classifyTarget } from './detect.js';
@@ -36,6 +37,8 @@ import type { ServerCheckId } from './ids.js';
 export interface DiagnoseOptions {
   version: string;
   signal?: AbortSignal;
+  /** The argument's first requests, started while doctor loaded (src/doctor/prefetch.ts). */
+  prefetched?: DoctorPrefetch;
   /** Clock, for tests. */
   now?: () => number;
 }
@@ -77,7 +80,7 @@ export async function diagnose(input: DoctorInput, options: DiagnoseOptions): Pr
   // 2. An argument: an issuer, or an MCP endpoint to treat as --server.
   if (input.target !== undefined) {
     // With --server there is other work to start, so don't wait for the fallback probe.
-    const classification = await classifyTarget(issuerInput(input, input.target, net), net, { fallback: server === undefined });
+    const classification = await classifyTarget(issuerInput(input, input.target, net), net, { fallback: server === undefined, ...(options.prefetched ? { prefetched: options.prefetched } : {}) });
     if (classification.kind === 'server') {
       if (server !== undefined && server !== input.target.trim()) {
         throw new UsageError(`${input.target} is an MCP server endpoint, and --server names another one (${server}); give one server.`);
@@ -197,13 +200,13 @@ export async function diagnose(input: DoctorInput, options: DiagnoseOptions): Pr
  * The `doctor` action: resolve, diagnose (with a spinner on a terminal), print, and end with
  * exit 1 when a check failed (or warned, with `--strict`), without repeating the report.
  */
-export async function runDoctor(arg: string | undefined, flags: DoctorFlags, ctx: CommandContext): Promise<void> {
+export async function runDoctor(arg: string | undefined, flags: DoctorFlags, ctx: CommandContext, prefetched?: DoctorPrefetch): Promise<void> {
   const input = await resolveInput(arg, flags, { cwd: ctx.cwd, stdin: ctx.stdin });
   const impliesText = input.project ? projectScopeImplies(input.project.root, ctx.env) : ctx.env.OAUTH_SCOPE_IMPLIES;
   const { implies, errors } = parseScopeImplications(impliesText);
   if (errors.length > 0) throw new UsageError(`OAUTH_SCOPE_IMPLIES: ${errors.map((pair) => JSON.stringify(pair)).join(', ')} ${errors.length === 1 ? 'is not a broader>narrower pair' : 'are not broader>narrower pairs'} of two different scopes, e.g. write:orders>read:orders.`);
   if (implies.size > 0) input.expect.implies = implies;
-  const work = () => diagnose(input, { version: ctx.version, signal: ctx.signal });
+  const work = () => diagnose(input, { version: ctx.version, signal: ctx.signal, ...(prefetched ? { prefetched } : {}) });
   const what = [input.issuer ?? input.target, input.server].filter(Boolean).join(' and ') || 'the token';
   const report = ctx.out.tty && !input.json ? await ctx.out.task(`Checking ${what}`, work, () => `Checked ${what}`) : await work();
   if (input.json) ctx.out.line(renderJson(report));

@@ -30,7 +30,7 @@ import {
   jwksSigningKeysCheck,
 } from './checks-jwks.js';
 import type { Check, CheckContext, JwksOutcome } from './context.js';
-import { startDiscovery } from './discovery.js';
+import { startDiscovery, type PrefetchedDiscovery } from './discovery.js';
 import { inferFlavor } from './flavor.js';
 import { NetError } from './http.js';
 import { parseIssuer } from './issuer-url.js';
@@ -95,12 +95,13 @@ async function maybeProbe(doc: Record<string, unknown>, input: CheckIssuerInput,
  * and the registration probe start the moment the chosen document is known, so the total time is
  * about the longest dependent chain, not the sum of all requests.
  */
-export async function collectContext(input: CheckIssuerInput): Promise<CheckContext> {
+export async function collectContext(input: CheckIssuerInput, prefetched?: PrefetchedDiscovery): Promise<CheckContext> {
   const syntax = parseIssuer(input.issuer);
   const base: CheckContext = { input, flavor: inferFlavor(input.provider, input.issuer), syntax };
   if (!syntax.fetchable) return base;
   const net: NetOptions = { timeoutMs: input.timeoutMs, ...(input.signal ? { signal: input.signal } : {}) };
-  const inFlight = startDiscovery(input.issuer, net);
+  // Discovery doctor started for this very issuer and timeout while it loaded, or a new one.
+  const inFlight = prefetched && prefetched.issuer === input.issuer && prefetched.timeoutMs === input.timeoutMs ? prefetched.inFlight : startDiscovery(input.issuer, net);
   const dependent = inFlight.chosen.then(
     (chosen): Promise<[JwksOutcome | undefined, ProbeOutcome | undefined]> =>
       chosen ? Promise.all([loadJwks(chosen.doc, net), maybeProbe(chosen.doc, input, net)]) : Promise.resolve([undefined, undefined]),

@@ -89,6 +89,13 @@ export interface DiscoveryInFlight {
   done: Promise<DiscoveryResult>;
 }
 
+/** A discovery started ahead of the checks (doctor's argument, while doctor loads), for `collectContext` to take over. */
+export interface PrefetchedDiscovery {
+  issuer: string;
+  timeoutMs: number;
+  inFlight: DiscoveryInFlight;
+}
+
 /**
  * Starts fetching every candidate concurrently. `chosen` resolves as soon as the first valid
  * candidate in client order is known (without waiting for later ones), so dependent requests such as

@@ -6,8 +6,6 @@
  * Probes are read-only: `initialize`, `tools/list`, and (mixed mode) an anonymous `tools/call` of
  * a protected, non-destructive tool, which a correct server refuses.
  */
-import { fetchDocument, parseJsonObject } from '../../issuer/http.js';
-import { NetError } from '../../issuer/net-error.js';
 import type { NetOptions } from '../../issuer/types.js';
 import {
   SERVER_AS_MIRROR,
@@ -24,7 +22,6 @@ import {
   insertionUrl,
   protectedTools,
   rootUrl,
-  type DocProbe,
   type McpExchange,
   type ServerContext,
   type ServerExpectations,
@@ -32,6 +29,9 @@ import {
 } from './context.js';
 import { initializeBody, notifyInitialized, postMcp, probe, request, sessionOf, type Session } from './mcp-wire.js';
 import { prefetching, sdkFetch } from './sdk-fetch.js';
+import { docProbe } from './doc-probe.js';
+
+export { docProbe };
 
 /** What `collectServer` needs. */
 export interface CollectServerOptions {
@@ -46,23 +46,6 @@ export interface CollectServerOptions {
 
 /** A deliberately invalid bearer token. */
 export const BAD_TOKEN = 'doctor-probe.not-a-token.invalid';
-
-/** GET a metadata document (redirects followed and recorded); never throws a `NetError`. */
-export async function docProbe(url: string, net: NetOptions): Promise<DocProbe> {
-  try {
-    const res = await fetchDocument(url, { ...net, headers: { origin: INSPECTOR_ORIGIN } });
-    if (res.status !== 200) return { url, res };
-    try {
-      return { url, res, doc: parseJsonObject(res) };
-    } catch (error) {
-      if (error instanceof NetError) return { url, res, error };
-      throw error;
-    }
-  } catch (error) {
-    if (error instanceof NetError) return { url, error };
-    throw error;
-  }
-}
 
 /** An SDK error as one line (zod errors are multi-line JSON dumps). */
 export function sdkMessage(error: unknown): string {

@@ -122,6 +122,11 @@ export function challengeScopes(probe: Probe | undefined): string[] | undefined 
 }
 
 /** The path-aware (RFC 9728 §3.1 insertion) metadata URL of an MCP URL. */
+/** Whether `text` may be an MCP endpoint doctor should probe: an http(s) URL that is no well-known document. */
+export function mayBeMcpEndpoint(text: string): boolean {
+  return URL.canParse(text) && /^https?:$/.test(new URL(text).protocol) && !new URL(text).pathname.includes('/.well-known/');
+}
+
 export function insertionUrl(mcpUrl: string): string {
   const url = new URL(mcpUrl);
   const path = url.pathname.replace(/\/+$/, '');
