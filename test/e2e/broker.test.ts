@@ -29,6 +29,7 @@ const BROKER_CLIENT = '0b9c8d7e-6f5a-4b3c-9d2e-1f0a9b8c7d6e';
 const BROKER_SECRET = 'broker-secret-Zr8!q2';
 const CHATGPT = 'https://chatgpt.com/connector/oauth/broker-e2e';
 const CLAUDE_CODE = 'http://localhost:54545/callback';
+const CLAUDE_AI = 'https://claude.ai/api/mcp/auth_callback';
 const SCOPE = `api://${ENTRA_API_CLIENT}/mcp.tools`;
 
 const skip = skipWithout(programs.redis, 'the broker end-to-end tests');
@@ -77,6 +78,9 @@ describe.skipIf(skip)('--sign-in broker on Entra, two instances on one Redis', (
   let cimd: TlsServer;
   let cimdInstance: RunningProject;
   let cimdOrigin: string;
+  // An instance that is its own MCP URL (so hosts reach it alone), for CIMD sign-ins end to end.
+  let cimdSelf: RunningProject;
+  let cimdSelfUrl: string;
   const cimdHits: string[] = [];
 
   const env = (port: number, extra: Record<string, string> = {}) => ({ PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', PORT: String(port), OAUTH_BROKER_STORE: redis.url, LOG_LEVEL: 'debug', ...extra });
@@ -113,6 +117,8 @@ describe.skipIf(skip)('--sign-in broker on Entra, two instances on one Redis', (
       const self = `${cimd.origin}${req.url}`;
       if (req.url === '/client.json') {
         res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ client_id: self, client_name: 'CIMD Host', redirect_uris: [CHATGPT], token_endpoint_auth_method: 'none', grant_types: ['authorization_code', 'refresh_token'], response_types: ['code'] }));
+      } else if (req.url === '/claude.json') {
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ client_id: self, client_name: 'Claude', redirect_uris: [CLAUDE_AI], token_endpoint_auth_method: 'none', grant_types: ['authorization_code', 'refresh_token'], response_types: ['code'] }));
       } else if (req.url === '/big.json') {
         res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ client_id: self, client_name: 'x'.repeat(20_000), redirect_uris: [CHATGPT] }));
       } else if (req.url === '/slow.json') {
@@ -124,12 +130,18 @@ describe.skipIf(skip)('--sign-in broker on Entra, two instances on one Redis', (
     const port = await freePort();
     cimdOrigin = `http://127.0.0.1:${port}`;
     cimdInstance = await startProcess(dir, ['node', 'dist/index.js'], env(port, { OAUTH_BROKER_CIMD_PRIVATE_NETWORK: 'allow', NODE_EXTRA_CA_CERTS: caFile }));
+    const selfPort = await freePort();
+    cimdSelfUrl = `http://127.0.0.1:${selfPort}/mcp`;
+    // Its own callback at Entra, as its broker client would list it.
+    entra.clients[0]!.redirectUris.push(`http://127.0.0.1:${selfPort}/oauth/callback`);
+    cimdSelf = await startProcess(dir, ['node', 'dist/index.js'], env(selfPort, { MCP_RESOURCE_URL: cimdSelfUrl, OAUTH_BROKER_CIMD_PRIVATE_NETWORK: 'allow', NODE_EXTRA_CA_CERTS: caFile }));
   }, 400_000);
 
   afterAll(async () => {
     if (process.env.BROKER_TEST_LOGS) console.log(logs());
     await stopInstances();
     await cimdInstance?.stop();
+    await cimdSelf?.stop();
     await cimd?.close();
     await proxy?.close();
     await entra?.close();
@@ -503,6 +515,28 @@ describe.skipIf(skip)('--sign-in broker on Entra, two instances on one Redis', (
     expect(page).toContain('CIMD Host');
     expect(page).toContain('chatgpt.com');
     expect(page).toContain('<button type="submit" name="consent" value="allow">');
+  });
+
+  test('ChatGPT and claude.ai by their client metadata documents, as they register first here: consent, Entra, the tool call, refresh', async () => {
+    const origin = new URL(cimdSelfUrl).origin;
+    for (const [document, redirectUri, needsNone] of [['chatgpt', CHATGPT, false], ['claude', CLAUDE_AI, true]] as const) {
+      const url = `${cimd.origin}/${document === 'chatgpt' ? 'client' : 'claude'}.json`;
+      const session = await signInAsHost({ mcpUrl: cimdSelfUrl, redirectUri, cimd: { url, needsNone }, user: user(), consent: 'allow' });
+      // The document's URL is the client id: no registration request was made.
+      expect(session.clientId, document).toBe(url);
+      expect(session.metadata.client_id_metadata_document_supported).toBe(true);
+      const claims = decodeJwt(session.accessToken);
+      expect(claims.iss).toBe(origin);
+      expect(claims.aud).toBe(cimdSelfUrl);
+      expect(claims.client_id).toBe(url);
+      expect(claims.sub).toBe(entra.user.sub);
+      expect((await whoamiAs(cimdSelfUrl, session.accessToken)).subject).toBe(entra.user.sub);
+      const first = session.refreshToken;
+      expect(first, document).toBeTruthy();
+      const refreshed = await session.refresh();
+      expect(refreshed.refresh_token).not.toBe(first);
+      expect((await whoamiAs(cimdSelfUrl, refreshed.access_token as string)).subject).toBe(entra.user.sub);
+    }
   });
 
   test('an oversized or a slow CIMD document is refused, within the fetch timeout', async () => {

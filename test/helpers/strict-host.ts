@@ -8,7 +8,8 @@
  * 2. `authorization_servers[0]` → its metadata in the discovery order (RFC 8414 insertion, OIDC
  *    insertion, OIDC append); the document's `issuer` must equal it byte for byte; without S256 in
  *    `code_challenge_methods_supported` it refuses, as ChatGPT does at connector creation;
- * 3. registration in order: the pre-registered client, CIMD, DCR, else refuse;
+ * 3. registration in order: the pre-registered client, CIMD (when the host is given a document and
+ *    the server supports it; claude.ai only when `none` is offered too), DCR, else refuse;
  * 4. the authorization request with PKCE S256, `state` and the RFC 8707 `resource`, driven by a
  *    tiny browser (redirects, cookies, the login form); at the callback, RFC 9207: an `iss` must
  *    equal the metadata's issuer, and one promised by the metadata must be there;
@@ -35,6 +36,13 @@ export interface StrictHostOptions {
   redirectUri: string;
   /** A client registered by hand at the authorization server; without one the host tries CIMD, then DCR. */
   client?: HostClient;
+  /**
+   * The host's client metadata document (its URL is its client id), which it uses when the
+   * authorization server says `client_id_metadata_document_supported: true` (ChatGPT); with
+   * `needsNone`, only when `none` is among its token endpoint auth methods too (claude.ai).
+   * Without one, the host does not offer CIMD.
+   */
+  cimd?: { url: string; needsNone?: boolean };
   /** Form fields the user types on login pages, e.g. `{ username, password }`. */
   user: Record<string, string>;
   /** On a consent page: the button the user presses (`consent=allow` / `deny`). */
@@ -184,9 +192,14 @@ export async function signInAsHost(options: StrictHostOptions): Promise<HostSess
   const tokenEndpoint = metadata.token_endpoint;
   if (typeof authorizationEndpoint !== 'string' || typeof tokenEndpoint !== 'string') throw new HostRefusal('the authorization server metadata lacks its endpoints');
 
-  // 3. Registration: pre-registered, then CIMD (not offered by this host), then DCR.
+  // 3. Registration: pre-registered, then CIMD (when this host has a document), then DCR.
   let client = options.client;
   let registeredMethod: string | undefined;
+  const offersNone = Array.isArray(metadata.token_endpoint_auth_methods_supported) && metadata.token_endpoint_auth_methods_supported.includes('none');
+  if (!client && options.cimd && metadata.client_id_metadata_document_supported === true && (!options.cimd.needsNone || offersNone)) {
+    // The document's URL is the client id; a public client (its document says `none`).
+    client = { id: options.cimd.url };
+  }
   if (!client && typeof metadata.registration_endpoint === 'string') {
     const registered = await fetch(metadata.registration_endpoint, {
       method: 'POST',
