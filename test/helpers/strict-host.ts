@@ -101,9 +101,12 @@ class Browser {
   /** Navigates from `start` until a redirect to `stopAt`; returns that URL. */
   async run(start: string, stopAt: string): Promise<URL> {
     let request: { url: string; method: string; body?: string } = { url: start, method: 'GET' };
+    const stop = new URL(stopAt);
     for (let hop = 0; hop < 25; hop++) {
-      if (request.url.startsWith(stopAt)) return new URL(request.url);
       const url = new URL(request.url);
+      // The callback is the redirect URI exactly (its query aside), as a host's callback page is.
+      if (url.origin === stop.origin && url.pathname === stop.pathname) return url;
+      if (url.origin === stop.origin) throw new HostRefusal(`the authorization server redirected to ${url.origin}${url.pathname}, not to the redirect URI ${stopAt}`);
       const headers: Record<string, string> = { accept: 'text/html,application/json' };
       const cookie = this.jar.header(url);
       if (cookie) headers.cookie = cookie;
