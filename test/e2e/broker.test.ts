@@ -117,6 +117,9 @@ describe.skipIf(skip)('--sign-in broker on Entra, two instances on one Redis', (
       const self = `${cimd.origin}${req.url}`;
       if (req.url === '/client.json') {
         res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ client_id: self, client_name: 'CIMD Host', redirect_uris: [CHATGPT], token_endpoint_auth_method: 'none', grant_types: ['authorization_code', 'refresh_token'], response_types: ['code'] }));
+      } else if (req.url === '/chatgpt.json') {
+        // ChatGPT's own document lists its methods the OpenID Connect way (RP Metadata Choices), without token_endpoint_auth_method (AUTH-FACTS A.3).
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ client_id: self, client_name: 'ChatGPT', redirect_uris: [CHATGPT], token_endpoint_auth_methods_supported: ['none', 'private_key_jwt'], grant_types: ['authorization_code', 'refresh_token'], response_types: ['code'] }));
       } else if (req.url === '/claude.json') {
         res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ client_id: self, client_name: 'Claude', redirect_uris: [CLAUDE_AI], token_endpoint_auth_method: 'none', grant_types: ['authorization_code', 'refresh_token'], response_types: ['code'] }));
       } else if (req.url === '/big.json') {
@@ -520,7 +523,7 @@ describe.skipIf(skip)('--sign-in broker on Entra, two instances on one Redis', (
   test('ChatGPT and claude.ai by their client metadata documents, as they register first here: consent, Entra, the tool call, refresh', async () => {
     const origin = new URL(cimdSelfUrl).origin;
     for (const [document, redirectUri, needsNone] of [['chatgpt', CHATGPT, false], ['claude', CLAUDE_AI, true]] as const) {
-      const url = `${cimd.origin}/${document === 'chatgpt' ? 'client' : 'claude'}.json`;
+      const url = `${cimd.origin}/${document}.json`;
       const session = await signInAsHost({ mcpUrl: cimdSelfUrl, redirectUri, cimd: { url, needsNone }, user: user(), consent: 'allow' });
       // The document's URL is the client id: no registration request was made.
       expect(session.clientId, document).toBe(url);
