@@ -72,6 +72,8 @@ export const registrationCheck = defineCheck(REGISTRATION, 'MCP clients have a w
     const details = strings(doc, 'token_endpoint_auth_methods_supported')?.includes('none')
       ? []
       : [`claude.ai and Claude Desktop use CIMD only when token_endpoint_auth_methods_supported also lists none; here they ${endpoint && !needsApiToken ? `register at ${endpoint} instead` : 'need a client registered by hand'}`];
+    const refusesChatGpt = familyDoctor(ctx.flavor)?.refusesChatGptCimd;
+    if (refusesChatGpt) return v.warn(refusesChatGpt.summary, details, refusesChatGpt.fix);
     return v.pass('Client ID Metadata Documents are supported (client_id_metadata_document_supported: true)', details);
   }
   if (endpoint && needsApiToken) {

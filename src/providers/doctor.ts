@@ -167,6 +167,11 @@ export interface ProviderDoctor {
   /** Its registration_endpoint needs an API token of its own, so MCP clients cannot register themselves. */
   registrationNeedsApiToken?: boolean;
   /**
+   * metadata.registration: it advertises Client ID Metadata Documents but refuses ChatGPT's, which
+   * ChatGPT uses first (Keycloak's CIMD executor, AUTH-FACTS A.3): what the user sees, and the fix.
+   */
+  refusesChatGptCimd?: { summary: string; fix: string };
+  /**
    * metadata.registration-probe: its reading of the answer to the deliberately invalid
    * registration, where the generic one (400 open, 401/403 an initial access token is needed)
    * would mislead (Keycloak: which anonymous access policy refused it, and why); undefined for the

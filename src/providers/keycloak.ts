@@ -80,6 +80,11 @@ export const keycloak: Provider<'keycloak'> = {
       ...Object.entries(objectOf(claims.resource_access)).map(([client, access]) => ({ claim: `resource_access.${client}.roles`, scopes: rolesOf(access).map((role) => `${client}:${role}`) })),
     ].filter((granted) => granted.scopes.length > 0),
     appendOnlyDiscovery: true,
+    refusesChatGptCimd: {
+      summary:
+        "Keycloak advertises Client ID Metadata Documents, which ChatGPT uses first, but its CIMD executor refuses ChatGPT's document (ChatGPT lists token_endpoint_auth_methods_supported, the OpenID Connect RP Metadata Choices form, not token_endpoint_auth_method)",
+      fix: "When you create the app in ChatGPT, choose dynamic client registration (ChatGPT lets you when both are offered), or turn off the realm's client metadata document support so hosts register by DCR",
+    },
     // Anonymous registrations pass the realm's anonymous access policies before their metadata is
     // validated, so what matters is which check refused the probe's invalid redirect URI. Trusted
     // Hosts' sender check judges this machine's address, not the hosts' servers.

@@ -346,6 +346,17 @@ describe('client capabilities (never blocking)', () => {
     expect(srv.requests.filter((r) => r.method === 'POST').length).toBe(posts);
   });
 
+  test("Keycloak advertising CIMD: a warning that its CIMD executor refuses ChatGPT's document, and to choose DCR in ChatGPT", async () => {
+    const srv = await serve({ issuerPath: '/realms/main' });
+    srv.document['client_id_metadata_document_supported'] = true;
+    const keycloak = findingOf(await check(srv.issuer, { provider: 'keycloak' }), REGISTRATION);
+    expect(keycloak.status).toBe('warn');
+    expect(keycloak.summary).toContain("its CIMD executor refuses ChatGPT's document");
+    expect(keycloak.fix).toContain('choose dynamic client registration');
+    // Another server advertising CIMD is taken at its word.
+    expect(findingOf(await check(srv.issuer, { provider: 'auth0' }), REGISTRATION).status).toBe('pass');
+  });
+
   test('redirect URIs: each host\'s, exactly, for clients registered by hand; behind the broker only its callback', async () => {
     const srv = await serve();
     const direct = findingOf(await check(srv.issuer, { provider: 'auth0' }), REDIRECT_URIS);
