@@ -103,6 +103,16 @@ export interface RegistrationOffer {
   none: boolean;
 }
 
+/** What an authorization server metadata document offers for registration. */
+export function registrationOffer(doc: Record<string, unknown>): RegistrationOffer {
+  const methods = doc['token_endpoint_auth_methods_supported'];
+  return {
+    cimd: doc['client_id_metadata_document_supported'] === true,
+    dcr: typeof doc['registration_endpoint'] === 'string',
+    none: Array.isArray(methods) && methods.includes('none'),
+  };
+}
+
 /**
  * How `host` registers with an authorization server offering `offer` (the order of 2026-07-28:
  * CIMD, then DCR, then a client registered by hand), or undefined where CLIENTS.md does not say:

@@ -3,7 +3,7 @@
  * path (13), the opt-in registration probe (14), token endpoint auth methods (15), advertised scopes
  * (16), RFC 9207 `iss` (17). None of these blocks `create`.
  */
-import { HOSTS, brokerCallbackUrl, hostRegistration } from '../generate/hosts.js';
+import { HOSTS, brokerCallbackUrl, hostRegistration, registrationOffer } from '../generate/hosts.js';
 import {
   ISS_PARAMETER,
   PKCE,
@@ -161,11 +161,9 @@ export const redirectUrisCheck = defineCheck(REDIRECT_URIS, 'Redirect URIs the a
     return v.info(`Hosts sign in at the broker, so ${name} needs one redirect URI, the broker's callback ${callback}, on ${client}`, []);
   }
   const doc = chosenDoc(ctx);
-  const offer = doc && {
-    cimd: doc['client_id_metadata_document_supported'] === true,
-    dcr: typeof doc['registration_endpoint'] === 'string' && familyDoctor(ctx.flavor)?.registrationNeedsApiToken !== true,
-    none: strings(doc, 'token_endpoint_auth_methods_supported')?.includes('none') === true,
-  };
+  // A registration endpoint that needs the provider's API token is none MCP clients can use.
+  const offered = doc && registrationOffer(doc);
+  const offer = offered && { ...offered, dcr: offered.dcr && familyDoctor(ctx.flavor)?.registrationNeedsApiToken !== true };
   return v.info(
     `A client registered by hand at ${name} needs the redirect URIs of the host that uses it, exactly (hosts that register themselves send their own)`,
     HOSTS.map((host) => {

@@ -15,7 +15,7 @@
  */
 import { defineCheckOf, str, strings, type Verdicts } from '../../issuer/context.js';
 import type { Finding, SignIn } from '../../issuer/types.js';
-import { HOSTS, hostRegistration, hostsRefusingWithoutS256, type Host, type RegistrationOffer } from '../../generate/hosts.js';
+import { HOSTS, hostRegistration, hostsRefusingWithoutS256, registrationOffer, type Host } from '../../generate/hosts.js';
 import { SERVER_SIGN_IN, type ServerCheckId } from '../ids.js';
 import { bodySnippet, outcome, type Probe, type ServerContext } from './context.js';
 
@@ -60,11 +60,7 @@ const names = (hosts: readonly Host[]) => hosts.map((host) => host.name).join(',
  * broker a client registered by hand is no way in (there is no provider console to register it at).
  */
 export function registrationSummary(doc: Record<string, unknown>, broker: boolean): string {
-  const offer: RegistrationOffer = {
-    cimd: doc['client_id_metadata_document_supported'] === true,
-    dcr: typeof doc['registration_endpoint'] === 'string',
-    none: strings(doc, 'token_endpoint_auth_methods_supported')?.includes('none') === true,
-  };
+  const offer = registrationOffer(doc);
   const how = new Map<string, Host[]>();
   for (const host of HOSTS) {
     let way = hostRegistration(host, offer) ?? 'unknown';
